@@ -1,0 +1,80 @@
+"""Renders an outbox row into an email: text + HTML templates per kind, an ICS invite where the
+email is about a visit."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from icalendar import Calendar, Event
+
+from notifications.models import Notification
+
+TEMPLATE_DIR = "notifications/emails"
+# Kinds whose email carries the visit as a calendar invite.
+VISIT_KINDS = {"joining_instructions", "onsite_reminder"}
+
+
+class PermanentEmailError(Exception):
+    """Retrying will not help: bad recipient, unknown kind, broken template."""
+
+
+def render_email(notification: Notification) -> EmailMultiAlternatives:
+    if not notification.recipient_email:
+        raise PermanentEmailError("no recipient email address")
+    context = {
+        **notification.context,
+        "notification": notification,
+        "challenge": notification.challenge,
+        "recipient_name": notification.recipient_name or notification.recipient_email,
+        "site_url": settings.SITE_URL,
+    }
+    prefix = f"{TEMPLATE_DIR}/{notification.kind}"
+    try:
+        subject = render_to_string(f"{prefix}-subject.txt", context).strip()
+        text = render_to_string(f"{prefix}-body.txt", context)
+        html = render_to_string(f"{prefix}-body.html", context)
+    except Exception as exc:  # TemplateDoesNotExist, TemplateSyntaxError, a bad variable
+        raise PermanentEmailError(f"cannot render {notification.kind!r}: {exc}") from exc
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[_address(notification)],
+        headers={
+            # Stable per row: a duplicate delivery is visible as two messages with one id.
+            "Message-ID": f"<notification-{notification.pk}@peerchallenge>",
+            "X-Notification-Id": str(notification.pk),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    if notification.kind in VISIT_KINDS and notification.challenge is not None:
+        ics = visit_invite(notification.challenge)
+        if ics:
+            message.attach("peer-challenge.ics", ics, "text/calendar")
+    return message
+
+
+def _address(notification: Notification) -> str:
+    if notification.recipient_name:
+        return f'"{notification.recipient_name}" <{notification.recipient_email}>'
+    return notification.recipient_email
+
+
+def visit_invite(challenge) -> str | None:
+    """An all-day calendar event for the onsite visit, or None if the dates are not set."""
+    if not (challenge.onsite_start and challenge.onsite_end):
+        return None
+    cal = Calendar()
+    cal.add("prodid", "-//Peer Challenge//peerchallenge//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"challenge-{challenge.pk}-onsite@peerchallenge")
+    event.add("summary", f"{challenge.challenge_type}: {challenge.host}")
+    event.add("dtstart", challenge.onsite_start)
+    event.add("dtend", challenge.onsite_end + datetime.timedelta(days=1))  # DTEND is exclusive
+    event.add("location", str(challenge.host))
+    event.add("dtstamp", datetime.datetime.now(datetime.UTC))
+    cal.add_component(event)
+    return cal.to_ical().decode()

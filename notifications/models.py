@@ -1,0 +1,55 @@
+from django.db import models
+
+
+class Notification(models.Model):
+    """The outbox: every email is a row first, written in the transaction that causes it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=60, db_index=True)
+    # What the email is about, as "<model>:<pk>" (a case, a manager's digest, ...): part of the
+    # unique key, so it must never be blank.
+    subject_ref = models.CharField(max_length=60)
+    challenge = models.ForeignKey(
+        "workflow.PeerChallenge",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    recipient_email = models.EmailField()
+    recipient_name = models.CharField(max_length=200, blank=True)
+    due_on = models.DateField()
+    context = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # When a delivery task was last put on the broker: a row queued long ago and still QUEUED
+    # lost its message (Redis restart) and is dispatched again by the sweep.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Times the sweep found this row stuck in SENDING and re-queued it: the worker may have
+    # died after the SMTP call but before marking it sent, so it may be delivered twice.
+    stale_requeues = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_ref", "recipient_email", "due_on"],
+                name="one_notification_per_kind_subject_recipient_day",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_email} ({self.status})"

@@ -1,0 +1,36 @@
+"""Emails that follow from case events. Listed in peerchallenge/reactions.py; each runs inside
+the transition's transaction, so its outbox rows commit (or roll back) with the change."""
+
+from django.utils import timezone
+
+from notifications.services import notification_queue
+
+
+def _case_ref(challenge) -> str:
+    return f"challenge:{challenge.pk}"
+
+
+def email_booking_confirmation(event) -> None:
+    challenge = event.challenge
+    for name, email in challenge.council_contacts:
+        notification_queue(
+            kind="booking_confirmation",
+            subject_ref=_case_ref(challenge),
+            recipient_email=email,
+            recipient_name=name,
+            due_on=timezone.localdate(),
+            challenge=challenge,
+        )
+
+
+def email_team_joining_instructions(event) -> None:
+    challenge = event.challenge
+    for assignment in challenge.assignments.filter(status="accepted").select_related("peer"):
+        notification_queue(
+            kind="joining_instructions",
+            subject_ref=_case_ref(challenge),
+            recipient_email=assignment.peer.email,
+            recipient_name=assignment.peer.name,
+            due_on=timezone.localdate(),
+            challenge=challenge,
+        )

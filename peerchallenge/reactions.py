@@ -1,0 +1,13 @@
+"""Every cross-app consequence of a case event, in one table (DESIGN.md §2).
+
+The workflow service runs the reactions listed for an event's action inside the transition's
+transaction: a reaction that fails rolls the transition back, and the outbox rows a reaction
+writes commit together with the change.
+"""
+
+from notifications import reactions as notify
+
+REACTIONS = {
+    "workflow.challenge.booked": [notify.email_booking_confirmation],
+    "workflow.challenge.team_confirmed": [notify.email_team_joining_instructions],
+}

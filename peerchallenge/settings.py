@@ -1,0 +1,274 @@
+"""One settings module, read from the environment, with local-first defaults.
+
+With no environment at all the app runs on SQLite with console email and a Celery worker on
+kombu's filesystem transport (no Redis server). Every variable is listed in `.env.example`.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    """Read a variable, or the contents of the file named by NAME_FILE (for container secrets)."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    return default if value == "" else value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value == "" else int(value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+STATE_DIR = Path(env("APP_STATE_DIR", str(BASE_DIR / "var")))
+STATE_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY") or ("insecure-development-key" if DEBUG else "")
+if not SECRET_KEY:
+    raise RuntimeError("SECRET_KEY must be set when DJANGO_DEBUG is off")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "django_fsm",
+    "workflow",
+    "notifications",
+    "surveys",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "peerchallenge.urls"
+WSGI_APPLICATION = "peerchallenge.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default; DATABASE_URL (postgres://...) for anything shared.
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": STATE_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # Web, worker and beat share the file: wait for the lock, and take it up front
+                # (IMMEDIATE) so two writers never deadlock upgrading a read lock.
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(STATE_DIR / "static")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(STATE_DIR / "media")))
+
+LOGIN_URL = "admin:login"
+
+# --- Email -------------------------------------------------------------------------------
+# EMAIL_BACKEND picks the transport: console (default in development), filebased, smtp.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(STATE_DIR / "sent-mail"))
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Peer Challenge <peerchallenge@localhost>")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# --- REST API ----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "workflow.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Peer Challenge API",
+    "DESCRIPTION": "Case management for sector-led peer challenge programmes.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Domain wiring -----------------------------------------------------------------------
+# The one table of cross-app consequences of a case event (DESIGN.md §2). `workflow` looks it
+# up by this dotted path so it never imports the apps that react.
+CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
+
+# --- Celery ------------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = STATE_DIR / "celery-broker"
+    for _sub in ("queue", "processed", "control"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)  # kombu does not create them
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        # Keeping processed files next to the queue avoids a cross-filesystem move that can
+        # crash the worker when $TMPDIR is a tmpfs (shared/STACK.md §7, pitfall 1).
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": True,
+        "control_folder": str(_broker_dir / "control"),
+        "polling_interval": 0.2,
+    }
+else:
+    # Redis redelivers an unacknowledged (acks_late) message after this many seconds; our
+    # tasks are idempotent, so a short timeout only speeds recovery after a killed worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+    }
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(STATE_DIR / "celerybeat"))
+
+# Every periodic job, in one place. Reminder rules are plain functions named by dotted path
+# (notifications/rules.py, later surveys/rules.py); a new rule is one function + one entry.
+_DAILY_0700 = crontab(hour=7, minute=0)
+
+
+def _rule(path: str, schedule) -> dict:
+    return {
+        "task": "notifications.tasks.run_reminder_rule",
+        "schedule": schedule,
+        "args": [path],
+        "options": {"expires": 3600},
+    }
+
+
+CELERY_BEAT_SCHEDULE = {
+    # every minute: queue delivery for due outbox rows; re-queue rows stuck in "sending"
+    "sweep-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # daily 07:00 London: joining reminders 2 weeks and 2 days before the onsite visit
+    "onsite-approaching": _rule("notifications.rules.onsite_approaching", _DAILY_0700),
+    # daily 07:00 London: report not issued N days after the feedback presentation
+    "report-overdue": _rule("notifications.rules.report_overdue", _DAILY_0700),
+    # daily 07:00 London: report/action plan not published at 3 and 5 months
+    "publication-due": _rule("notifications.rules.publication_due", _DAILY_0700),
+    # daily 07:00 London: impact survey falls due at onsite end + 12 months
+    "impact-survey-due": _rule("notifications.rules.impact_survey_due", _DAILY_0700),
+    # daily 07:00 London: follow-up visit / progress review prompt
+    "follow-up-prompt": _rule("notifications.rules.follow_up_prompt", _DAILY_0700),
+    # Mondays 08:00 London: each manager's digest of overdue items
+    "manager-digest": _rule(
+        "notifications.rules.manager_weekly_digest", crontab(hour=8, minute=0, day_of_week=1)
+    ),
+    # hourly: prune the filesystem broker's processed folder (no-op on Redis)
+    "prune-broker": {"task": "notifications.tasks.prune_broker_processed", "schedule": 3600.0},
+}
+
+# Reminder offsets, in days unless named otherwise. The escalation ladder is
+# recipient -> manager -> programme lead.
+NOTIFICATION_SETTINGS = {
+    "ONSITE_REMINDER_DAYS_BEFORE": [14, 2],
+    "REPORT_OVERDUE_DAYS": 28,  # after the feedback presentation, to the manager
+    "REPORT_OVERDUE_ESCALATE_DAYS": 56,  # to the programme leads
+    "PUBLICATION_REMINDER_MONTHS": 3,  # to the council contacts
+    "PUBLICATION_ESCALATE_MONTHS": 5,  # to the manager: the latest date for the action plan
+    "PUBLICATION_LEAD_MONTHS": 6,  # to the programme leads
+    "IMPACT_SURVEY_MONTHS": 12,  # after onsite end
+    "FOLLOW_UP_PROMPT_MONTHS": 12,  # after onsite end
+    "SENDING_TIMEOUT_SECONDS": env_int("NOTIFICATION_SENDING_TIMEOUT", 300),
+    "DISPATCH_TIMEOUT_SECONDS": env_int("NOTIFICATION_DISPATCH_TIMEOUT", 600),
+    "MAX_ATTEMPTS": 5,
+}
+
+# --- Production hardening (checked by `manage.py check --deploy`) -------------------------
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,12 @@
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
+    """In CI the suite must run on PostgreSQL: a missing server is a failure, never a skip."""
+    from django.db import connection
+
+    if os.environ.get("CI") == "true" and connection.vendor != "postgresql":
+        pytest.fail("CI=true but the database is not PostgreSQL: set DATABASE_URL", pytrace=False)

@@ -1,0 +1,95 @@
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from workflow import roles
+from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
+
+
+def council(code: str = "ADU") -> Council:
+    """Councils come from the register loaded by migration; tests pick real ones by code."""
+    return Council.objects.get(code=code)
+
+
+def challenge_type(slug: str = "corporate") -> ChallengeType:
+    return ChallengeType.objects.get(slug=slug)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw-123456!")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+        self.save()
+
+
+def manager(**kwargs) -> User:
+    return UserFactory(role=roles.MANAGER, **kwargs)
+
+
+class PeerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Peer
+
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"peer{n}@council.example.gov.uk")
+    kind = Peer.Kind.OFFICER
+    council = factory.LazyFunction(lambda: council("BIR"))
+
+
+def _today():
+    return timezone.localdate()
+
+
+class PeerChallengeFactory(factory.django.DjangoModelFactory):
+    """A case ready for booking. Pass `state=` to start mid-lifecycle (a protected FSMField
+    only refuses re-assignment after __init__)."""
+
+    class Meta:
+        model = PeerChallenge
+
+    host = factory.LazyFunction(lambda: council("ADU"))
+    challenge_type = factory.LazyFunction(lambda: challenge_type("corporate"))
+    manager = factory.LazyFunction(manager)
+    onsite_start = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=60))
+    onsite_end = factory.LazyAttribute(lambda c: c.onsite_start + datetime.timedelta(days=3))
+    chief_executive_name = "Chris Executive"
+    chief_executive_email = "chief.executive@adur.example.gov.uk"
+    leader_name = "Lee Leader"
+    leader_email = "leader@adur.example.gov.uk"
+
+
+def scoped(challenge: PeerChallenge) -> PeerChallenge:
+    """Give a case every mandatory component and a local objective."""
+    challenge.scope_components = [c["code"] for c in challenge.challenge_type.mandatory_components]
+    challenge.local_objectives = ["Test the medium-term financial plan"]
+    challenge.save()
+    return challenge
+
+
+def full_team(challenge: PeerChallenge, size: int = 4) -> list[Assignment]:
+    """Accepted peers meeting the type's composition rules: a lead member, a lead officer."""
+    kinds = [Peer.Kind.MEMBER, Peer.Kind.OFFICER] + [Peer.Kind.OFFICER] * (size - 2)
+    return [
+        Assignment.objects.create(
+            challenge=challenge,
+            peer=PeerFactory(kind=kind),
+            status=Assignment.Status.ACCEPTED,
+            is_lead=i < 2,
+            interests_declared=True,
+        )
+        for i, kind in enumerate(kinds)
+    ]
+
+
+__all__ = ["State"]

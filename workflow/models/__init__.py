@@ -1,0 +1,18 @@
+from .challenges import BEFORE_ONSITE, TERMINAL, PeerChallenge, State
+from .councils import COUNCIL_TYPES, Council
+from .events import CaseEvent
+from .team import Assignment, Peer
+from .types import ChallengeType
+
+__all__ = [
+    "BEFORE_ONSITE",
+    "COUNCIL_TYPES",
+    "TERMINAL",
+    "Assignment",
+    "CaseEvent",
+    "ChallengeType",
+    "Council",
+    "Peer",
+    "PeerChallenge",
+    "State",
+]

@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from workflow import guards
+
+
+class State(models.TextChoices):
+    ENQUIRY = "enquiry", "Enquiry"
+    BOOKED = "booked", "Booked"
+    TEAM_ASSEMBLY = "team_assembly", "Team assembly"
+    PREPARATION = "preparation", "Preparation"
+    ONSITE = "onsite", "Onsite"
+    REPORTING = "reporting", "Reporting"
+    REPORT_ISSUED = "report_issued", "Report issued"
+    PUBLISHED = "published", "Published"
+    POST_CHALLENGE = "post_challenge", "Post challenge"
+    CLOSED = "closed", "Closed"
+    POSTPONED = "postponed", "Postponed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# A case may be postponed or withdrawn only before the team is on site.
+BEFORE_ONSITE = [State.ENQUIRY, State.BOOKED, State.TEAM_ASSEMBLY, State.PREPARATION]
+TERMINAL = [State.CLOSED, State.WITHDRAWN]
+
+
+class PeerChallengeQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=TERMINAL)
+
+
+class PeerChallenge(ConcurrentTransitionMixin, models.Model):
+    """The case. `state` changes only through the transitions below, called by services."""
+
+    host = models.ForeignKey(
+        "workflow.Council", on_delete=models.PROTECT, related_name="challenges"
+    )
+    challenge_type = models.ForeignKey(
+        "workflow.ChallengeType", on_delete=models.PROTECT, related_name="challenges"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_challenges",
+    )
+    state = FSMField(default=State.ENQUIRY, choices=State.choices, protected=True, db_index=True)
+    # The state a postponed case resumes to.
+    postponed_from = models.CharField(max_length=20, choices=State.choices, blank=True)
+
+    onsite_start = models.DateField(null=True, blank=True)
+    onsite_end = models.DateField(null=True, blank=True)
+    feedback_date = models.DateField("feedback presentation date", null=True, blank=True)
+
+    scope_components = models.JSONField(
+        default=list, blank=True, help_text="Codes of the type's components this case covers."
+    )
+    local_objectives = models.JSONField(default=list, blank=True)
+
+    report_file = models.FileField(upload_to="reports/%Y/", blank=True)
+    report_url = models.URLField(blank=True)
+    report_issued_on = models.DateField(null=True, blank=True)
+    publication_url = models.URLField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    action_plan_url = models.URLField(blank=True)
+    action_plan_published_on = models.DateField(null=True, blank=True)
+
+    chief_executive_name = models.CharField(max_length=200, blank=True)
+    chief_executive_email = models.EmailField(blank=True)
+    leader_name = models.CharField(max_length=200, blank=True)
+    leader_email = models.EmailField(blank=True)
+
+    postponed_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    closed_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PeerChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-onsite_start", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.challenge_type} — {self.host}"
+
+    @property
+    def reference(self) -> str:
+        return f"PC-{self.pk:05d}" if self.pk else "PC-new"
+
+    @property
+    def council_contacts(self) -> list[tuple[str, str]]:
+        """(name, email) of the chief executive and leader, where recorded."""
+        return [
+            (name, email)
+            for name, email in [
+                (self.chief_executive_name, self.chief_executive_email),
+                (self.leader_name, self.leader_email),
+            ]
+            if email
+        ]
+
+    # --- transitions: pure, no side effects (services do the rest) -------------------------
+
+    @transition(
+        field=state, source=State.ENQUIRY, target=State.BOOKED, conditions=[guards.can_book]
+    )
+    def book(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.BOOKED,
+        target=State.TEAM_ASSEMBLY,
+        conditions=[guards.can_start_team_assembly],
+    )
+    def start_team_assembly(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.TEAM_ASSEMBLY,
+        target=State.PREPARATION,
+        conditions=[guards.can_confirm_team],
+    )
+    def confirm_team(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PREPARATION,
+        target=State.ONSITE,
+        conditions=[guards.can_start_onsite],
+    )
+    def start_onsite(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.ONSITE,
+        target=State.REPORTING,
+        conditions=[guards.can_record_feedback],
+    )
+    def record_feedback(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REPORTING,
+        target=State.REPORT_ISSUED,
+        conditions=[guards.can_issue_report],
+    )
+    def issue_report(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REPORT_ISSUED,
+        target=State.PUBLISHED,
+        conditions=[guards.can_publish],
+    )
+    def publish(self):
+        pass
+
+    @transition(field=state, source=State.PUBLISHED, target=State.POST_CHALLENGE)
+    def start_post_challenge(self):
+        pass
+
+    @transition(
+        field=state, source=State.POST_CHALLENGE, target=State.CLOSED, conditions=[guards.can_close]
+    )
+    def close(self):
+        pass
+
+    @transition(
+        field=state, source=BEFORE_ONSITE, target=State.POSTPONED, conditions=[guards.can_postpone]
+    )
+    def postpone(self):
+        self.postponed_from = self.state
+
+    # The only dynamic target: a postponed case goes back to exactly the state it left.
+    @transition(field=state, source=State.POSTPONED, target=RETURN_VALUE(*BEFORE_ONSITE))
+    def resume(self):
+        target, self.postponed_from = self.postponed_from, ""
+        return target
+
+    @transition(
+        field=state,
+        source=[*BEFORE_ONSITE, State.POSTPONED],
+        target=State.WITHDRAWN,
+        conditions=[guards.can_withdraw],
+    )
+    def withdraw(self):
+        pass

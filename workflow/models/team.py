@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+
+
+class Peer(models.Model):
+    """A councillor (member peer) or senior officer (officer peer) who serves on teams."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member peer"
+        OFFICER = "officer", "Officer peer"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    council = models.ForeignKey(
+        "workflow.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    political_group = models.CharField(max_length=60, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    specialisms = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A peer's place on a challenge team."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    ON_TEAM = (Status.ACCEPTED, Status.COMPLETED)
+
+    challenge = models.ForeignKey(
+        "workflow.PeerChallenge", on_delete=models.CASCADE, related_name="assignments"
+    )
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.INVITED)
+    is_lead = models.BooleanField(default=False)
+    interests_declared = models.BooleanField(default=False)
+    conflict_unresolved = models.BooleanField(default=False)
+    days = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Half days allowed."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "peer"], name="one_assignment_per_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} on {self.challenge}"

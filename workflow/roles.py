@@ -1,0 +1,36 @@
+"""Roles are Django groups. One place names them and answers "may this user ...?"."""
+
+MANAGER = "manager"
+PEER = "peer"
+PROGRAMME_LEAD = "programme lead"
+ADMIN = "admin"
+ALL = (MANAGER, PEER, PROGRAMME_LEAD, ADMIN)
+
+
+def _groups(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def can_manage(user) -> bool:
+    """Managers and admins progress and edit cases."""
+    return user.is_authenticated and (user.is_superuser or bool({MANAGER, ADMIN} & _groups(user)))
+
+
+def can_read_all(user) -> bool:
+    """Managers, admins and programme leads (read-only) see every case."""
+    return can_manage(user) or PROGRAMME_LEAD in _groups(user)
+
+
+def visible_challenges(user, queryset):
+    """The cases a user may see: all for staff roles, their own team's for peers."""
+    if can_read_all(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(
+        assignments__peer__user=user, assignments__status__in=["invited", "accepted", "completed"]
+    ).distinct()
