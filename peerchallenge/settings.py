@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "manager-digest": _rule(
         "notifications.rules.manager_weekly_digest", crontab(hour=8, minute=0, day_of_week=1)
     ),
+    # daily 06:00 London: cases in preparation whose onsite visit has begun move to onsite
+    "start-due-onsite-visits": {
+        "task": "workflow.tasks.start_due_onsite_visits",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # hourly: prune the filesystem broker's processed folder (no-op on Redis)
     "prune-broker": {"task": "notifications.tasks.prune_broker_processed", "schedule": 3600.0},
 }
