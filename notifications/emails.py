@@ -11,6 +11,20 @@ from icalendar import Calendar, Event
 from notifications.models import Notification
 
 TEMPLATE_DIR = "notifications/emails"
+# Every kind we send, with the words a manager sees when choosing one. Each has three templates:
+# <kind>-subject.txt, <kind>-body.txt and <kind>-body.html, extending the shared layouts.
+KINDS = {
+    "booking_confirmation": "Booking confirmation (council)",
+    "joining_instructions": "Joining instructions and calendar invite (peer)",
+    "onsite_reminder": "Onsite visit approaching",
+    "report_overdue": "Feedback report overdue",
+    "publication_reminder": "Publication reminder (council)",
+    "publication_escalation": "Publication overdue (escalation)",
+    "impact_survey_due": "Impact survey due",
+    "follow_up_prompt": "Follow-up visit or progress review prompt",
+    "manager_digest": "Weekly digest of overdue items",
+    "manual": "A message from the challenge manager",
+}
 # Kinds whose email carries the visit as a calendar invite.
 VISIT_KINDS = {"joining_instructions", "onsite_reminder"}
 
@@ -22,6 +36,8 @@ class PermanentEmailError(Exception):
 def render_email(notification: Notification) -> EmailMultiAlternatives:
     if not notification.recipient_email:
         raise PermanentEmailError("no recipient email address")
+    if notification.kind not in KINDS:
+        raise PermanentEmailError(f"unknown kind {notification.kind!r}: no template for it")
     context = {
         **notification.context,
         "notification": notification,

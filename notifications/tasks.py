@@ -7,6 +7,8 @@ from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from notifications import services
 from notifications.emails import PermanentEmailError, render_email
@@ -31,13 +33,30 @@ def send_notification(self, notification_id: int) -> None:
     try:
         message.send()
     except TRANSIENT_ERRORS as exc:
-        if services.notification_release_for_retry(notification, f"{type(exc).__name__}: {exc}"):
-            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 30, 1800)) from exc
+        countdown = min(2**self.request.retries * 30, 1800)  # 30 s, 1 min, 2 min, ... 30 min
+        error = f"{type(exc).__name__}: {exc}"
+        if services.notification_release_for_retry(notification, error, retry_in=countdown):
+            raise self.retry(exc=exc, countdown=countdown) from exc
         return
     services.notification_mark_sent(notification)
 
 
 send_notification_task = send_notification
+
+
+@shared_task(ignore_result=True)
+def run_reminder_rule(path: str) -> int:
+    """Run one reminder rule (named by dotted path in the beat schedule) for today, London time,
+    and write what is due to the outbox. Idempotent: the outbox key makes a re-run a no-op."""
+    rule = import_string(path)
+    created = services.reminders_queue(rule(timezone.localdate()))
+    logger.info("%s: %s new notifications", path, created)
+    return created
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> dict[str, int]:
+    return services.sweep_outbox()
 
 
 @shared_task(ignore_result=True)

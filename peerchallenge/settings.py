@@ -161,6 +161,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management for sector-led peer challenge programmes.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # `state` and `postponed_from` share one choice set: name it once.
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "workflow.models.State"},
 }
 
 # --- Domain wiring -----------------------------------------------------------------------
@@ -262,6 +264,8 @@ NOTIFICATION_SETTINGS = {
 
 # --- Production hardening (checked by `manage.py check --deploy`) -------------------------
 if not DEBUG:
+    # gunicorn serves the collected static files itself (no separate web server needed)
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

@@ -1,1 +1,35 @@
-urlpatterns = []
+"""The workflow API, mounted under /api/ by peerchallenge/urls.py."""
+
+from django.urls import path
+
+from workflow import api, services
+from workflow.serializers import TRANSITION_INPUTS
+
+# One URL per transition: the schema documents each one's input, and an unknown name is a 404.
+transition_urls = [
+    path(
+        f"challenges/<int:pk>/transitions/{name}/",
+        api.ChallengeTransitionApi.as_view(transition=name),
+        name=f"challenge-{name.replace('_', '-')}",
+    )
+    for name in services.TRANSITION_SERVICES
+    if TRANSITION_INPUTS[name]  # a service without an input serializer fails here, at start-up
+]
+
+urlpatterns = [
+    path("auth/token/", api.TokenApi.as_view(), name="api-token"),
+    path("councils/", api.CouncilListApi.as_view(), name="council-list"),
+    path("councils/<str:code>/", api.CouncilDetailApi.as_view(), name="council-detail"),
+    path("challenge-types/", api.ChallengeTypeListApi.as_view(), name="challenge-type-list"),
+    path(
+        "challenge-types/<slug:slug>/",
+        api.ChallengeTypeDetailApi.as_view(),
+        name="challenge-type-detail",
+    ),
+    path("challenges/", api.ChallengeListApi.as_view(), name="challenge-list"),
+    path("challenges/<int:pk>/", api.ChallengeDetailApi.as_view(), name="challenge-detail"),
+    path(
+        "challenges/<int:pk>/events/", api.ChallengeEventListApi.as_view(), name="challenge-events"
+    ),
+    *transition_urls,
+]

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from workflow import roles
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
@@ -35,6 +36,38 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def manager(**kwargs) -> User:
     return UserFactory(role=roles.MANAGER, **kwargs)
+
+
+def programme_lead(**kwargs) -> User:
+    return UserFactory(role=roles.PROGRAMME_LEAD, **kwargs)
+
+
+def peer_user(**kwargs) -> User:
+    """A logged-in peer: a user in the peer group with a Peer record."""
+    user = UserFactory(role=roles.PEER, **kwargs)
+    PeerFactory(user=user, name=user.username, email=user.email)
+    return user
+
+
+def case_payload(**overrides) -> dict:
+    """The body of POST /api/challenges/ for a corporate peer challenge at Adur."""
+    return {
+        "host": "ADU",
+        "type": "corporate",
+        "onsite_start": "2026-06-01",
+        "onsite_end": "2026-06-04",
+        "chief_executive_name": "Chris Executive",
+        "chief_executive_email": "ce@adur.example.gov.uk",
+        **overrides,
+    }
+
+
+def api_client(user: User | None = None):
+    """A DRF test client, authenticated as `user` (anonymous when None)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
 
 
 class PeerFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_prepared_case_moves_onsite_on_its_start_date_once():
-    challenge = PeerChallengeFactory(state=State.PREPARATION, onsite_start=datetime.date(2027, 3, 1))
+    challenge = PeerChallengeFactory(
+        state=State.PREPARATION, onsite_start=datetime.date(2027, 3, 1)
+    )
     with time_machine.travel(datetime.datetime(2027, 2, 28, 12), tick=False):
         assert start_due_onsite_visits() == 0
     with time_machine.travel(datetime.datetime(2027, 3, 1, 6), tick=False):

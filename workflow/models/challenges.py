@@ -1,3 +1,5 @@
+import threading
+
 from django.conf import settings
 from django.db import models
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
@@ -23,6 +25,13 @@ class State(models.TextChoices):
 # A case may be postponed or withdrawn only before the team is on site.
 BEFORE_ONSITE = [State.ENQUIRY, State.BOOKED, State.TEAM_ASSEMBLY, State.PREPARATION]
 TERMINAL = [State.CLOSED, State.WITHDRAWN]
+
+
+# django-fsm's FSMModelMixin.refresh_from_db un-protects `state` by flipping a flag on the field
+# object that every instance and thread shares: two threads refreshing at once re-protect it
+# under each other and one fails with "Direct state modification is not allowed" (seen in
+# tests/workflow/test_race.py). Refreshes are serialised on this lock.
+_REFRESH_LOCK = threading.Lock()
 
 
 class PeerChallengeQuerySet(models.QuerySet):
@@ -89,6 +98,10 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.challenge_type} — {self.host}"
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        with _REFRESH_LOCK:
+            super().refresh_from_db(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -1,0 +1,118 @@
+"""The outbox as seen from a case: what was sent, previews, manual sends and resends.
+
+Managers and admins write and preview; programme leads read; anyone else gets 404, so the API
+does not reveal which cases exist.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications import services
+from notifications.emails import KINDS
+from notifications.models import Notification
+from workflow import roles
+from workflow.models import PeerChallenge
+
+
+def _challenge(request, challenge_id: int, *, write: bool) -> PeerChallenge:
+    if not roles.can_read_all(request.user):
+        raise Http404
+    visible = roles.visible_challenges(request.user, PeerChallenge.objects.all())
+    challenge = get_object_or_404(visible, pk=challenge_id)
+    if write and not roles.can_manage(request.user):
+        raise PermissionDenied("only managers and admins may send or preview emails")
+    return challenge
+
+
+class NotificationOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "recipient_email",
+            "recipient_name",
+            "due_on",
+            "status",
+            "attempts",
+            "last_error",
+            "sent_at",
+            "stale_requeues",
+            "created_at",
+        ]
+
+
+class EmailInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(KINDS), default="manual")
+    recipient_email = serializers.EmailField()
+    recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    message = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        return {
+            "kind": data["kind"],
+            "recipient_email": data["recipient_email"],
+            "recipient_name": data.get("recipient_name", ""),
+            "context": {k: data[k] for k in ("subject", "message") if data.get(k)},
+        }
+
+
+class PreviewOutputSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+
+
+class ChallengeNotificationsApi(APIView):
+    """GET: the case's outbox, newest first. POST: send an email now (a manual message by
+    default)."""
+
+    @extend_schema(responses=NotificationOutputSerializer(many=True))
+    def get(self, request, challenge_id: int):
+        challenge = _challenge(request, challenge_id, write=False)
+        rows = challenge.notifications.order_by("-due_on", "-pk")
+        return Response(NotificationOutputSerializer(rows, many=True).data)
+
+    @extend_schema(request=EmailInputSerializer, responses={201: NotificationOutputSerializer})
+    def post(self, request, challenge_id: int):
+        challenge = _challenge(request, challenge_id, write=True)
+        payload = EmailInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        notification = services.notification_send_manual(
+            challenge=challenge, actor=request.user, **payload.service_kwargs()
+        )
+        return Response(NotificationOutputSerializer(notification).data, status=201)
+
+
+class ChallengeNotificationPreviewApi(APIView):
+    """The email as it would be sent: subject, text and HTML. Nothing is saved."""
+
+    @extend_schema(request=EmailInputSerializer, responses=PreviewOutputSerializer)
+    def post(self, request, challenge_id: int):
+        challenge = _challenge(request, challenge_id, write=True)
+        payload = EmailInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return Response(
+            services.notification_preview(challenge=challenge, **payload.service_kwargs())
+        )
+
+
+class NotificationResendApi(APIView):
+    """Queue a failed or sent email again."""
+
+    @extend_schema(request=None, responses=NotificationOutputSerializer)
+    def post(self, request, notification_id: int):
+        if not roles.can_read_all(request.user):
+            raise Http404
+        notification = get_object_or_404(Notification, pk=notification_id)
+        if not roles.can_manage(request.user):
+            raise PermissionDenied("only managers and admins may resend emails")
+        notification = services.notification_resend(notification)
+        return Response(NotificationOutputSerializer(notification).data)

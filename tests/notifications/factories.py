@@ -1,0 +1,32 @@
+import datetime
+import zoneinfo
+
+import factory
+from django.utils import timezone
+
+from notifications.models import Notification
+from tests.workflow.factories import PeerChallengeFactory, UserFactory
+from workflow import roles
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def london(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    """A moment on `day`, London time: what time_machine travels to."""
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
+
+
+def programme_lead(**kwargs):
+    return UserFactory(role=roles.PROGRAMME_LEAD, **kwargs)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    kind = "booking_confirmation"
+    challenge = factory.SubFactory(PeerChallengeFactory)
+    subject_ref = factory.LazyAttribute(lambda n: f"challenge:{n.challenge.pk}")
+    recipient_email = factory.Sequence(lambda i: f"recipient{i}@council.example.gov.uk")
+    recipient_name = "Robin Recipient"
+    due_on = factory.LazyFunction(timezone.localdate)

@@ -1,0 +1,170 @@
+"""The outbox API: who may read, preview, send and resend; bad input is a 400, never a 500."""
+
+import pytest
+from django.core import mail
+from rest_framework.test import APIClient
+
+from notifications.models import Notification
+from tests.notifications.factories import NotificationFactory, programme_lead
+from tests.workflow.factories import PeerChallengeFactory, PeerFactory, UserFactory, manager
+from workflow import roles
+from workflow.models import Assignment
+
+pytestmark = pytest.mark.django_db
+Status = Notification.Status
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def challenge():
+    return PeerChallengeFactory()
+
+
+def outbox_url(challenge) -> str:
+    return f"/api/challenges/{challenge.pk}/notifications/"
+
+
+def peer_on(challenge):
+    user = UserFactory(role=roles.PEER)
+    Assignment.objects.create(
+        challenge=challenge, peer=PeerFactory(user=user), status=Assignment.Status.ACCEPTED
+    )
+    return user
+
+
+def test_a_programme_lead_reads_the_case_outbox(challenge):
+    NotificationFactory(
+        challenge=challenge,
+        status=Status.FAILED,
+        attempts=5,
+        last_error="gave up",
+        stale_requeues=1,
+    )
+    NotificationFactory()  # another case's email
+
+    response = client_for(programme_lead()).get(outbox_url(challenge))
+
+    assert response.status_code == 200
+    [row] = response.json()
+    assert {k: row[k] for k in ("status", "attempts", "last_error", "stale_requeues")} == {
+        "status": "failed",
+        "attempts": 5,
+        "last_error": "gave up",
+        "stale_requeues": 1,
+    }
+    assert {"kind", "recipient_email", "due_on", "sent_at"} <= set(row)
+
+
+def test_a_peer_on_the_team_gets_404_for_the_outbox(challenge):
+    response = client_for(peer_on(challenge)).get(outbox_url(challenge))
+
+    assert response.status_code == 404
+
+
+def test_a_manager_previews_an_email_and_nothing_is_saved(challenge):
+    response = client_for(manager()).post(
+        outbox_url(challenge) + "preview/",
+        {
+            "kind": "booking_confirmation",
+            "recipient_email": "ce@adur.example.gov.uk",
+            "recipient_name": "Chris Executive",
+            "message": "Looking forward to it.",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["subject"].startswith("Your Corporate peer challenge is booked")
+    assert "Dear Chris Executive," in body["text"]
+    assert "Looking forward to it." in body["html"]
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "no_such_kind", "recipient_email": "a@example.org"}, "kind"),
+        ({"kind": "booking_confirmation"}, "recipient_email"),
+        ({"kind": "booking_confirmation", "recipient_email": "not-an-address"}, "recipient_email"),
+        ({"kind": "manual", "recipient_email": "a@example.org", "subject": "Hello"}, "message"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(challenge, payload, field):
+    client = client_for(manager())
+
+    for url in (outbox_url(challenge) + "preview/", outbox_url(challenge)):
+        response = client.post(url, payload, format="json")
+        assert response.status_code == 400
+        assert field in response.json()
+    assert not Notification.objects.exists()
+
+
+def test_a_programme_lead_may_not_preview_or_send(challenge):
+    client = client_for(programme_lead())
+    payload = {"kind": "booking_confirmation", "recipient_email": "a@example.org"}
+
+    assert client.post(outbox_url(challenge) + "preview/", payload).status_code == 403
+    assert client.post(outbox_url(challenge), payload).status_code == 403
+
+
+def test_a_manager_sends_a_manual_message_once_a_day(
+    challenge, eager_celery, django_capture_on_commit_callbacks
+):
+    sender = manager(first_name="Morgan", last_name="Manager")
+    payload = {
+        "recipient_email": "Leader@Adur.example.gov.uk",
+        "recipient_name": "Lee Leader",
+        "subject": "Venue change",
+        "message": "We now meet at the civic centre.",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client_for(sender).post(outbox_url(challenge), payload, format="json")
+    again = client_for(sender).post(outbox_url(challenge), payload, format="json")
+
+    assert created.status_code == 201
+    assert created.json()["kind"] == "manual"
+    assert again.status_code == 409
+    [email] = mail.outbox
+    assert email.subject == f"Venue change [{challenge.reference}]"
+    assert "Morgan Manager" in email.body
+    assert Notification.objects.get().recipient_email == "leader@adur.example.gov.uk"
+
+
+def test_a_manager_resends_a_failed_email(eager_celery, django_capture_on_commit_callbacks):
+    failed = NotificationFactory(status=Status.FAILED, attempts=5, last_error="gave up")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager()).post(f"/api/notifications/{failed.pk}/resend/")
+
+    failed.refresh_from_db()
+    assert response.status_code == 200
+    assert (failed.status, failed.attempts, failed.last_error) == (Status.SENT, 1, "")
+    assert len(mail.outbox) == 1
+
+
+def test_a_queued_email_cannot_be_resent(challenge):
+    queued = NotificationFactory(challenge=challenge)
+
+    response = client_for(manager()).post(f"/api/notifications/{queued.pk}/resend/")
+
+    assert response.status_code == 409
+    assert "only a failed or sent email" in response.json()["unmet"][0]
+
+
+@pytest.mark.parametrize(("who", "status"), [("lead", 403), ("peer", 404)])
+def test_only_managers_may_resend(challenge, who, status):
+    failed = NotificationFactory(challenge=challenge, status=Status.FAILED)
+    user = programme_lead() if who == "lead" else peer_on(challenge)
+
+    response = client_for(user).post(f"/api/notifications/{failed.pk}/resend/")
+
+    failed.refresh_from_db()
+    assert response.status_code == status
+    assert failed.status == Status.FAILED

@@ -1,0 +1,102 @@
+"""What the emails say: subject, text and HTML from the shared layout, the visit as an ICS."""
+
+import datetime
+
+import icalendar
+import pytest
+
+from notifications.emails import KINDS, render_email
+from tests.notifications.factories import NotificationFactory
+from tests.workflow.factories import PeerChallengeFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.date(2025, 9, 22)
+
+
+@pytest.fixture
+def challenge():
+    return PeerChallengeFactory(
+        onsite_start=START,
+        onsite_end=START + datetime.timedelta(days=3),
+        feedback_date=START + datetime.timedelta(days=3),
+        report_issued_on=START + datetime.timedelta(days=40),
+    )
+
+
+def html_of(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_kind_renders_subject_text_and_html_from_the_shared_layout(kind, challenge):
+    context = {"subject": "Venue change", "message": "We now meet at the town hall."}
+    message = render_email(NotificationFactory(kind=kind, challenge=challenge, context=context))
+
+    assert message.subject
+    assert f"[{challenge.reference}]" in message.subject
+    assert message.body.startswith("Dear Robin Recipient,")
+    assert "Local Government Association" in message.body
+    assert "<!DOCTYPE html>" in html_of(message)
+    assert "<p>Dear Robin Recipient,</p>" in html_of(message)
+    for part in (message.subject, message.body, html_of(message)):
+        assert "{{" not in part
+        assert "{%" not in part
+
+
+def test_onsite_reminder_carries_the_visit_as_an_all_day_calendar_event(challenge):
+    notification = NotificationFactory(
+        kind="onsite_reminder", challenge=challenge, context={"days_before": 14}
+    )
+
+    message = render_email(notification)
+
+    assert message.subject == (f"Onsite visit to Adur in 14 days [{challenge.reference}]")
+    assert "Monday 22 September 2025 to Thursday 25 September 2025" in message.body
+    [(filename, ics, mimetype)] = message.attachments
+    assert (filename, mimetype) == ("peer-challenge.ics", "text/calendar")
+    [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert event.decoded("dtstart") == START
+    assert event.decoded("dtend") == datetime.date(2025, 9, 26)  # exclusive: the day after
+    assert str(event["summary"]) == f"{challenge.challenge_type}: {challenge.host}"
+
+
+def test_booking_confirmation_names_the_manager_and_attaches_no_invite(challenge):
+    message = render_email(NotificationFactory(kind="booking_confirmation", challenge=challenge))
+
+    manager = challenge.manager
+    assert message.subject.startswith(f"Your {challenge.challenge_type} is booked")
+    assert f"Your challenge manager is {manager.username} ({manager.email})" in message.body
+    assert f'<a href="mailto:{manager.email}">' in html_of(message)
+    assert message.attachments == []
+
+
+def test_a_manual_message_is_escaped_in_html_and_verbatim_in_text(challenge):
+    notification = NotificationFactory(
+        kind="manual",
+        challenge=challenge,
+        context={"subject": "Agenda & timetable", "message": "Bring <b>ID</b> & a laptop."},
+    )
+
+    message = render_email(notification)
+
+    assert message.subject == f"Agenda & timetable [{challenge.reference}]"
+    assert "Bring <b>ID</b> & a laptop." in message.body
+    assert "Bring &lt;b&gt;ID&lt;/b&gt; &amp; a laptop." in html_of(message)
+
+
+def test_the_weekly_digest_lists_the_items(challenge):
+    items = [
+        {"reference": "PC-00007", "host": "Adur", "what": "impact survey due", "due": "1 May 2025"}
+    ]
+    notification = NotificationFactory(
+        kind="manager_digest", challenge=None, subject_ref="user:1", context={"items": items}
+    )
+
+    message = render_email(notification)
+
+    assert message.subject == "Your overdue peer challenge items this week"
+    assert "- PC-00007 Adur: impact survey due (due 1 May 2025)" in message.body
+    assert "You have 1 overdue item this week" in html_of(message)

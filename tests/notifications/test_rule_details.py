@@ -1,0 +1,170 @@
+"""Rule-specific behaviour: reminder windows, the escalation ladder, exclusions, the digest."""
+
+import datetime
+
+import pytest
+
+from notifications import rules
+from tests.notifications.factories import programme_lead
+from tests.workflow.factories import PeerChallengeFactory, challenge_type, manager
+from workflow.models import State
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 6, 16)
+DAY = datetime.timedelta(days=1)
+
+
+def keys(reminders) -> set[tuple[str, str, datetime.date]]:
+    return {(r.kind, r.recipient_email, r.due_on) for r in reminders}
+
+
+def visit(days_ahead: int, state=State.PREPARATION):
+    start = TODAY + days_ahead * DAY
+    return PeerChallengeFactory(state=state, onsite_start=start, onsite_end=start + 2 * DAY)
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "expected_offset"), [(15, None), (14, 14), (3, 14), (2, 2), (1, 2), (0, None)]
+)
+def test_onsite_reminder_is_the_latest_one_due_and_never_once_the_visit_started(
+    days_ahead, expected_offset
+):
+    challenge = visit(days_ahead)
+
+    reminders = list(rules.onsite_approaching(TODAY))
+
+    if expected_offset is None:
+        assert reminders == []
+    else:
+        assert {r.due_on for r in reminders} == {challenge.onsite_start - expected_offset * DAY}
+        assert {r.context["days_before"] for r in reminders} == {expected_offset}
+
+
+def test_onsite_reminder_skips_enquiries_and_postponed_cases():
+    visit(14, state=State.ENQUIRY)
+    visit(14, state=State.POSTPONED)
+
+    assert list(rules.onsite_approaching(TODAY)) == []
+
+
+def test_report_overdue_escalates_to_active_programme_leads():
+    lead = programme_lead()
+    programme_lead(is_active=False)
+    challenge = PeerChallengeFactory(state=State.REPORTING, feedback_date=TODAY - 56 * DAY)
+
+    assert keys(rules.report_overdue(TODAY)) == {
+        ("report_overdue", challenge.manager.email, TODAY - 28 * DAY),
+        ("report_overdue", lead.email, TODAY),
+    }
+
+
+def test_a_case_without_a_manager_reminds_the_programme_leads_instead():
+    lead = programme_lead()
+    PeerChallengeFactory(state=State.REPORTING, feedback_date=TODAY - 28 * DAY, manager=None)
+
+    assert keys(rules.report_overdue(TODAY)) == {("report_overdue", lead.email, TODAY)}
+
+
+def test_publication_ladder_council_then_manager_then_programme_leads():
+    lead = programme_lead()
+    challenge = PeerChallengeFactory(
+        state=State.REPORT_ISSUED, report_issued_on=datetime.date(2024, 12, 16)
+    )
+
+    assert keys(rules.publication_due(TODAY)) == {
+        ("publication_reminder", challenge.chief_executive_email, datetime.date(2025, 3, 16)),
+        ("publication_reminder", challenge.leader_email, datetime.date(2025, 3, 16)),
+        ("publication_escalation", challenge.manager.email, datetime.date(2025, 5, 16)),
+        ("publication_escalation", lead.email, TODAY),
+    }
+
+
+def test_publication_reminders_stop_once_the_report_is_published():
+    PeerChallengeFactory(state=State.PUBLISHED, report_issued_on=datetime.date(2024, 12, 16))
+
+    assert list(rules.publication_due(TODAY)) == []
+
+
+def test_impact_survey_prompt_skips_types_that_send_no_surveys():
+    no_surveys = challenge_type("finance")
+    no_surveys.sends_surveys = False
+    no_surveys.save()
+    PeerChallengeFactory(
+        state=State.POST_CHALLENGE, challenge_type=no_surveys, onsite_end=TODAY - 365 * DAY
+    )
+
+    assert list(rules.impact_survey_due(TODAY)) == []
+
+
+def finished_case(**kwargs):
+    return PeerChallengeFactory(
+        state=State.CLOSED,
+        onsite_start=datetime.date(2024, 6, 10),
+        onsite_end=datetime.date(2024, 6, 13),
+        **kwargs,
+    )
+
+
+def test_follow_up_prompt_stops_once_a_follow_up_case_exists():
+    parent = finished_case()
+    PeerChallengeFactory(challenge_type=challenge_type("follow-up"), parent=parent)
+
+    assert list(rules.follow_up_prompt(TODAY)) == []
+
+
+def test_a_withdrawn_follow_up_does_not_silence_the_prompt():
+    parent = finished_case()
+    PeerChallengeFactory(
+        challenge_type=challenge_type("follow-up"), parent=parent, state=State.WITHDRAWN
+    )
+
+    assert keys(rules.follow_up_prompt(TODAY)) == {
+        ("follow_up_prompt", parent.manager.email, datetime.date(2025, 6, 13))
+    }
+
+
+def test_a_follow_up_visit_is_not_itself_prompted_for_a_follow_up():
+    parent = PeerChallengeFactory(state=State.PUBLISHED)
+    finished_case(challenge_type=challenge_type("follow-up"), parent=parent)
+    finished_case()  # the same dates on a corporate case are prompted
+
+    prompted = {r.challenge.challenge_type.slug for r in rules.follow_up_prompt(TODAY)}
+
+    assert prompted == {"corporate"}
+
+
+def test_weekly_digest_lists_each_managers_overdue_items_once_a_week():
+    busy, idle = manager(), manager()
+    PeerChallengeFactory(manager=busy, state=State.REPORTING, feedback_date=TODAY - 40 * DAY)
+    PeerChallengeFactory(
+        manager=busy, state=State.REPORT_ISSUED, report_issued_on=datetime.date(2025, 1, 2)
+    )
+    PeerChallengeFactory(manager=idle, state=State.REPORTING, feedback_date=TODAY - 3 * DAY)
+
+    wednesday = TODAY + 2 * DAY
+    [digest] = rules.manager_weekly_digest(wednesday)
+
+    assert (digest.recipient_email, digest.subject_ref, digest.due_on) == (
+        busy.email,
+        f"user:{busy.pk}",
+        TODAY,  # that week's Monday
+    )
+    assert [item["what"] for item in digest.context["items"]] == [
+        "report not yet published",
+        "feedback report not issued",
+    ]
+    assert next(iter(rules.manager_weekly_digest(TODAY + 7 * DAY))).due_on == TODAY + 7 * DAY
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2025, 8, 31), 6, datetime.date(2026, 2, 28)),
+        (datetime.date(2023, 8, 31), 6, datetime.date(2024, 2, 29)),
+        (datetime.date(2025, 11, 15), 3, datetime.date(2026, 2, 15)),
+        (datetime.date(2025, 1, 16), 12, datetime.date(2026, 1, 16)),
+    ],
+)
+def test_add_months_keeps_the_day_or_clamps_to_the_month_end(day, months, expected):
+    assert rules.add_months(day, months) == expected

@@ -1,0 +1,121 @@
+"""A real race on PostgreSQL: twenty threads, each on its own connection, fire a transition at
+one case at the same instant. The compare-and-swap save (ConcurrentTransitionMixin) must let
+exactly one through; the others lose cleanly and the audit trail shows one event."""
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django_fsm import ConcurrentTransition
+
+from tests.workflow import factories as f
+from workflow import services
+from workflow.challenge_types import CPC_COMPONENTS_2016
+from workflow.errors import TransitionRefused
+from workflow.models import CaseEvent, PeerChallenge, State
+
+# serialized_rollback: the flush after a transactional test empties the council register the
+# migration loaded; this restores it first, whatever ran before.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+THREADS = 20
+SCOPE = {
+    "scope_components": [c["code"] for c in CPC_COMPONENTS_2016],
+    "local_objectives": ["Test the medium-term financial plan"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("the race tests need PostgreSQL in CI: set DATABASE_URL", pytrace=False)
+        pytest.skip("the race tests need PostgreSQL row locks (set DATABASE_URL)")
+
+
+def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
+    """Run `attempt(i)` in THREADS threads released together; count the outcomes."""
+    barrier = threading.Barrier(THREADS, timeout=30)
+    outcomes: list[str] = []
+
+    def run(i: int) -> None:
+        try:
+            outcomes.append(attempt(i, barrier))
+        except Exception as exc:  # recorded, so the assertion shows what went wrong
+            outcomes.append(f"error: {exc!r}")
+        finally:
+            connection.close()  # each thread opened its own connection
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return Counter(outcomes)
+
+
+def test_twenty_simultaneous_transitions_let_exactly_one_through():
+    actor = f.manager()
+    pk = f.PeerChallengeFactory(state=State.BOOKED).pk
+
+    def attempt(i, barrier) -> str:
+        # Every thread holds the case as "booked" before any of them fires.
+        challenge = PeerChallenge.objects.get(pk=pk)
+        barrier.wait()
+        try:
+            services.challenge_start_team_assembly(challenge=challenge, actor=actor, **SCOPE)
+        except ConcurrentTransition:
+            return "lost race"
+        except TransitionRefused:
+            return "refused"
+        return "won"
+
+    outcomes = race(attempt)
+
+    assert outcomes["won"] == 1, outcomes
+    assert outcomes["lost race"] + outcomes["refused"] == THREADS - 1, outcomes
+    assert outcomes["lost race"] >= 1, "no thread actually raced the winner"
+    assert PeerChallenge.objects.get(pk=pk).state == State.TEAM_ASSEMBLY
+    assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
+
+
+def test_postpone_and_withdraw_racing_from_the_same_state_leave_one_outcome():
+    actor = f.manager()
+    pk = f.PeerChallengeFactory(state=State.PREPARATION).pk
+
+    def attempt(i, barrier) -> str:
+        challenge = PeerChallenge.objects.get(pk=pk)
+        fire = services.challenge_postpone if i % 2 else services.challenge_withdraw
+        barrier.wait()
+        try:
+            fire(challenge=challenge, actor=actor, reason=f"attempt {i}")
+        except (ConcurrentTransition, TransitionRefused):
+            return "lost"
+        return challenge.state
+
+    outcomes = race(attempt)
+
+    [(winner, wins)] = [(k, n) for k, n in outcomes.items() if k != "lost"]
+    assert wins == 1 and outcomes["lost"] == THREADS - 1, outcomes
+    assert PeerChallenge.objects.get(pk=pk).state == winner
+    [event] = CaseEvent.objects.filter(challenge_id=pk)
+    assert (event.from_state, event.to_state) == (State.PREPARATION, winner)
+
+
+def test_twenty_simultaneous_api_requests_get_one_200_and_nineteen_409s():
+    user = f.manager()
+    pk = f.PeerChallengeFactory(state=State.BOOKED).pk
+    url = f"/api/challenges/{pk}/transitions/start_team_assembly/"
+
+    def attempt(i, barrier) -> str:
+        client = f.api_client(user)
+        barrier.wait()
+        return str(client.post(url, SCOPE, format="json").status_code)
+
+    outcomes = race(attempt)
+
+    assert outcomes == Counter({"200": 1, "409": THREADS - 1})
+    assert CaseEvent.objects.filter(challenge_id=pk).count() == 1

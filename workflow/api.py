@@ -1,0 +1,150 @@
+"""The workflow REST API. Views are thin: check who may act, validate input, call one service,
+render the case. Domain errors become HTTP in workflow/api_errors.py (400 / 409)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from workflow import roles, selectors, services
+from workflow.filters import ChallengeFilter, CouncilFilter
+from workflow.models import ChallengeType, Council, PeerChallenge
+from workflow.serializers import (
+    TRANSITION_INPUTS,
+    CaseEventOutput,
+    ChallengeInput,
+    ChallengeListOutput,
+    ChallengeOutput,
+    ChallengeTypeOutput,
+    CouncilOutput,
+)
+
+REFUSED = OpenApiResponse(description="Refused: `unmet` lists the conditions not yet met")
+
+
+class ManagesOrReadsOnly(BasePermission):
+    """Reading is decided by which cases the user can see; writing needs a manager or admin."""
+
+    message = "only challenge managers and admins may change cases"
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or roles.can_manage(request.user)
+
+
+# --- reference data ----------------------------------------------------------------------
+
+
+class CouncilListApi(generics.ListAPIView):
+    queryset = Council.objects.select_related("county", "combined_authority")
+    serializer_class = CouncilOutput
+    filterset_class = CouncilFilter
+
+
+class CouncilDetailApi(generics.RetrieveAPIView):
+    queryset = CouncilListApi.queryset
+    serializer_class = CouncilOutput
+    lookup_field = "code"
+
+
+class ChallengeTypeListApi(generics.ListAPIView):
+    queryset = ChallengeType.objects.all()
+    serializer_class = ChallengeTypeOutput
+
+
+class ChallengeTypeDetailApi(generics.RetrieveAPIView):
+    queryset = ChallengeType.objects.all()
+    serializer_class = ChallengeTypeOutput
+    lookup_field = "slug"
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+class _VisibleChallenges:
+    """Cases outside what the user may see are a 404, never a 403: no hint that they exist."""
+
+    permission_classes = [IsAuthenticated, ManagesOrReadsOnly]
+
+    def get_queryset(self):
+        return selectors.challenge_list(user=self.request.user)
+
+    def render_case(self, pk: int) -> dict:
+        # Read back through the same queryset so the team and references are fresh.
+        challenge = get_object_or_404(self.get_queryset(), pk=pk)
+        return ChallengeOutput(challenge, context=self.get_serializer_context()).data
+
+
+class ChallengeListApi(_VisibleChallenges, generics.ListAPIView):
+    serializer_class = ChallengeListOutput
+    filterset_class = ChallengeFilter
+
+    @extend_schema(request=ChallengeInput, responses={201: ChallengeOutput})
+    def post(self, request):
+        data = ChallengeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = {"manager": request.user, **data.validated_data}
+        challenge = services.challenge_create(actor=request.user, **fields)
+        return Response(self.render_case(challenge.pk), status=status.HTTP_201_CREATED)
+
+
+class ChallengeDetailApi(_VisibleChallenges, generics.RetrieveAPIView):
+    serializer_class = ChallengeOutput
+
+    @extend_schema(request=ChallengeInput(partial=True), responses={200: ChallengeOutput})
+    def patch(self, request, pk: int):
+        challenge = self.get_object()
+        data = ChallengeInput(data=request.data, partial=True, context={"challenge": challenge})
+        data.is_valid(raise_exception=True)
+        services.challenge_update(
+            challenge=challenge, actor=request.user, changes=data.validated_data
+        )
+        return Response(self.render_case(challenge.pk))
+
+
+class ChallengeTransitionApi(_VisibleChallenges, generics.GenericAPIView):
+    """One URL per transition (workflow/urls.py), so each has its own documented input."""
+
+    transition = ""  # set per URL by as_view(transition=...)
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return TRANSITION_INPUTS[self.transition]
+
+    @extend_schema(responses={200: ChallengeOutput, 409: REFUSED})
+    def post(self, request, pk: int):
+        challenge = self.get_object()
+        data = self.get_serializer_class()(data=request.data, context={"challenge": challenge})
+        data.is_valid(raise_exception=True)
+        fire = services.TRANSITION_SERVICES[self.transition]
+        fire(challenge=challenge, actor=request.user, **data.validated_data)
+        return Response(self.render_case(challenge.pk))
+
+
+class ChallengeEventListApi(generics.ListAPIView):
+    """The case's audit timeline, oldest first."""
+
+    serializer_class = CaseEventOutput
+    queryset = PeerChallenge.objects.none()  # for the schema; get_queryset is what runs
+
+    def get_queryset(self):
+        visible = roles.visible_challenges(self.request.user, PeerChallenge.objects.all())
+        challenge = get_object_or_404(visible, pk=self.kwargs["pk"])
+        return challenge.events.select_related("actor")
+
+
+# --- authentication ----------------------------------------------------------------------
+
+
+class LoginRateThrottle(AnonRateThrottle):
+    scope = "login"
+    rate = "10/minute"
+
+
+class TokenApi(ObtainAuthToken):
+    """Exchange a username and password for an API token (rate-limited against guessing)."""
+
+    throttle_classes = [LoginRateThrottle]

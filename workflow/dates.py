@@ -1,0 +1,40 @@
+"""UK financial years: 1 April to 31 March, named by the calendar year they start in
+(financial year 2025 is 2025/26). Datetimes are read on the Europe/London calendar, so an
+event at 00:30 BST on 1 April belongs to the new year although it is still 31 March in UTC.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+FIRST_MONTH = 4  # April
+
+
+def _local_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def financial_year_of(value: datetime.date | datetime.datetime) -> int:
+    """The financial year a date falls in: 31 March 2026 is in 2025, 1 April 2026 in 2026."""
+    day = _local_date(value)
+    return day.year if day.month >= FIRST_MONTH else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day (inclusive) of financial year `year`."""
+    return datetime.date(year, FIRST_MONTH, 1), datetime.date(year + 1, FIRST_MONTH, 1) - (
+        datetime.timedelta(days=1)
+    )
+
+
+def financial_year_label(year: int) -> str:
+    """The programme's way of writing a year: 2025 -> "2025/26"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def financial_quarter_of(value: datetime.date | datetime.datetime) -> int:
+    """Quarter 1 is April to June, quarter 4 is January to March."""
+    day = _local_date(value)
+    return (day.month - FIRST_MONTH) % 12 // 3 + 1
