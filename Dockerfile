@@ -8,15 +8,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     APP_STATE_DIR=/var/lib/peerchallenge
 
 WORKDIR /app
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, so a code change does not reinstall them: install the project from empty
+# package stubs, then remove it again. The code runs from /app, like a checkout.
 COPY pyproject.toml ./
 RUN mkdir -p peerchallenge workflow notifications surveys \
     && touch peerchallenge/__init__.py workflow/__init__.py notifications/__init__.py surveys/__init__.py \
     && pip install . \
-    && pip uninstall -y peerchallenge
+    && pip uninstall -y peerchallenge \
+    && rm -rf build peerchallenge.egg-info
 COPY . .
-RUN pip install --no-deps . \
-    && useradd --system --home-dir /app --shell /usr/sbin/nologin app \
+RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p "$APP_STATE_DIR" \
     && DJANGO_DEBUG=false SECRET_KEY=collectstatic python manage.py collectstatic --no-input \
     && chown -R app:app "$APP_STATE_DIR"

@@ -1,7 +1,11 @@
 """Real services for the integration tests: a Redis server, Celery worker processes and the
 test process's own Celery producer pointed at that Redis. They need PostgreSQL: the worker is a
 separate process that must see the rows the test commits, which SQLite's test database (in
-memory) cannot share. scripts/test and CI always provide PostgreSQL."""
+memory) cannot share. scripts/test and CI always provide PostgreSQL.
+
+Tests using a worker need `django_db(transaction=True, serialized_rollback=True)`: the rows must
+be committed for the worker to see them, and the flush after a transactional test would
+otherwise wipe the councils the migrations loaded for every later test."""
 
 import os
 

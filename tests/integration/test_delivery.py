@@ -12,7 +12,10 @@ from tests.support.processes import delivered_notification_ids, wait_until
 from tests.workflow.factories import PeerChallengeFactory
 from workflow.services import challenge_book
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _recipients(mail_dir) -> set[str]:

@@ -17,7 +17,7 @@ from tests.workflow.factories import PeerChallengeFactory
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.fault,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 NOTIFICATIONS = 500

@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ from tests.workflow.spec import ACTIONS, REASON_REQUIRED, SPEC, TERMINAL
 from workflow import services
 from workflow.challenge_types import CPC_COMPONENTS_2016
 from workflow.errors import TransitionRefused
-from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge, State
+from workflow.models import Assignment, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,27 @@ INPUTS = {
     "withdraw": st.fixed_dictionaries({"reason": REASONS}),
 }
 FIRE = st.sampled_from(sorted(INPUTS)).flatmap(lambda name: st.tuples(st.just(name), INPUTS[name]))
+
+
+# The happy path's valid inputs, so random runs also get far down the machine.
+NEXT = {
+    State.ENQUIRY: ("book", {}),
+    State.BOOKED: (
+        "start_team_assembly",
+        {"scope_components": CPC_SCOPE, "local_objectives": ["Housing delivery"]},
+    ),
+    State.TEAM_ASSEMBLY: ("confirm_team", {}),
+    State.PREPARATION: ("start_onsite", {}),
+    State.ONSITE: ("record_feedback", {"feedback_date": TODAY}),
+    State.REPORTING: ("issue_report", {"report_url": "https://example.org/report.pdf"}),
+    State.REPORT_ISSUED: (
+        "publish",
+        {"publication_url": "https://adur.example.gov.uk/cpc", "published_on": TODAY},
+    ),
+    State.PUBLISHED: ("start_post_challenge", {}),
+    State.POST_CHALLENGE: ("close", {"reason": "Impact survey completed"}),
+    State.POSTPONED: ("resume", {}),
+}
 
 
 def _must_succeed(name: str, source: str, inputs: dict) -> bool:
@@ -102,6 +124,15 @@ class CaseMachine(RuleBasedStateMachine):
         self._savepoint.__exit__(None, None, None)
 
     # --- the transitions -----------------------------------------------------------------
+
+    @precondition(lambda self: self.case.state in NEXT)
+    @rule()
+    def advance(self):
+        """The next step of the happy path with valid inputs (which a guard may still refuse:
+        e.g. after a random edit blanked a contact)."""
+        if self.case.state == State.TEAM_ASSEMBLY:
+            self.choose_team(size=4, lead_member=True, lead_officer=True, all_declared=True)
+        self.fire(NEXT[self.case.state])
 
     @rule(call=FIRE)
     def fire(self, call):
@@ -192,14 +223,11 @@ class CaseMachine(RuleBasedStateMachine):
 
     @invariant()
     def memory_database_and_model_agree(self):
-        stored = PeerChallenge.objects.get(pk=self.case.pk)
+        stored = PeerChallenge.objects.annotate(events_written=Count("events")).get(pk=self.case.pk)
         assert self.case.state == stored.state == self.expected_state
-        self.reached.add(stored.state)
         assert self.case.postponed_from == stored.postponed_from == self.left_for_postponement
-
-    @invariant()
-    def one_event_per_change(self):
-        assert CaseEvent.objects.filter(challenge=self.case).count() == self.expected_events
+        assert stored.events_written == self.expected_events, "one event per change, no more"
+        self.reached.add(stored.state)
 
     @invariant()
     def a_postponed_case_remembers_where_it_was(self):
@@ -215,7 +243,7 @@ def test_case_state_machine_holds_under_random_service_calls():
         CaseMachine,
         settings=settings(
             max_examples=200,
-            stateful_step_count=50,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),

@@ -210,4 +210,4 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
         conditions=[guards.can_withdraw],
     )
     def withdraw(self):
-        pass
+        self.postponed_from = ""  # a withdrawn case resumes nowhere

@@ -1,0 +1,225 @@
+"""Admin for the workflow models.
+
+The case's state is read-only here as everywhere: transitions are fired from buttons on the
+change page, through a small form and the service (workflow.services), so the admin writes the
+same CaseEvent and runs the same reactions as the API. Edits to a case go through
+`challenge_update` for the same reason.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django_fsm import ConcurrentTransition
+
+from workflow import roles, services
+from workflow.admin_forms import TRANSITION_FORMS
+from workflow.errors import InvalidInput, TransitionRefused
+from workflow.models import (
+    Assignment,
+    CaseEvent,
+    ChallengeType,
+    Council,
+    Peer,
+    PeerChallenge,
+    State,
+)
+
+# Set on a case only by its transitions, never by editing.
+TRANSITION_FIELDS = (
+    "state",
+    "postponed_from",
+    "feedback_date",
+    "report_file",
+    "report_url",
+    "report_issued_on",
+    "publication_url",
+    "published_on",
+    "postponed_reason",
+    "withdrawn_reason",
+    "closed_reason",
+)
+
+
+class ReadOnlyAdminMixin:
+    """Rows that are written by code (the register loader, the services), never by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Council)
+class CouncilAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The mySociety register; refresh it with `manage.py load_councils`."""
+
+    list_display = ("name", "code", "la_type_name", "region", "nation", "is_current")
+    list_filter = ("is_current", "nation", "la_type_name", "region")
+    search_fields = ("name", "official_name", "code", "gss_code")
+
+
+@admin.register(ChallengeType)
+class ChallengeTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "funder", "intake_mode", "min_peers", "max_peers", "is_active")
+    list_filter = ("is_active", "intake_mode", "funder")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "council", "political_group", "job_title", "is_active")
+    list_filter = ("kind", "is_active", "political_group")
+    search_fields = ("name", "email", "council__name")
+    autocomplete_fields = ("council", "user")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ("peer",)
+    fields = ("peer", "status", "is_lead", "interests_declared", "conflict_unresolved", "days")
+
+
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The case's timeline, oldest first."""
+
+    model = CaseEvent
+    extra = 0
+    fields = ("created_at", "action", "from_state", "to_state", "actor", "reason", "data")
+    readonly_fields = fields
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "challenge", "action", "from_state", "to_state", "actor")
+    list_filter = ("action", "to_state")
+    search_fields = ("challenge__host__name", "action", "reason")
+    list_select_related = ("challenge__host", "challenge__challenge_type", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(PeerChallenge)
+class PeerChallengeAdmin(admin.ModelAdmin):
+    list_display = ("reference", "host", "challenge_type", "state", "onsite_start", "manager")
+    list_filter = ("state", "challenge_type", "host__region")
+    list_select_related = ("host", "challenge_type", "manager")
+    search_fields = ("host__name", "host__code", "chief_executive_name", "leader_name")
+    autocomplete_fields = ("host", "parent", "manager")
+    date_hierarchy = "onsite_start"
+    inlines = (AssignmentInline, CaseEventInline)
+    change_form_template = "admin/workflow/peerchallenge/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return TRANSITION_FIELDS
+        if obj.state in (State.CLOSED, State.WITHDRAWN):
+            return [f.name for f in obj._meta.fields if f.editable]
+        enquiry_only = () if obj.state == State.ENQUIRY else tuple(services.ENQUIRY_ONLY_FIELDS)
+        return TRANSITION_FIELDS + enquiry_only
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        """Create or edit through the services, so every edit is on the timeline."""
+        values = {f: form.cleaned_data[f] for f in form.changed_data}
+        if change:
+            obj.refresh_from_db()  # the form already wrote its values onto obj
+            services.challenge_update(challenge=obj, actor=request.user, changes=values)
+            return
+        for field in ("host", "challenge_type", "parent"):
+            values.pop(field, None)
+        created = services.challenge_create(
+            actor=request.user,
+            host=form.cleaned_data["host"],
+            challenge_type=form.cleaned_data["challenge_type"],
+            parent=form.cleaned_data.get("parent"),
+            **values,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        challenge = self.get_object(request, object_id)
+        available = services.available_transitions(challenge, request.user) if challenge else []
+        extra_context = {
+            **(extra_context or {}),
+            "transitions": [{**t, "label": _label(t["name"])} for t in available],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- transitions ---------------------------------------------------------------------
+
+    def get_urls(self):
+        transition = self.admin_site.admin_view(self.transition_view)
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                transition,
+                name="workflow_peerchallenge_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id, name):
+        if name not in services.TRANSITION_SERVICES:
+            raise Http404(f"no transition {name!r}")
+        challenge = get_object_or_404(PeerChallenge, pk=object_id)
+        if not (self.has_change_permission(request, challenge) and roles.can_manage(request.user)):
+            raise PermissionDenied
+        form_class = TRANSITION_FORMS[name]
+        form = form_class(challenge=challenge)
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES, challenge=challenge)
+            if form.is_valid() and self._fire(request, challenge, name, form.service_inputs()):
+                return redirect(reverse("admin:workflow_peerchallenge_change", args=[challenge.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": challenge,
+            "title": f"{_label(name)}: {challenge}",
+            "transition": name,
+            "form": form,
+            "unmet": guard_preview(challenge, name, request.user),
+        }
+        return TemplateResponse(request, "admin/workflow/peerchallenge/transition.html", context)
+
+    def _fire(self, request, challenge, name, inputs) -> bool:
+        """Call the service; a refusal becomes an error message, never a 500."""
+        try:
+            services.TRANSITION_SERVICES[name](challenge=challenge, actor=request.user, **inputs)
+        except TransitionRefused as refused:
+            self.message_user(request, f"Refused: {'; '.join(refused.unmet)}", messages.ERROR)
+            return False
+        except ConcurrentTransition:
+            self.message_user(
+                request, "Someone else changed this case meanwhile: reload it.", messages.ERROR
+            )
+            return False
+        except InvalidInput as invalid:
+            self.message_user(request, f"Refused: {invalid.errors}", messages.ERROR)
+            return False
+        self.message_user(
+            request, f"{challenge.reference} is now {challenge.get_state_display().lower()}."
+        )
+        return True
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def guard_preview(challenge: PeerChallenge, name: str, user) -> list[str]:
+    """What would stop the transition right now (inputs from the form may still fix it)."""
+    for transition in services.available_transitions(challenge, user):
+        if transition["name"] == name:
+            return transition["unmet"]
+    return []
