@@ -18,7 +18,8 @@ def env(name: str, default: str = "") -> str:
     file_path = os.environ.get(f"{name}_FILE")
     if file_path:
         return Path(file_path).read_text().strip()
-    return os.environ.get(name, default)
+    # An empty variable (NAME= in an env file) means "not set", never "the empty string".
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:

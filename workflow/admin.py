@@ -8,6 +8,7 @@ same CaseEvent and runs the same reactions as the API. Edits to a case go throug
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -116,6 +117,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
     date_hierarchy = "onsite_start"
     inlines = (AssignmentInline, CaseEventInline)
     change_form_template = "admin/workflow/peerchallenge/change_form.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

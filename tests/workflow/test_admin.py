@@ -4,10 +4,12 @@ services (so they land on the case's timeline), and a refusal is a message, not 
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.workflow import factories as f
+from workflow import services
 from workflow.models import CaseEvent, ChallengeType, Council, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +44,6 @@ def test_changelist_loads_for_a_superuser(admin_client, model, challenge):
 
 
 def test_change_pages_load_for_a_superuser(admin_client, challenge, admin_user):
-    from workflow import services
-
     services.challenge_book(challenge=challenge, actor=admin_user)
     objects = [
         f.council("ADU"),
@@ -145,8 +145,6 @@ def test_staff_without_a_manager_role_cannot_fire_transitions(client, challenge)
 
 
 def _change_permission(model):
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(
         content_type__app_label="workflow", codename=f"change_{model._meta.model_name}"
     )
@@ -187,8 +185,6 @@ def test_adding_a_case_in_admin_goes_through_challenge_create(admin_client):
 
 def test_case_events_cannot_be_added_changed_or_deleted_in_admin(admin_client, admin_user):
     challenge = f.PeerChallengeFactory()
-    from workflow import services
-
     services.challenge_book(challenge=challenge, actor=admin_user)
     event = challenge.events.get()
 
@@ -202,11 +198,10 @@ def _form_data(page) -> dict:
     """The change form's current values, as the browser would post them back."""
     form = page.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = field.prepare_value(value) if hasattr(field, "prepare_value") else value
+    for name in form.fields:
+        value = form[name].value()  # already prepared for the widget, as rendered
+        if value is not None:
+            data[name] = value
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         for name in management.fields:
