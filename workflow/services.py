@@ -144,6 +144,7 @@ def challenge_update(*, challenge: PeerChallenge, actor, changes: dict[str, Any]
         with transaction.atomic():
             for field, value in changed.items():
                 setattr(challenge, field, value)
+            challenge.full_clean(exclude=["report_file", "state"])
             challenge.save()
             _record(
                 challenge=challenge,

@@ -8,7 +8,9 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
+from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
 from tests.workflow import factories as f
@@ -17,10 +19,6 @@ from workflow.challenge_types import CPC_COMPONENTS_2016
 from workflow.errors import TransitionRefused
 from workflow.models import CaseEvent, PeerChallenge, State
 
-# serialized_rollback: the flush after a transactional test empties the council register the
-# migration loaded; this restores it first, whatever ran before.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 THREADS = 20
 SCOPE = {
     "scope_components": [c["code"] for c in CPC_COMPONENTS_2016],
@@ -28,12 +26,19 @@ SCOPE = {
 }
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _postgresql_only():
     if connection.vendor != "postgresql":
         if os.environ.get("CI") == "true":
             pytest.fail("the race tests need PostgreSQL in CI: set DATABASE_URL", pytrace=False)
         pytest.skip("the race tests need PostgreSQL row locks (set DATABASE_URL)")
+
+
+def real_race(test):
+    """Threads need committed rows: a transactional test. serialized_rollback restores the
+    council register the migration loaded, which the flush after such tests empties."""
+    test = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
+    return pytest.mark.usefixtures("_postgresql_only")(test)
 
 
 def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
@@ -57,6 +62,7 @@ def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
     return Counter(outcomes)
 
 
+@real_race
 def test_twenty_simultaneous_transitions_let_exactly_one_through():
     actor = f.manager()
     pk = f.PeerChallengeFactory(state=State.BOOKED).pk
@@ -82,6 +88,7 @@ def test_twenty_simultaneous_transitions_let_exactly_one_through():
     assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
 
 
+@real_race
 def test_postpone_and_withdraw_racing_from_the_same_state_leave_one_outcome():
     actor = f.manager()
     pk = f.PeerChallengeFactory(state=State.PREPARATION).pk
@@ -105,6 +112,7 @@ def test_postpone_and_withdraw_racing_from_the_same_state_leave_one_outcome():
     assert (event.from_state, event.to_state) == (State.PREPARATION, winner)
 
 
+@real_race
 def test_twenty_simultaneous_api_requests_get_one_200_and_nineteen_409s():
     user = f.manager()
     pk = f.PeerChallengeFactory(state=State.BOOKED).pk
@@ -119,3 +127,33 @@ def test_twenty_simultaneous_api_requests_get_one_200_and_nineteen_409s():
 
     assert outcomes == Counter({"200": 1, "409": THREADS - 1})
     assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
+
+
+def _lose_the_race(*, challenge, actor, **inputs):
+    raise ConcurrentTransition("Cannot save object! The state has been changed")
+
+
+@pytest.mark.django_db
+def test_a_lost_race_is_a_409_from_the_api(monkeypatch):
+    challenge = f.PeerChallengeFactory()
+    monkeypatch.setitem(services.TRANSITION_SERVICES, "book", _lose_the_race)
+
+    response = f.api_client(f.manager()).post(f"/api/challenges/{challenge.pk}/transitions/book/")
+
+    assert response.status_code == 409
+    assert response.data["unmet"] == ["the case changed since it was loaded"]
+
+
+@pytest.mark.django_db
+def test_a_lost_race_is_a_message_in_admin(monkeypatch, admin_client):
+    challenge = f.PeerChallengeFactory()
+    monkeypatch.setitem(services.TRANSITION_SERVICES, "book", _lose_the_race)
+
+    response = admin_client.post(
+        reverse("admin:workflow_peerchallenge_transition", args=[challenge.pk, "book"])
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Someone else changed this case meanwhile: reload it."
+    ]

@@ -3,11 +3,24 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
+class CaseEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass the per-row guards below, so they are refused too."""
+
+    def update(self, **kwargs):
+        raise ValueError("Case events are immutable")
+
+    def delete(self):
+        raise ValueError("Case events are immutable")
+
+
 class CaseEvent(models.Model):
     """The immutable audit timeline of a case: one row per state change or recorded edit."""
 
     challenge = models.ForeignKey(
-        "workflow.PeerChallenge", on_delete=models.CASCADE, related_name="events"
+        # PROTECT: a case with a history is withdrawn or closed, never deleted.
+        "workflow.PeerChallenge",
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     action = models.CharField(max_length=80, db_index=True)  # dotted: "workflow.challenge.booked"
     from_state = models.CharField(max_length=20, blank=True)
@@ -18,6 +31,8 @@ class CaseEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
