@@ -1,19 +1,56 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.html import format_html
 
 from notifications import services
 from notifications.models import Notification
 from workflow import roles
 from workflow.errors import InvalidInput, TransitionRefused
+from workflow.models import PeerChallenge
+
+
+class CaseFilter(admin.SimpleListFilter):
+    """One case's emails, as linked from the case's admin page (`?challenge__id__exact=<id>`).
+
+    Unlike `list_filter = ["challenge"]` it does not list every case in the sidebar (one label,
+    and two queries, per case): it shows only the case chosen."""
+
+    title = "case"
+    parameter_name = "challenge__id__exact"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not value:
+            return []
+        case = PeerChallenge.objects.select_related("host", "challenge_type")
+        case = case.filter(pk=value).first() if value.isdigit() else None
+        return [(value, str(case) if case else f"unknown case {value}")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():  # the admin shows its "invalid filter" page, not a 500
+            raise IncorrectLookupParameters(f"not a case id: {value!r}")
+        return queryset.filter(challenge_id=int(value))
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient_email", "due_on", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "due_on"]
+    list_display = [
+        "kind",
+        "challenge",
+        "recipient_email",
+        "due_on",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "due_on", CaseFilter]
     search_fields = ["recipient_email", "recipient_name", "subject_ref"]
     date_hierarchy = "due_on"
-    list_select_related = ["challenge"]
+    list_select_related = ["challenge__host", "challenge__challenge_type"]
     # The outbox is written by services; here it is only read, previewed and resent.
     readonly_fields = [
         "kind",
@@ -27,6 +64,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "dispatched_at",
+        "next_attempt_at",
         "claimed_at",
         "sent_at",
         "stale_requeues",

@@ -41,6 +41,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "status",
             "attempts",
             "last_error",
+            "next_attempt_at",
             "sent_at",
             "stale_requeues",
             "created_at",

@@ -2,6 +2,7 @@
 email is about a visit."""
 
 import datetime
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +21,7 @@ KINDS = {
     "report_overdue": "Feedback report overdue",
     "publication_reminder": "Publication reminder (council)",
     "publication_escalation": "Publication overdue (escalation)",
+    "action_plan_due": "Action plan not yet published",
     "impact_survey_due": "Impact survey due",
     "follow_up_prompt": "Follow-up visit or progress review prompt",
     "manager_digest": "Weekly digest of overdue items",
@@ -34,36 +36,46 @@ class PermanentEmailError(Exception):
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
+    """The email for an outbox row. Any failure here is about the row's data or our templates,
+    so it is raised as PermanentEmailError: retrying cannot help."""
     if not notification.recipient_email:
         raise PermanentEmailError("no recipient email address")
     if notification.kind not in KINDS:
         raise PermanentEmailError(f"unknown kind {notification.kind!r}: no template for it")
+    try:
+        message = _build(notification)
+        # Building the MIME message now checks every header (a newline in an address is a
+        # BadHeaderError), so a bad row fails here rather than half-way through sending.
+        message.message()
+    except Exception as exc:  # a template error, a bad header, a date the calendar cannot hold
+        raise PermanentEmailError(
+            f"cannot render {notification.kind!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+    return message
+
+
+def _build(notification: Notification) -> EmailMultiAlternatives:
     context = {
         **notification.context,
         "notification": notification,
         "challenge": notification.challenge,
-        "recipient_name": notification.recipient_name or notification.recipient_email,
+        "recipient_name": one_line(notification.recipient_name) or notification.recipient_email,
         "site_url": settings.SITE_URL,
     }
     prefix = f"{TEMPLATE_DIR}/{notification.kind}"
-    try:
-        subject = render_to_string(f"{prefix}-subject.txt", context).strip()
-        text = render_to_string(f"{prefix}-body.txt", context)
-        html = render_to_string(f"{prefix}-body.html", context)
-    except Exception as exc:  # TemplateDoesNotExist, TemplateSyntaxError, a bad variable
-        raise PermanentEmailError(f"cannot render {notification.kind!r}: {exc}") from exc
+    subject = render_to_string(f"{prefix}-subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
+        subject=one_line(subject),
+        body=render_to_string(f"{prefix}-body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[_address(notification)],
+        to=[recipient_address(notification.recipient_name, notification.recipient_email)],
         headers={
             # Stable per row: a duplicate delivery is visible as two messages with one id.
             "Message-ID": f"<notification-{notification.pk}@peerchallenge>",
             "X-Notification-Id": str(notification.pk),
         },
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(render_to_string(f"{prefix}-body.html", context), "text/html")
     if notification.kind in VISIT_KINDS and notification.challenge is not None:
         ics = visit_invite(notification.challenge)
         if ics:
@@ -71,10 +83,15 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _address(notification: Notification) -> str:
-    if notification.recipient_name:
-        return f'"{notification.recipient_name}" <{notification.recipient_email}>'
-    return notification.recipient_email
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace, CR and LF included, to one space: a name or subject
+    that reaches a header must never carry a line break (header injection)."""
+    return " ".join(text.split())
+
+
+def recipient_address(name: str, email: str) -> str:
+    """The To address; formataddr quotes a name with a comma or quote marks correctly."""
+    return formataddr((one_line(name), email.strip())) if one_line(name) else email.strip()
 
 
 def visit_invite(challenge) -> str | None:

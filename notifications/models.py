@@ -12,7 +12,8 @@ class Notification(models.Model):
 
     kind = models.CharField(max_length=60, db_index=True)
     # What the email is about, as "<model>:<pk>" (a case, a manager's digest, ...): part of the
-    # unique key, so it must never be blank.
+    # unique key, so it must never be blank. A manual message gets its own "manual:<uuid>", so
+    # a manager may write to the same person twice in a day.
     subject_ref = models.CharField(max_length=60)
     challenge = models.ForeignKey(
         "workflow.PeerChallenge",
@@ -34,6 +35,9 @@ class Notification(models.Model):
     # When a delivery task was last put on the broker: a row queued long ago and still QUEUED
     # lost its message (Redis restart) and is dispatched again by the sweep.
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # After a transient failure: not to be dispatched or claimed before this (the backoff lives
+    # in the row, not in a Celery countdown, so a restarted broker cannot lose or shorten it).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Times the sweep found this row stuck in SENDING and re-queued it: the worker may have

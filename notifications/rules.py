@@ -3,26 +3,40 @@ from database state what is due on or before `today`.
 
 `due_on` is always the rule's nominal date (onsite start - 14, feedback + 28, ...), never
 "today": it is part of the outbox's unique key, so a re-run is a no-op and a day the beat missed
-is caught up on the next run without a duplicate. `notifications.tasks.run_reminder_rule` runs a
-rule by dotted path (settings.CELERY_BEAT_SCHEDULE); a new rule is one function + one entry.
+is caught up on the next run without a duplicate. Catching up has a limit: a reminder whose
+nominal date is more than MAX_CATCH_UP_DAYS old is not written, so a first deploy (or a long
+outage) does not mail out years of history. `notifications.tasks.run_reminder_rule` runs a rule
+by dotted path (settings.CELERY_BEAT_SCHEDULE); a new rule is one function + one entry.
 
-The escalation ladder is recipient -> manager -> programme lead. A case without a manager goes
-straight to the programme leads, so a reminder is never silently dropped.
+Who receives a reminder climbs the ladder council -> manager -> programme leads from the rung a
+step names, skipping anyone without an email address: a case with no council contacts goes to
+its manager, one without an active manager (with an address) to the programme leads. If nobody
+is left the reminder is not written, and a WARNING names the case and the kind.
+
+A case whose data breaks a rule (a date the calendar cannot hold) is logged and skipped; every
+other case still gets its reminders.
 """
 
 import calendar
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
+from notifications.models import Notification
 from workflow import roles
 from workflow.models import PeerChallenge, State
 
+logger = logging.getLogger(__name__)
 Recipient = tuple[str, str]  # (name, email)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,15 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
+def _add_days(day: datetime.date, days: int) -> datetime.date:
+    return day + datetime.timedelta(days=days)
+
+
+# --- who receives: the escalation ladder -------------------------------------------------------
+
+LADDER = ("council", "manager", "leads")  # bottom to top
+
+
 def _user_recipient(user) -> Recipient:
     return (user.get_full_name() or user.username, user.email)
 
@@ -58,52 +81,87 @@ def programme_leads() -> list[Recipient]:
     return [_user_recipient(u) for u in users.order_by("pk").distinct()]
 
 
-def manager_or_leads(challenge: PeerChallenge) -> list[Recipient]:
-    manager = challenge.manager
-    if manager is not None and manager.is_active:
-        return [_user_recipient(manager)]
+def _rung(challenge: PeerChallenge, rung: str) -> list[Recipient]:
+    if rung == "council":
+        return challenge.council_contacts
+    if rung == "manager":
+        manager = challenge.manager
+        return [_user_recipient(manager)] if manager is not None and manager.is_active else []
     return programme_leads()
 
 
-def _reminders(
-    challenge: PeerChallenge,
-    recipients: Iterable[Recipient],
-    *,
-    kind: str,
-    due_on: datetime.date,
-    context: dict | None = None,
-) -> Iterator[Reminder]:
-    for name, email in recipients:
-        yield Reminder(
+def _with_email(recipients: Iterable[Recipient]) -> list[Recipient]:
+    return [(name, email.strip()) for name, email in recipients if email and email.strip()]
+
+
+def recipients(challenge: PeerChallenge, audience: str) -> tuple[list[Recipient], str]:
+    """Who receives what is meant for `audience`, and the rung they were found on: the first
+    rung from `audience` up with someone who has an email address; ([], audience) if none."""
+    for rung in LADDER[LADDER.index(audience) :]:
+        found = _with_email(_rung(challenge, rung))
+        if found:
+            return found, rung
+    return [], audience
+
+
+def _to(challenge, people: Iterable[Recipient], *, kind, due_on, context) -> list[Reminder]:
+    return [
+        Reminder(
             kind=kind,
             subject_ref=f"challenge:{challenge.pk}",
             recipient_email=email,
             recipient_name=name,
             due_on=due_on,
             challenge=challenge,
-            context=context or {},
+            context=context,
         )
+        for name, email in _with_email(people)
+    ]
+
+
+def _reminders(
+    challenge: PeerChallenge, audience: str, *, kind: str, due_on: datetime.date, context: dict
+) -> list[Reminder]:
+    """The reminders for `audience`, climbing the ladder as far as needed. The templates see
+    the rung reached (`audience`, `escalated`) and, after a climb, whom it stands in for."""
+    people, rung = recipients(challenge, audience)
+    if not people:
+        logger.warning(
+            "%s for case %s (due %s) not written: no one on the ladder from %s up has an "
+            "email address",
+            kind,
+            challenge.reference,
+            due_on,
+            audience,
+        )
+        return []
+    context = {**context, "audience": rung, "escalated": rung == "leads"}
+    if rung != audience:
+        context["instead_of"] = audience
+    return _to(challenge, people, kind=kind, due_on=due_on, context=context)
+
+
+def _each_case(
+    rule: str, cases: Iterable[PeerChallenge], items: Callable[[PeerChallenge], Iterable[T]]
+) -> Iterator[T]:
+    """`items(case)` for every case; a case whose data breaks the rule is logged and skipped,
+    so it cannot stop the rule for every other case."""
+    for challenge in cases:
+        try:
+            found = list(items(challenge))
+        except Exception:
+            logger.exception("%s: case %s skipped", rule, challenge.reference)
+            continue
+        yield from found
+
+
+# --- which cases each rule reads ---------------------------------------------------------------
 
 
 def _cases(*states: str, **filters):
     return PeerChallenge.objects.filter(state__in=states, **filters).select_related(
         "host", "challenge_type", "manager"
     )
-
-
-# --- what is overdue: shared by the case rules and the weekly digest ---------------------------
-
-
-def _days_after_feedback(days: int) -> Callable[[PeerChallenge], datetime.date]:
-    return lambda challenge: challenge.feedback_date + datetime.timedelta(days=days)
-
-
-def _months_after_report(months: int) -> Callable[[PeerChallenge], datetime.date]:
-    return lambda challenge: add_months(challenge.report_issued_on, months)
-
-
-def _months_after_visit(months: int) -> Callable[[PeerChallenge], datetime.date]:
-    return lambda challenge: add_months(challenge.onsite_end, months)
 
 
 def cases_awaiting_report():
@@ -118,6 +176,16 @@ def cases_awaiting_publication():
     )
 
 
+def cases_awaiting_action_plan():
+    """Published without the action plan, which may follow the report (DESIGN §3)."""
+    return _cases(
+        State.PUBLISHED,
+        report_issued_on__isnull=False,
+        action_plan_url="",
+        challenge_type__publication_expected=True,
+    )
+
+
 def cases_awaiting_impact_survey():
     return _cases(
         State.POST_CHALLENGE, onsite_end__isnull=False, challenge_type__sends_surveys=True
@@ -125,12 +193,84 @@ def cases_awaiting_impact_survey():
 
 
 def cases_without_follow_up():
-    """Finished cases of a type that can be followed up, with no live follow-up case yet."""
+    """Finished cases of a type that can be followed up, with no live follow-up case yet. A
+    closed case drops out once its manager has been prompted: nothing more will happen to it,
+    and the digest would otherwise list it for ever."""
+    prompted = Notification.objects.filter(challenge=OuterRef("pk"), kind="follow_up_prompt")
     return (
         _cases(State.POST_CHALLENGE, State.CLOSED, onsite_end__isnull=False)
         .filter(challenge_type__requires_parent=False)
         .exclude(follow_ups__in=PeerChallenge.objects.exclude(state=State.WITHDRAWN))
+        .exclude(Q(state=State.CLOSED) & Exists(prompted))
     )
+
+
+# --- the ladders: what is sent, how long after what, to whom -------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What a reminder's date is counted from, and in which unit; `unit` is the name the
+    template sees the offset under."""
+
+    start: Callable[[PeerChallenge], datetime.date]
+    add: Callable[[datetime.date, int], datetime.date]
+    unit: str
+
+
+AFTER_FEEDBACK = Clock(attrgetter("feedback_date"), _add_days, "days_since_feedback")
+AFTER_REPORT = Clock(attrgetter("report_issued_on"), add_months, "months")
+AFTER_VISIT = Clock(attrgetter("onsite_end"), add_months, "months")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of a reminder ladder: `kind` is sent `offset` (a NOTIFICATION_SETTINGS name)
+    after the clock starts, to `audience` or the first rung above it with someone to send to."""
+
+    kind: str
+    clock: Clock
+    offset: str
+    audience: str
+
+    def due(self, challenge: PeerChallenge) -> datetime.date:
+        return self.clock.add(self.clock.start(challenge), _setting(self.offset))
+
+    def reminders(self, challenge: PeerChallenge, due_on: datetime.date) -> list[Reminder]:
+        context = {self.clock.unit: _setting(self.offset)}
+        return _reminders(challenge, self.audience, kind=self.kind, due_on=due_on, context=context)
+
+
+REPORT_OVERDUE = [
+    Step("report_overdue", AFTER_FEEDBACK, "REPORT_OVERDUE_DAYS", "manager"),
+    Step("report_overdue", AFTER_FEEDBACK, "REPORT_OVERDUE_ESCALATE_DAYS", "leads"),
+]
+PUBLICATION_DUE = [
+    Step("publication_reminder", AFTER_REPORT, "PUBLICATION_REMINDER_MONTHS", "council"),
+    Step("publication_escalation", AFTER_REPORT, "PUBLICATION_ESCALATE_MONTHS", "manager"),
+    Step("publication_escalation", AFTER_REPORT, "PUBLICATION_LEAD_MONTHS", "leads"),
+]
+ACTION_PLAN_DUE = [
+    Step("action_plan_due", AFTER_REPORT, "ACTION_PLAN_REMINDER_MONTHS", "council"),
+    Step("action_plan_due", AFTER_REPORT, "ACTION_PLAN_ESCALATE_MONTHS", "manager"),
+]
+IMPACT_SURVEY_DUE = [Step("impact_survey_due", AFTER_VISIT, "IMPACT_SURVEY_MONTHS", "manager")]
+FOLLOW_UP_PROMPT = [Step("follow_up_prompt", AFTER_VISIT, "FOLLOW_UP_PROMPT_MONTHS", "manager")]
+
+
+def _climb(rule: str, today: datetime.date, cases, steps: list[Step]) -> Iterator[Reminder]:
+    """Every step whose date has come, for every case; later steps do not cancel earlier ones,
+    so a late run still sends the whole ladder, each under its own nominal date - within the
+    catch-up window."""
+    oldest = today - datetime.timedelta(days=_setting("MAX_CATCH_UP_DAYS"))
+
+    def due_steps(challenge: PeerChallenge) -> Iterator[Reminder]:
+        for step in steps:
+            due_on = step.due(challenge)
+            if oldest <= due_on <= today:
+                yield from step.reminders(challenge, due_on)
+
+    return _each_case(rule, cases, due_steps)
 
 
 # --- the rules -----------------------------------------------------------------------------
@@ -151,156 +291,85 @@ def onsite_approaching(today: datetime.date) -> Iterator[Reminder]:
         onsite_start__gt=today,
         onsite_start__lte=horizon,
     )
-    for challenge in upcoming:
+
+    def due(challenge: PeerChallenge) -> list[Reminder]:
         days_left = (challenge.onsite_start - today).days
         # The smallest offset not yet passed is the reminder due now.
         current = min(days for days in offsets if days >= days_left)
-        yield from _reminders(
-            challenge,
-            [*manager_or_leads(challenge), *challenge.council_contacts],
-            kind="onsite_reminder",
-            due_on=challenge.onsite_start - datetime.timedelta(days=current),
-            context={"days_before": current},
-        )
+        row = {
+            "kind": "onsite_reminder",
+            "due_on": challenge.onsite_start - datetime.timedelta(days=current),
+            "context": {"days_before": current},
+        }
+        # The council hears as well as the manager, but climbs no ladder: the manager has it.
+        return [
+            *_reminders(challenge, "manager", **row),
+            *_to(challenge, challenge.council_contacts, **row),
+        ]
 
-
-def _leads_only(challenge: PeerChallenge) -> list[Recipient]:
-    return programme_leads()
-
-
-def _council_contacts(challenge: PeerChallenge) -> list[Recipient]:
-    return challenge.council_contacts
-
-
-@dataclass(frozen=True)
-class Step:
-    """One rung of a reminder ladder: what is sent, when (from the case) and to whom."""
-
-    kind: str
-    due: Callable[[PeerChallenge], datetime.date]
-    recipients: Callable[[PeerChallenge], list[Recipient]]
-    context: dict
-
-
-def _climb(today: datetime.date, cases, steps: list[Step]) -> Iterator[Reminder]:
-    """Every step whose date has come, for every case; later steps do not cancel earlier ones,
-    so a late run still sends the whole ladder, each under its own nominal date."""
-    for challenge in cases:
-        for step in steps:
-            due_on = step.due(challenge)
-            if due_on <= today:
-                yield from _reminders(
-                    challenge,
-                    step.recipients(challenge),
-                    kind=step.kind,
-                    due_on=due_on,
-                    context=step.context,
-                )
+    return _each_case("onsite_approaching", upcoming, due)
 
 
 def report_overdue(today: datetime.date) -> Iterator[Reminder]:
     """Report not issued N days after the feedback presentation: manager, then programme leads."""
-    days, escalate = _setting("REPORT_OVERDUE_DAYS"), _setting("REPORT_OVERDUE_ESCALATE_DAYS")
-    return _climb(
-        today,
-        cases_awaiting_report(),
-        [
-            Step(
-                "report_overdue",
-                _days_after_feedback(days),
-                manager_or_leads,
-                {"days_since_feedback": days, "escalated": False},
-            ),
-            Step(
-                "report_overdue",
-                _days_after_feedback(escalate),
-                _leads_only,
-                {"days_since_feedback": escalate, "escalated": True},
-            ),
-        ],
-    )
+    return _climb("report_overdue", today, cases_awaiting_report(), REPORT_OVERDUE)
 
 
 def publication_due(today: datetime.date) -> Iterator[Reminder]:
     """Report not published: council at 3 months, manager at 5, programme leads at 6."""
-    council = _setting("PUBLICATION_REMINDER_MONTHS")
-    manager = _setting("PUBLICATION_ESCALATE_MONTHS")
-    leads = _setting("PUBLICATION_LEAD_MONTHS")
-    return _climb(
-        today,
-        cases_awaiting_publication(),
-        [
-            Step(
-                "publication_reminder",
-                _months_after_report(council),
-                _council_contacts,
-                {"months": council},
-            ),
-            Step(
-                "publication_escalation",
-                _months_after_report(manager),
-                manager_or_leads,
-                {"months": manager, "escalated": False},
-            ),
-            Step(
-                "publication_escalation",
-                _months_after_report(leads),
-                _leads_only,
-                {"months": leads, "escalated": True},
-            ),
-        ],
-    )
+    return _climb("publication_due", today, cases_awaiting_publication(), PUBLICATION_DUE)
+
+
+def action_plan_due(today: datetime.date) -> Iterator[Reminder]:
+    """Report published but no action plan: council at 5 months (the latest date), manager
+    at 6."""
+    return _climb("action_plan_due", today, cases_awaiting_action_plan(), ACTION_PLAN_DUE)
 
 
 def impact_survey_due(today: datetime.date) -> Iterator[Reminder]:
     """Prompt the manager when the impact survey falls due (onsite end + 12 months)."""
-    months = _setting("IMPACT_SURVEY_MONTHS")
-    step = Step("impact_survey_due", _months_after_visit(months), manager_or_leads, {})
-    return _climb(today, cases_awaiting_impact_survey(), [step])
+    return _climb("impact_survey_due", today, cases_awaiting_impact_survey(), IMPACT_SURVEY_DUE)
 
 
 def follow_up_prompt(today: datetime.date) -> Iterator[Reminder]:
     """Prompt the manager to arrange a follow-up visit or progress review."""
-    months = _setting("FOLLOW_UP_PROMPT_MONTHS")
-    step = Step(
-        "follow_up_prompt", _months_after_visit(months), manager_or_leads, {"months": months}
-    )
-    return _climb(today, cases_without_follow_up(), [step])
+    return _climb("follow_up_prompt", today, cases_without_follow_up(), FOLLOW_UP_PROMPT)
+
+
+# --- the managers' weekly digest ---------------------------------------------------------------
+
+# What the digest lists, each overdue from its ladder's first step.
+OVERDUE = [
+    (cases_awaiting_report, "feedback report not issued", REPORT_OVERDUE[0]),
+    (cases_awaiting_publication, "report not yet published", PUBLICATION_DUE[0]),
+    (cases_awaiting_action_plan, "action plan not yet published", ACTION_PLAN_DUE[0]),
+    (cases_awaiting_impact_survey, "impact survey due", IMPACT_SURVEY_DUE[0]),
+    (cases_without_follow_up, "follow-up visit or progress review to arrange", FOLLOW_UP_PROMPT[0]),
+]
 
 
 def overdue_items(today: datetime.date) -> Iterator[tuple[PeerChallenge, str, datetime.date]]:
-    """(case, what is overdue, since when) for every overdue item, for the managers' digest."""
-    checks = [
-        (
-            cases_awaiting_report(),
-            "feedback report not issued",
-            _days_after_feedback(_setting("REPORT_OVERDUE_DAYS")),
-        ),
-        (
-            cases_awaiting_publication(),
-            "report not yet published",
-            _months_after_report(_setting("PUBLICATION_REMINDER_MONTHS")),
-        ),
-        (
-            cases_awaiting_impact_survey(),
-            "impact survey due",
-            _months_after_visit(_setting("IMPACT_SURVEY_MONTHS")),
-        ),
-        (
-            cases_without_follow_up(),
-            "follow-up visit or progress review to arrange",
-            _months_after_visit(_setting("FOLLOW_UP_PROMPT_MONTHS")),
-        ),
-    ]
-    for cases, what, due in checks:
-        for challenge in cases:
-            since = due(challenge)
-            if since <= today:
-                yield challenge, what, since
+    """(case, what is overdue, since when) for every item overdue for at most
+    DIGEST_MAX_AGE_DAYS, for the managers' digest.
+
+    The digest's window is longer than the rules' catch-up window on purpose: an item still
+    overdue should stay in front of its manager for weeks after its reminder went, not drop out
+    after four digests. It is bounded all the same, so history never fills the digest.
+    """
+    oldest = today - datetime.timedelta(days=_setting("DIGEST_MAX_AGE_DAYS"))
+    for cases, what, step in OVERDUE:
+
+        def overdue(challenge: PeerChallenge, what=what, step=step):
+            since = step.due(challenge)
+            return [(challenge, what, since)] if oldest <= since <= today else []
+
+        yield from _each_case("manager_weekly_digest", cases(), overdue)
 
 
 def manager_weekly_digest(today: datetime.date) -> Iterator[Reminder]:
-    """One digest a week (due on that week's Monday) to each manager with overdue items."""
+    """One digest a week (due on that week's Monday) to each manager with overdue items. It
+    runs daily: the Monday in the key keeps it to one a week, and a missed Monday is caught up
+    on the next run that week."""
     monday = today - datetime.timedelta(days=today.weekday())
     by_manager = defaultdict(list)
     for challenge, what, since in overdue_items(today):
@@ -308,11 +377,14 @@ def manager_weekly_digest(today: datetime.date) -> Iterator[Reminder]:
             by_manager[challenge.manager].append((challenge, what, since))
     for manager, items in by_manager.items():
         name, email = _user_recipient(manager)
+        if not email.strip():
+            logger.warning("manager_digest for %s not written: no email address", manager)
+            continue
         items.sort(key=lambda item: (item[2], item[0].pk))
         yield Reminder(
             kind="manager_digest",
             subject_ref=f"user:{manager.pk}",
-            recipient_email=email,
+            recipient_email=email.strip(),
             recipient_name=name,
             due_on=monday,
             context={

@@ -1,18 +1,21 @@
-"""Writes to the outbox and the delivery steps a task runs. Tasks stay thin and call these."""
+"""Writes to the outbox: rows queued by reactions, rules and managers; resends; the sweep that
+recovers rows a crash left behind. Delivering a row is in `delivery`."""
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications.emails import KINDS, PermanentEmailError, render_email
+from notifications.delivery import retry_due
+from notifications.emails import KINDS, PermanentEmailError, one_line, render_email
 from notifications.models import Notification
 from notifications.rules import Reminder
 from workflow.errors import InvalidInput, TransitionRefused
@@ -36,6 +39,7 @@ def notification_queue(
     Returns (row, created). A row that is already due is dispatched when the caller's
     transaction commits, never inside it.
     """
+    due_now = due_on <= timezone.localdate()
     with transaction.atomic():  # a savepoint, so a lost insert race does not poison the caller
         notification, created = Notification.objects.get_or_create(
             kind=kind,
@@ -43,63 +47,23 @@ def notification_queue(
             recipient_email=recipient_email.strip().lower(),
             due_on=due_on,
             defaults={
-                "recipient_name": recipient_name,
+                "recipient_name": one_line(recipient_name),
                 "challenge": challenge,
                 "context": context or {},
+                # Stamped in the insert itself: a sweep running between the insert and a later
+                # stamp would see a due, undispatched row and dispatch it a second time.
+                "dispatched_at": timezone.now() if due_now else None,
             },
         )
-    if created and due_on <= timezone.localdate():
-        dispatch_on_commit(notification)
+    if created and due_now:
+        _deliver_on_commit(notification.pk)
     return notification, created
 
 
-def dispatch_on_commit(notification: Notification) -> None:
-    """Put the delivery task on the broker once the row is committed, and stamp it."""
+def _deliver_on_commit(pk: int) -> None:
     from notifications.tasks import send_notification_task
 
-    Notification.objects.filter(pk=notification.pk).update(dispatched_at=timezone.now())
-    transaction.on_commit(partial(send_notification_task.delay, notification.pk))
-
-
-def notification_claim(pk: int) -> Notification | None:
-    """Claim a queued row for sending. A second worker updates 0 rows and gets None."""
-    claimed = Notification.objects.filter(pk=pk, status=Status.QUEUED).update(
-        status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return None
-    return Notification.objects.select_related("challenge").get(pk=pk)
-
-
-def notification_mark_sent(notification: Notification) -> None:
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-
-
-def notification_mark_failed(notification: Notification, error: str) -> None:
-    """A permanent failure: recorded on the row for a manager to see and resend."""
-    logger.warning("notification %s failed: %s", notification.pk, error)
-    Notification.objects.filter(pk=notification.pk).update(status=Status.FAILED, last_error=error)
-
-
-def notification_release_for_retry(notification: Notification, error: str, retry_in: int) -> bool:
-    """A transient failure: back to QUEUED so the retry, due in `retry_in` seconds, can claim it.
-
-    Returns False once the attempts are used up, marking the row failed instead.
-    """
-    if notification.attempts >= settings.NOTIFICATION_SETTINGS["MAX_ATTEMPTS"]:
-        notification_mark_failed(
-            notification, f"gave up after {notification.attempts} attempts: {error}"
-        )
-        return False
-    # dispatched_at is set to when the retry message will be delivered, so the sweep does not
-    # dispatch the row again early and cut the backoff short.
-    retry_at = timezone.now() + datetime.timedelta(seconds=retry_in)
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.QUEUED, last_error=error, dispatched_at=retry_at
-    )
-    return True
+    transaction.on_commit(partial(send_notification_task.delay, pk))
 
 
 RESENDABLE = (Status.FAILED, Status.SENT)
@@ -109,13 +73,18 @@ def notification_resend(notification: Notification) -> Notification:
     """A manager's resend of a failed (or sent) email: the same row goes round again."""
     with transaction.atomic():
         resent = Notification.objects.filter(pk=notification.pk, status__in=RESENDABLE).update(
-            status=Status.QUEUED, attempts=0, last_error="", sent_at=None
+            status=Status.QUEUED,
+            attempts=0,
+            last_error="",
+            sent_at=None,
+            next_attempt_at=None,
+            dispatched_at=timezone.now(),
         )
         notification.refresh_from_db()
         if not resent:
             state = notification.get_status_display().lower()
             raise TransitionRefused([f"only a failed or sent email can be sent again, not {state}"])
-        dispatch_on_commit(notification)
+        _deliver_on_commit(notification.pk)
     return notification
 
 
@@ -136,8 +105,16 @@ def _queue_like(item) -> tuple[Notification, bool]:
 
 
 def reminders_queue(reminders: Iterable[Reminder]) -> int:
-    """Write a rule's reminders to the outbox; returns how many rows are new."""
-    return sum(_queue_like(reminder)[1] for reminder in reminders)
+    """Write a rule's reminders to the outbox; returns how many rows are new. A row the database
+    refuses (an address too long for the column, ...) is logged and skipped, not allowed to stop
+    every other case's reminders."""
+    created = 0
+    for reminder in reminders:
+        try:
+            created += _queue_like(reminder)[1]
+        except DatabaseError:
+            logger.exception("%s for %s not written", reminder.kind, reminder.subject_ref)
+    return created
 
 
 # --- manager-written and previewed emails ------------------------------------------------------
@@ -155,15 +132,20 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
             validate_email(recipient_email.strip())
         except ValidationError:
             errors["recipient_email"] = ["enter a valid email address"]
+    if "\n" in recipient_name or "\r" in recipient_name:
+        errors["recipient_name"] = ["a name must be on one line"]
     if kind == "manual":
         for name in ("subject", "message"):
             if not str(context.get(name, "")).strip():
                 errors[name] = ["required for a manual message"]
     if errors:
         raise InvalidInput(errors)
+    # A manual message is its own subject: a second one to the same person on the same day is
+    # a new email, not a duplicate. Template kinds keep the case as their key.
+    subject_ref = f"manual:{uuid.uuid4().hex}" if kind == "manual" else f"challenge:{challenge.pk}"
     return Notification(
         kind=kind,
-        subject_ref=f"challenge:{challenge.pk}",
+        subject_ref=subject_ref,
         challenge=challenge,
         recipient_email=recipient_email.strip().lower(),
         recipient_name=recipient_name.strip(),
@@ -213,20 +195,27 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
     step is a conditional update, so only one sweep wins each row.
 
     1. Rows stuck in SENDING past the timeout go back to QUEUED (the worker died; the email may
-       have gone out already, so it may be delivered twice).
-    2. QUEUED rows that are due and were never dispatched, or dispatched long enough ago that the
-       message must be lost, are dispatched again.
+       have gone out already, so it may be delivered twice), or to FAILED once they have used up
+       their attempts: a row that kills its worker every time must not go round for ever.
+    2. QUEUED rows that are due, are not waiting out a retry backoff, and were never dispatched
+       (or dispatched long enough ago that the message must be lost) are dispatched again.
     """
-    from notifications.tasks import send_notification_task
-
     now = now or timezone.now()
     limits = settings.NOTIFICATION_SETTINGS
     stuck = Q(
         status=Status.SENDING, claimed_at__lt=now - _seconds(limits["SENDING_TIMEOUT_SECONDS"])
     )
-    requeued = 0
-    for pk in Notification.objects.filter(stuck).values_list("pk", flat=True):
-        if Notification.objects.filter(stuck, pk=pk).update(
+    requeued = failed = 0
+    # `attempts` cannot change under us: only a claim raises it, and a claim needs QUEUED.
+    for pk, attempts in Notification.objects.filter(stuck).values_list("pk", "attempts"):
+        if attempts >= limits["MAX_ATTEMPTS"]:
+            error = f"stuck in sending after {attempts} attempts; not retried (it may have gone)"
+            if Notification.objects.filter(stuck, pk=pk).update(
+                status=Status.FAILED, last_error=error, stale_requeues=F("stale_requeues") + 1
+            ):
+                failed += 1
+                logger.error("notification %s %s", pk, error)
+        elif Notification.objects.filter(stuck, pk=pk).update(
             status=Status.QUEUED, stale_requeues=F("stale_requeues") + 1, dispatched_at=None
         ):
             requeued += 1
@@ -234,16 +223,20 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
                 "notification %s was stuck in sending; re-queued: it may be delivered twice", pk
             )
 
-    due = Q(status=Status.QUEUED, due_on__lte=timezone.localdate(now)) & (
-        Q(dispatched_at__isnull=True)
-        | Q(dispatched_at__lt=now - _seconds(limits["DISPATCH_TIMEOUT_SECONDS"]))
+    due = (
+        Q(status=Status.QUEUED, due_on__lte=timezone.localdate(now))
+        & retry_due(now)
+        & (
+            Q(dispatched_at__isnull=True)
+            | Q(dispatched_at__lt=now - _seconds(limits["DISPATCH_TIMEOUT_SECONDS"]))
+        )
     )
     dispatched = 0
     for pk in Notification.objects.filter(due).values_list("pk", flat=True):
         if Notification.objects.filter(due, pk=pk).update(dispatched_at=now):
-            transaction.on_commit(partial(send_notification_task.delay, pk))
+            _deliver_on_commit(pk)
             dispatched += 1
-    return {"requeued_stale": requeued, "dispatched": dispatched}
+    return {"requeued_stale": requeued, "failed_stale": failed, "dispatched": dispatched}
 
 
 def _seconds(n: int) -> datetime.timedelta:

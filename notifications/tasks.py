@@ -1,7 +1,6 @@
 """Celery tasks: thin, idempotent, keyed by id. The rules live in services and rules."""
 
 import logging
-import smtplib
 import time
 from pathlib import Path
 
@@ -10,35 +9,21 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from notifications import services
-from notifications.emails import PermanentEmailError, render_email
+from notifications import delivery, services
 
 logger = logging.getLogger(__name__)
 
-# Errors worth another try: the mail server or the network, not our data.
-TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
-
-@shared_task(bind=True, acks_late=True, max_retries=5, ignore_result=True)
-def send_notification(self, notification_id: int) -> None:
-    notification = services.notification_claim(notification_id)
-    if notification is None:  # already sent, being sent, failed or gone: nothing to do
+# acks_late: a worker killed mid-task leaves the message to be redelivered, and the sweep
+# re-queues the row it left in SENDING. No Celery retries: a transient failure puts the row back
+# in the queue with a next_attempt_at, and the sweep dispatches it when that comes.
+@shared_task(acks_late=True, ignore_result=True)
+def send_notification(notification_id: int) -> None:
+    notification = delivery.notification_claim(notification_id)
+    if notification is None:  # sent, being sent, failed, waiting to retry, or gone
         logger.info("notification %s not claimable; skipped", notification_id)
         return
-    try:
-        message = render_email(notification)
-    except PermanentEmailError as exc:
-        services.notification_mark_failed(notification, str(exc))
-        return
-    try:
-        message.send()
-    except TRANSIENT_ERRORS as exc:
-        countdown = min(2**self.request.retries * 30, 1800)  # 30 s, 1 min, 2 min, ... 30 min
-        error = f"{type(exc).__name__}: {exc}"
-        if services.notification_release_for_retry(notification, error, retry_in=countdown):
-            raise self.retry(exc=exc, countdown=countdown) from exc
-        return
-    services.notification_mark_sent(notification)
+    delivery.notification_deliver(notification)
 
 
 send_notification_task = send_notification

@@ -230,14 +230,15 @@ CELERY_BEAT_SCHEDULE = {
     "report-overdue": _rule("notifications.rules.report_overdue", _DAILY_0700),
     # daily 07:00 London: report/action plan not published at 3 and 5 months
     "publication-due": _rule("notifications.rules.publication_due", _DAILY_0700),
+    # daily 07:00 London: report published but no action plan at 5 months (council), 6 (manager)
+    "action-plan-due": _rule("notifications.rules.action_plan_due", _DAILY_0700),
     # daily 07:00 London: impact survey falls due at onsite end + 12 months
     "impact-survey-due": _rule("notifications.rules.impact_survey_due", _DAILY_0700),
     # daily 07:00 London: follow-up visit / progress review prompt
     "follow-up-prompt": _rule("notifications.rules.follow_up_prompt", _DAILY_0700),
-    # Mondays 08:00 London: each manager's digest of overdue items
-    "manager-digest": _rule(
-        "notifications.rules.manager_weekly_digest", crontab(hour=8, minute=0, day_of_week=1)
-    ),
+    # daily 08:00 London: each manager's weekly digest of overdue items. Its key is the week's
+    # Monday, so it goes once a week; running daily means a missed Monday is sent on Tuesday.
+    "manager-digest": _rule("notifications.rules.manager_weekly_digest", crontab(hour=8, minute=0)),
     # daily 06:00 London: cases in preparation whose onsite visit has begun move to onsite
     "start-due-onsite-visits": {
         "task": "workflow.tasks.start_due_onsite_visits",
@@ -258,9 +259,19 @@ NOTIFICATION_SETTINGS = {
     "PUBLICATION_LEAD_MONTHS": 6,  # to the programme leads
     "IMPACT_SURVEY_MONTHS": 12,  # after onsite end
     "FOLLOW_UP_PROMPT_MONTHS": 12,  # after onsite end
+    "ACTION_PLAN_REMINDER_MONTHS": 5,  # after the report, published without its action plan
+    "ACTION_PLAN_ESCALATE_MONTHS": 6,  # to the manager
+    # A reminder whose nominal date is older than this is not written: catching up after a
+    # missed run is right, mailing out years of history on a first deploy is not.
+    "MAX_CATCH_UP_DAYS": 30,
+    # The managers' digest lists an item for this long after it fell overdue (26 digests).
+    "DIGEST_MAX_AGE_DAYS": 182,
     "SENDING_TIMEOUT_SECONDS": env_int("NOTIFICATION_SENDING_TIMEOUT", 300),
     "DISPATCH_TIMEOUT_SECONDS": env_int("NOTIFICATION_DISPATCH_TIMEOUT", 600),
     "MAX_ATTEMPTS": 5,
+    # Backoff after a transient failure: 1, 2, 4, 8 ... minutes, at most an hour.
+    "RETRY_BASE_SECONDS": 60,
+    "RETRY_MAX_SECONDS": 3600,
 }
 
 # --- Production hardening (checked by `manage.py check --deploy`) -------------------------

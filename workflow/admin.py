@@ -12,10 +12,10 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django_fsm import ConcurrentTransition
 
-from workflow import roles, services
+from workflow import roles, services, team_services
 from workflow.admin_forms import TRANSITION_FORMS
 from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import (
@@ -83,8 +83,12 @@ class PeerAdmin(admin.ModelAdmin):
 
 
 class AssignmentInline(admin.TabularInline):
+    """Saved through workflow.team_services (PeerChallengeAdmin.save_formset), so each change is
+    on the timeline. A peer leaves a team by a status (withdrawn, declined), not by deletion."""
+
     model = Assignment
     extra = 0
+    can_delete = False
     autocomplete_fields = ("peer",)
     fields = ("peer", "status", "is_lead", "interests_declared", "conflict_unresolved", "days")
 
@@ -149,12 +153,35 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj._state.adding = False
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Assignment:
+            return super().save_formset(request, form, formset, change)
+        # What formset.save() would leave behind for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed():
+                continue
+            values = {f: row.cleaned_data[f] for f in row.changed_data}
+            if row.instance.pk is None:
+                added = team_services.assignment_add(
+                    challenge=form.instance, actor=request.user, **values
+                )
+                formset.new_objects.append(added)
+            else:
+                stored = Assignment.objects.get(pk=row.instance.pk)  # the form wrote onto its own
+                team_services.assignment_update(
+                    assignment=stored, actor=request.user, changes=values
+                )
+                formset.changed_objects.append((stored, row.changed_data))
+        return None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         challenge = self.get_object(request, object_id)
         available = services.available_transitions(challenge, request.user) if challenge else []
         extra_context = {
             **(extra_context or {}),
             "transitions": [{**t, "label": _label(t["name"])} for t in available],
+            "emails_url": _emails_url(challenge) if challenge else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -213,6 +240,16 @@ class PeerChallengeAdmin(admin.ModelAdmin):
             request, f"{challenge.reference} is now {challenge.get_state_display().lower()}."
         )
         return True
+
+
+def _emails_url(challenge: PeerChallenge) -> str | None:
+    """The outbox filtered to this case. By URL name only: workflow never imports notifications,
+    and without that app's admin there is simply no link."""
+    try:
+        changelist = reverse("admin:notifications_notification_changelist")
+    except NoReverseMatch:
+        return None
+    return f"{changelist}?challenge__id__exact={challenge.pk}"
 
 
 def _label(name: str) -> str:

@@ -52,16 +52,23 @@ class RecordFeedbackForm(TransitionForm):
 
 
 class IssueReportForm(TransitionForm):
-    report_url = forms.URLField(required=False, assume_scheme="https")
+    report_url = forms.URLField(required=False, assume_scheme="https", max_length=200)
     report_file = forms.FileField(required=False)
     issued_on = forms.DateField(required=False, initial=timezone.localdate)
 
 
 class PublishForm(TransitionForm):
-    publication_url = forms.URLField(assume_scheme="https")
+    publication_url = forms.URLField(assume_scheme="https", max_length=200)
     published_on = forms.DateField(initial=timezone.localdate)
-    action_plan_url = forms.URLField(required=False, assume_scheme="https")
+    action_plan_url = forms.URLField(required=False, assume_scheme="https", max_length=200)
     action_plan_published_on = forms.DateField(required=False)
+
+    def __init__(self, *args, challenge, **kwargs):
+        super().__init__(*args, challenge=challenge, **kwargs)
+        # A type that expects no publication may be marked published without one.
+        expected = challenge.challenge_type.publication_expected
+        self.fields["publication_url"].required = expected
+        self.fields["published_on"].required = expected
 
 
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {

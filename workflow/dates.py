@@ -5,6 +5,7 @@ event at 00:30 BST on 1 April belongs to the new year although it is still 31 Ma
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 FIRST_MONTH = 4  # April
@@ -38,3 +39,16 @@ def financial_quarter_of(value: datetime.date | datetime.datetime) -> int:
     """Quarter 1 is April to June, quarter 4 is January to March."""
     day = _local_date(value)
     return (day.month - FIRST_MONTH) % 12 // 3 + 1
+
+
+# Dates a case can sensibly hold. The bound keeps arithmetic downstream (reminders months
+# after a visit, calendar files) far from the ends of Python's date range.
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+# An onsite visit lasts days; a month is the longest the programme runs one.
+MAX_ONSITE_DAYS = 31
+
+
+def validate_programme_date(value: datetime.date) -> None:
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(f"must be between {EARLIEST:%Y} and {LATEST:%Y}")

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from workflow.choices import HOLDS_A_PLACE, AssignmentStatus, PeerKind
+
 Unmet = list[str]
 
 
@@ -23,18 +25,21 @@ def unmet_book(challenge) -> Unmet:
         unmet.append("leader contact missing (name and email)")
     if challenge.challenge_type.requires_parent and challenge.parent_id is None:
         unmet.append(f"a {challenge.challenge_type} must link to the challenge it follows up")
-    others = (
+    return unmet + unmet_one_open_case(challenge)
+
+
+def unmet_one_open_case(challenge) -> Unmet:
+    """The host has no other booked-or-later open case of this type (the database holds the
+    same rule as a constraint; services report a lost race with these words)."""
+    other = (
         type(challenge)
-        .objects.open()
-        .filter(host=challenge.host, challenge_type=challenge.challenge_type)
+        .objects.filter(HOLDS_A_PLACE, host=challenge.host, challenge_type=challenge.challenge_type)
         .exclude(pk=challenge.pk)
-        .exclude(state="enquiry")
+        .first()
     )
-    if others.exists():
-        unmet.append(
-            f"{host} already has an open {challenge.challenge_type} ({others.first().reference})"
-        )
-    return unmet
+    if other is None:
+        return []
+    return [f"{challenge.host} already has an open {challenge.challenge_type} ({other.reference})"]
 
 
 def _unmet_onsite_dates(challenge) -> Unmet:
@@ -58,7 +63,8 @@ def unmet_start_team_assembly(challenge) -> Unmet:
 
 def unmet_confirm_team(challenge) -> Unmet:
     ctype = challenge.challenge_type
-    team = list(challenge.assignments.filter(status="accepted").select_related("peer"))
+    accepted = challenge.assignments.filter(status=AssignmentStatus.ACCEPTED)
+    team = list(accepted.select_related("peer"))
     unmet = []
     if not ctype.min_peers <= len(team) <= ctype.max_peers:
         unmet.append(
@@ -66,9 +72,9 @@ def unmet_confirm_team(challenge) -> Unmet:
             f"{ctype.min_peers} to {ctype.max_peers}"
         )
     leads = {a.peer.kind for a in team if a.is_lead}
-    if ctype.requires_lead_member_peer and "member" not in leads:
+    if ctype.requires_lead_member_peer and PeerKind.MEMBER not in leads:
         unmet.append("no lead member peer")
-    if ctype.requires_lead_officer_peer and "officer" not in leads:
+    if ctype.requires_lead_officer_peer and PeerKind.OFFICER not in leads:
         unmet.append("no lead officer peer")
     for a in team:
         if not a.interests_declared:

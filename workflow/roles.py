@@ -1,5 +1,7 @@
 """Roles are Django groups. One place names them and answers "may this user ...?"."""
 
+from workflow.choices import SEEN_BY_PEER
+
 MANAGER = "manager"
 PEER = "peer"
 PROGRAMME_LEAD = "programme lead"
@@ -32,5 +34,5 @@ def visible_challenges(user, queryset):
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(
-        assignments__peer__user=user, assignments__status__in=["invited", "accepted", "completed"]
+        assignments__peer__user=user, assignments__status__in=SEEN_BY_PEER
     ).distinct()

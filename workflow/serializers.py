@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow import roles, services
+from workflow.dates import validate_programme_date
 from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge
 
 REPORT_EXTENSIONS = ["pdf", "docx", "doc", "odt"]
@@ -99,15 +100,19 @@ class TeamMemberOutput(serializers.ModelSerializer):
         fields = ["id", "peer_id", "peer_name", "kind", "status", "is_lead"]
 
 
-class AvailableTransitionOutput(serializers.Serializer):
+class TransitionOutput(serializers.Serializer):
     name = serializers.CharField()
     target = serializers.CharField()
+
+
+class AvailableTransitionOutput(TransitionOutput):
     ready = serializers.BooleanField()
     unmet = serializers.ListField(child=serializers.CharField())
 
 
 class ChallengeListOutput(serializers.ModelSerializer):
-    """A case as the list shows it: everything but what needs per-case queries."""
+    """A case as the list shows it: everything but what needs per-case queries, so its
+    transitions come without the guards' verdicts (`ready`, `unmet`: read the case for those)."""
 
     host = _HostRef()
     type = _TypeRef(source="challenge_type")
@@ -115,6 +120,7 @@ class ChallengeListOutput(serializers.ModelSerializer):
     manager = _UserRef(allow_null=True)
     state_label = serializers.CharField(source="get_state_display")
     team = TeamMemberOutput(source="assignments", many=True)
+    available_transitions = serializers.SerializerMethodField()
 
     class Meta:
         model = PeerChallenge
@@ -148,20 +154,20 @@ class ChallengeListOutput(serializers.ModelSerializer):
             "withdrawn_reason",
             "closed_reason",
             "team",
+            "available_transitions",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(TransitionOutput(many=True))
+    def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
+        user = self.context["request"].user
+        return services.available_transitions(challenge, user, with_unmet=False)
+
 
 class ChallengeOutput(ChallengeListOutput):
     """One case, with the transitions the requesting user may fire and what each still needs."""
-
-    available_transitions = serializers.SerializerMethodField()
-
-    class Meta(ChallengeListOutput.Meta):
-        fields = [*ChallengeListOutput.Meta.fields, "available_transitions"]
-        read_only_fields = fields
 
     @extend_schema_field(AvailableTransitionOutput(many=True))
     def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
@@ -182,7 +188,7 @@ class CaseEventOutput(serializers.ModelSerializer):
 
 # Refuses keys it does not know, so a client sending `state` or a typo hears about it instead
 # of seeing its change silently dropped.
-class StrictInput(serializers.Serializer):
+class RefusesUnknownKeys:
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
@@ -191,6 +197,10 @@ class StrictInput(serializers.Serializer):
                     {key: ["unknown field, or not one a client can set"] for key in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class StrictInput(RefusesUnknownKeys, serializers.Serializer):
+    pass
 
 
 def validate_scope(codes: list[str], challenge_type: ChallengeType) -> None:
@@ -213,6 +223,16 @@ def _objectives_field():
     return serializers.ListField(child=serializers.CharField(max_length=500), required=False)
 
 
+def _date_field(**kwargs):
+    return serializers.DateField(validators=[validate_programme_date], **kwargs)
+
+
+def _url_field(model_field: str, **kwargs):
+    """A URL no longer than the case's column for it."""
+    max_length = PeerChallenge._meta.get_field(model_field).max_length
+    return serializers.URLField(max_length=max_length, **kwargs)
+
+
 def _managers():
     return (
         get_user_model()
@@ -221,8 +241,12 @@ def _managers():
     )
 
 
-class ChallengeInput(StrictInput):
-    """Create (all required fields) or PATCH (partial=True, with the case in context)."""
+class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
+    """Create (all required fields) or PATCH (partial=True, with the case in context).
+
+    The fields are the services' own list (EDITABLE_FIELDS, plus what only an enquiry may
+    change); those not declared here take their lengths and date bounds from the model.
+    """
 
     host = serializers.SlugRelatedField(slug_field="code", queryset=Council.objects.all())
     type = serializers.SlugRelatedField(
@@ -236,16 +260,14 @@ class ChallengeInput(StrictInput):
     manager = serializers.PrimaryKeyRelatedField(
         queryset=_managers(), allow_null=True, required=False
     )
-    onsite_start = serializers.DateField(allow_null=True, required=False)
-    onsite_end = serializers.DateField(allow_null=True, required=False)
     scope_components = _scope_field()
     local_objectives = _objectives_field()
-    chief_executive_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    chief_executive_email = serializers.EmailField(allow_blank=True, required=False)
-    leader_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    leader_email = serializers.EmailField(allow_blank=True, required=False)
-    action_plan_url = serializers.URLField(allow_blank=True, required=False)
-    action_plan_published_on = serializers.DateField(allow_null=True, required=False)
+
+    class Meta:
+        model = PeerChallenge
+        fields = ["host", "type", "parent", *sorted(services.EDITABLE_FIELDS)]
+        # The one-open-case rule is the booking guard's (409), not a matter of input.
+        validators = []
 
     def validate(self, attrs):
         case = self.context.get("challenge")
@@ -283,17 +305,17 @@ class StartTeamAssemblyInput(StrictInput):
 class RecordFeedbackInput(StrictInput):
     """The date the team presented its feedback to the council."""
 
-    feedback_date = serializers.DateField()
+    feedback_date = _date_field()
 
 
 class IssueReportInput(StrictInput):
     """The final report as a URL or an uploaded file (multipart), at least one."""
 
-    report_url = serializers.URLField(required=False, allow_blank=True)
+    report_url = _url_field("report_url", required=False, allow_blank=True)
     report_file = serializers.FileField(
         required=False, validators=[FileExtensionValidator(REPORT_EXTENSIONS)]
     )
-    issued_on = serializers.DateField(required=False)
+    issued_on = _date_field(required=False)
 
     def validate_report_file(self, value):
         if value.size > REPORT_MAX_BYTES:
@@ -314,12 +336,20 @@ class IssueReportInput(StrictInput):
 
 
 class PublishInput(StrictInput):
-    """Where and when the council published the report (and its action plan, if ready)."""
+    """Where and when the council published the report (and its action plan, if ready). Both
+    are required only for types that expect publication."""
 
-    publication_url = serializers.URLField()
-    published_on = serializers.DateField()
-    action_plan_url = serializers.URLField(required=False, allow_blank=True)
-    action_plan_published_on = serializers.DateField(required=False, allow_null=True)
+    publication_url = _url_field("publication_url", required=False, allow_blank=True)
+    published_on = _date_field(required=False, allow_null=True)
+    action_plan_url = _url_field("action_plan_url", required=False, allow_blank=True)
+    action_plan_published_on = _date_field(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if self.context["challenge"].challenge_type.publication_expected:
+            missing = [f for f in ("publication_url", "published_on") if not attrs.get(f)]
+            if missing:
+                raise serializers.ValidationError({f: ["This field is required."] for f in missing})
+        return attrs
 
 
 class ReasonInput(StrictInput):

@@ -6,11 +6,13 @@ ConcurrentTransitionMixin), writes the CaseEvent and runs the reactions listed f
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from workflow import guards
+from workflow.choices import REPORT_ISSUED_OR_LATER
 from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import Assignment, CaseEvent, PeerChallenge, State
 from workflow.reactions import run_reactions
@@ -34,7 +36,8 @@ EDITABLE_FIELDS = {
 ENQUIRY_ONLY_FIELDS = {"host", "challenge_type", "parent"}
 
 
-def _record(*, challenge, action, from_state, actor, reason="", data=None) -> CaseEvent:
+def record_event(*, challenge, action, from_state, actor, reason="", data=None) -> CaseEvent:
+    """Write the case's audit row and run the reactions listed for its action."""
     event = CaseEvent.objects.create(
         challenge=challenge,
         action=action,
@@ -58,12 +61,14 @@ def _apply_transition(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> PeerChallenge:
+    changes = changes or {}
     method = getattr(challenge, name)
     try:
         with transaction.atomic():
             from_state = challenge.state
-            for field, value in (changes or {}).items():
+            for field, value in changes.items():
                 setattr(challenge, field, value)
+            _validate_fields(challenge, changes)
             if not can_proceed(method, check_conditions=False):
                 current = challenge.get_state_display().lower()
                 verb = name.replace("_", " ")
@@ -72,15 +77,24 @@ def _apply_transition(
             if unmet:
                 raise TransitionRefused(unmet)
             method()
-            challenge.save()
-            _record(
+            # Only what this transition wrote: an edit made meanwhile to other fields survives.
+            challenge.save(update_fields=[*changes, "state", "postponed_from", "updated_at"])
+            record_event(
                 challenge=challenge,
                 action=action,
                 from_state=from_state,
                 actor=actor,
                 reason=reason,
-                data={**(data or {}), **_jsonable(changes or {})},
+                data={**(data or {}), **jsonable(changes)},
             )
+    except IntegrityError:
+        # Lost a race the guard could not see: another case of this host and type was booked
+        # between our guard's read and our save (constraint one_open_case_per_host_and_type).
+        challenge.refresh_from_db()
+        unmet = guards.unmet_one_open_case(challenge)
+        if unmet:
+            raise TransitionRefused(unmet) from None
+        raise
     except Exception:
         # Undo the in-memory edits so the caller never holds a half-changed case.
         challenge.refresh_from_db()
@@ -88,7 +102,17 @@ def _apply_transition(
     return challenge
 
 
-def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
+def _validate_fields(challenge: PeerChallenge, changes: dict[str, Any]) -> None:
+    """Model validation (lengths, URL and date bounds) of the fields a transition writes, so bad
+    values are a 400 and never reach the database (where PostgreSQL would refuse them)."""
+    unchanged = [f.name for f in challenge._meta.fields if f.name not in changes]
+    try:
+        challenge.clean_fields(exclude=[*unchanged, "report_file"])
+    except ValidationError as invalid:
+        raise InvalidInput(invalid.message_dict) from None
+
+
+def jsonable(changes: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for field, value in changes.items():
         if hasattr(value, "pk"):
@@ -106,13 +130,14 @@ def challenge_create(*, actor, host, challenge_type, parent=None, **fields) -> P
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput({f: ["this field cannot be set on a new case"] for f in unknown})
+    _check_parent(host, parent)
     with transaction.atomic():
         challenge = PeerChallenge(host=host, challenge_type=challenge_type, parent=parent, **fields)
         challenge.full_clean(exclude=["report_file", "state"])
         challenge.save()
         if parent is not None and challenge_type.requires_parent:
             _prefill_team_from(parent, challenge)
-        _record(
+        record_event(
             challenge=challenge,
             action="workflow.challenge.created",
             from_state="",
@@ -120,6 +145,22 @@ def challenge_create(*, actor, host, challenge_type, parent=None, **fields) -> P
             data={"host": host.code, "type": challenge_type.slug},
         )
     return challenge
+
+
+def _check_parent(host, parent: PeerChallenge | None) -> None:
+    """A follow-up follows a challenge at the same council whose report has been issued."""
+    if parent is None:
+        return
+    errors = []
+    if parent.host_id != host.pk:
+        errors.append(f"{parent.reference} is a case for {parent.host}, not {host}")
+    if parent.state not in REPORT_ISSUED_OR_LATER:
+        errors.append(
+            f"{parent.reference} is {parent.get_state_display().lower()}: "
+            "a follow-up follows a challenge whose report has been issued"
+        )
+    if errors:
+        raise InvalidInput({"parent": errors})
 
 
 def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge) -> None:
@@ -140,18 +181,21 @@ def challenge_update(*, challenge: PeerChallenge, actor, changes: dict[str, Any]
     changed = {f: v for f, v in changes.items() if getattr(challenge, f) != v}
     if not changed:
         return challenge
+    if {"host", "parent"} & set(changed):
+        _check_parent(changed.get("host", challenge.host), changed.get("parent", challenge.parent))
     try:
         with transaction.atomic():
             for field, value in changed.items():
                 setattr(challenge, field, value)
             challenge.full_clean(exclude=["report_file", "state"])
-            challenge.save()
-            _record(
+            # Only the edited fields: a transition fired meanwhile keeps what it wrote.
+            challenge.save(update_fields=[*changed, "updated_at"])
+            record_event(
                 challenge=challenge,
                 action="workflow.challenge.updated",
                 from_state=challenge.state,
                 actor=actor,
-                data=_jsonable(changed),
+                data=jsonable(changed),
             )
     except Exception:
         challenge.refresh_from_db()
@@ -229,7 +273,12 @@ def challenge_issue_report(
     report_file=None,
     issued_on: datetime.date | None = None,
 ) -> PeerChallenge:
-    changes: dict[str, Any] = {"report_issued_on": issued_on or timezone.localdate()}
+    issued_on = issued_on or timezone.localdate()
+    if challenge.feedback_date and issued_on < challenge.feedback_date:
+        raise InvalidInput(
+            {"issued_on": [f"is before the feedback presentation ({challenge.feedback_date})"]}
+        )
+    changes: dict[str, Any] = {"report_issued_on": issued_on}
     if report_url:
         changes["report_url"] = report_url
     if report_file is not None:
@@ -247,12 +296,20 @@ def challenge_publish(
     *,
     challenge: PeerChallenge,
     actor,
-    publication_url: str,
-    published_on: datetime.date,
+    publication_url: str = "",
+    published_on: datetime.date | None = None,
     action_plan_url: str = "",
     action_plan_published_on: datetime.date | None = None,
 ) -> PeerChallenge:
-    changes: dict[str, Any] = {"publication_url": publication_url, "published_on": published_on}
+    """Types that expect no publication may pass neither URL nor date (their guard allows it)."""
+    issued = challenge.report_issued_on
+    if published_on and issued and published_on < issued:
+        raise InvalidInput({"published_on": [f"is before the report was issued ({issued})"]})
+    changes: dict[str, Any] = {}
+    if publication_url:
+        changes["publication_url"] = publication_url
+    if published_on:
+        changes["published_on"] = published_on
     if action_plan_url:
         changes["action_plan_url"] = action_plan_url
         changes["action_plan_published_on"] = action_plan_published_on or published_on
@@ -339,8 +396,12 @@ def _unmet(challenge: PeerChallenge, name: str) -> list[str]:
     return guards.UNMET[name](challenge) if name in guards.UNMET else []
 
 
-def available_transitions(challenge: PeerChallenge, user) -> list[dict[str, Any]]:
-    """Transitions leaving the current state that this user may fire, each with what is unmet."""
+def available_transitions(
+    challenge: PeerChallenge, user, *, with_unmet: bool = True
+) -> list[dict[str, Any]]:
+    """Transitions leaving the current state that this user may fire. With `with_unmet`, each
+    also says whether it is ready and what is unmet; without, only the current state is read,
+    so a list of cases costs no query per case."""
     if not can_manage(user):
         return []
     out = []
@@ -349,14 +410,13 @@ def available_transitions(challenge: PeerChallenge, user) -> list[dict[str, Any]
         if not can_proceed(method, check_conditions=False):
             continue
         target = method._django_fsm.get_transition(challenge.state).target
-        # Reasons come with the request itself, so they never block availability.
-        unmet = [u for u in _unmet(challenge, name) if u != guards.REASON_REQUIRED]
-        out.append(
-            {
-                "name": name,
-                "target": str(challenge.postponed_from if name == "resume" else target),
-                "ready": not unmet,
-                "unmet": unmet,
-            }
-        )
+        transition = {
+            "name": name,
+            "target": str(challenge.postponed_from if name == "resume" else target),
+        }
+        if with_unmet:
+            # Reasons come with the request itself, so they never block availability.
+            unmet = [u for u in _unmet(challenge, name) if u != guards.REASON_REQUIRED]
+            transition.update(ready=not unmet, unmet=unmet)
+        out.append(transition)
     return out

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory
+from tests.workflow.factories import PeerChallengeFactory, council
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,37 @@ def test_the_admin_filters_by_status_and_resends_failed_rows(
     sent.refresh_from_db()
     assert (failed.status, failed.last_error) == (Notification.Status.QUEUED, "")
     assert sent.status == Notification.Status.QUEUED
+
+
+def test_the_admin_lists_one_cases_emails_from_the_link_on_the_case_page(admin_client):
+    case = PeerChallengeFactory()
+    other = PeerChallengeFactory(host=council("BIR"))
+    mine = NotificationFactory.create_batch(2, challenge=case)
+    NotificationFactory(challenge=other)
+    url = reverse("admin:notifications_notification_changelist")
+
+    response = admin_client.get(f"{url}?challenge__id__exact={case.pk}")
+
+    assert response.status_code == 200
+    assert set(response.context["cl"].result_list) == set(mine)
+    assert str(case) in response.content.decode()  # the filter names the chosen case
+    assert str(other) not in response.content.decode()  # and lists no other
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1 OR 1=1"])
+def test_a_case_filter_that_is_not_an_id_is_the_admins_invalid_filter_page(admin_client, value):
+    url = reverse("admin:notifications_notification_changelist")
+
+    response = admin_client.get(url, {"challenge__id__exact": value})
+
+    assert (response.status_code, response.url) == (302, f"{url}?e=1")
+
+
+def test_a_case_filter_for_an_unknown_case_lists_nothing(admin_client):
+    NotificationFactory()
+    url = reverse("admin:notifications_notification_changelist")
+
+    response = admin_client.get(url, {"challenge__id__exact": 999999})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []

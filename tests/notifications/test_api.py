@@ -113,7 +113,7 @@ def test_a_programme_lead_may_not_preview_or_send(challenge):
     assert client.post(outbox_url(challenge), payload).status_code == 403
 
 
-def test_a_manager_sends_a_manual_message_once_a_day(
+def test_a_manager_sends_two_manual_messages_to_one_person_on_one_day(
     challenge, eager_celery, django_capture_on_commit_callbacks
 ):
     sender = manager(first_name="Morgan", last_name="Manager")
@@ -125,16 +125,50 @@ def test_a_manager_sends_a_manual_message_once_a_day(
     }
 
     with django_capture_on_commit_callbacks(execute=True):
-        created = client_for(sender).post(outbox_url(challenge), payload, format="json")
-    again = client_for(sender).post(outbox_url(challenge), payload, format="json")
+        first = client_for(sender).post(outbox_url(challenge), payload, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client_for(sender).post(
+            outbox_url(challenge), {**payload, "subject": "Parking"}, format="json"
+        )
 
-    assert created.status_code == 201
-    assert created.json()["kind"] == "manual"
-    assert again.status_code == 409
-    [email] = mail.outbox
-    assert email.subject == f"Venue change [{challenge.reference}]"
-    assert "Morgan Manager" in email.body
-    assert Notification.objects.get().recipient_email == "leader@adur.example.gov.uk"
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["kind"] == "manual"
+    assert [m.subject for m in mail.outbox] == [
+        f"Venue change [{challenge.reference}]",
+        f"Parking [{challenge.reference}]",
+    ]
+    assert "Morgan Manager" in mail.outbox[0].body
+    rows = Notification.objects.order_by("pk")
+    assert {(n.recipient_email, n.challenge_id) for n in rows} == {
+        ("leader@adur.example.gov.uk", challenge.pk)
+    }
+    assert all(n.subject_ref.startswith("manual:") for n in rows)
+    assert len({n.subject_ref for n in rows}) == 2
+
+
+def test_a_template_email_sent_by_hand_twice_in_a_day_is_refused_the_second_time(challenge):
+    payload = {"kind": "booking_confirmation", "recipient_email": "ce@adur.example.gov.uk"}
+    client = client_for(manager())
+
+    first = client.post(outbox_url(challenge), payload, format="json")
+    again = client.post(outbox_url(challenge), payload, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 409)
+    assert Notification.objects.get().subject_ref == f"challenge:{challenge.pk}"
+
+
+def test_a_recipient_name_with_a_line_break_is_a_400(challenge):
+    payload = {
+        "kind": "booking_confirmation",
+        "recipient_email": "ce@adur.example.gov.uk",
+        "recipient_name": "Chris\r\nBcc: everyone@example.org",
+    }
+
+    response = client_for(manager()).post(outbox_url(challenge), payload, format="json")
+
+    assert response.status_code == 400
+    assert "recipient_name" in response.json()
+    assert not Notification.objects.exists()
 
 
 def test_a_manager_resends_a_failed_email(eager_celery, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 """What the emails say: subject, text and HTML from the shared layout, the visit as an ICS."""
 
 import datetime
+from email.policy import default as default_policy
 
 import icalendar
 import pytest
@@ -100,3 +101,26 @@ def test_the_weekly_digest_lists_the_items(challenge):
     assert message.subject == "Your overdue peer challenge items this week"
     assert "- PC-00007 Adur: impact survey due (due 1 May 2025)" in message.body
     assert "You have 1 overdue item this week" in html_of(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "display_name"),
+    [
+        ('Chris "CJ" Executive, Leader', 'Chris "CJ" Executive, Leader'),
+        ("Siân O'Brien", "Siân O'Brien"),
+        ("Lee\r\nBcc: everyone@example.org", "Lee Bcc: everyone@example.org"),
+    ],
+    ids=["quotes and a comma", "non-ASCII", "a line break"],
+)
+def test_the_to_header_carries_one_address_whatever_the_name(name, display_name, challenge):
+    notification = NotificationFactory(
+        challenge=challenge, recipient_name=name, recipient_email="ce@adur.example.gov.uk"
+    )
+
+    mime = render_email(notification).message()
+
+    parsed = default_policy.header_factory("To", mime["To"])
+    assert [(a.display_name, a.addr_spec) for a in parsed.addresses] == [
+        (display_name, "ce@adur.example.gov.uk")
+    ]
+    assert mime["Bcc"] is None

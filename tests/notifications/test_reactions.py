@@ -27,8 +27,8 @@ def test_booking_writes_and_sends_the_confirmation_to_the_council_contacts(
 
     assert len(callbacks) == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
-        '"Chris Executive" <chief.executive@adur.example.gov.uk>',
-        '"Lee Leader" <leader@adur.example.gov.uk>',
+        "Chris Executive <chief.executive@adur.example.gov.uk>",
+        "Lee Leader <leader@adur.example.gov.uk>",
     ]
 
 

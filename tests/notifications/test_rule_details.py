@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 
-from notifications import rules
+from notifications import rules, services
+from notifications.emails import render_email
+from notifications.models import Notification
 from tests.notifications.factories import programme_lead
-from tests.workflow.factories import PeerChallengeFactory, challenge_type, manager
+from tests.workflow.factories import PeerChallengeFactory, challenge_type, council, manager
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,13 @@ def test_a_case_without_a_manager_reminds_the_programme_leads_instead():
     assert keys(rules.report_overdue(TODAY)) == {("report_overdue", lead.email, TODAY)}
 
 
+@pytest.fixture
+def whole_ladder_in_reach(settings):
+    """Catch up far enough back that one run shows every rung of a ladder."""
+    settings.NOTIFICATION_SETTINGS = {**settings.NOTIFICATION_SETTINGS, "MAX_CATCH_UP_DAYS": 120}
+
+
+@pytest.mark.usefixtures("whole_ladder_in_reach")
 def test_publication_ladder_council_then_manager_then_programme_leads():
     lead = programme_lead()
     challenge = PeerChallengeFactory(
@@ -84,6 +93,50 @@ def test_publication_reminders_stop_once_the_report_is_published():
     PeerChallengeFactory(state=State.PUBLISHED, report_issued_on=datetime.date(2024, 12, 16))
 
     assert list(rules.publication_due(TODAY)) == []
+
+
+def published_without_action_plan(**kwargs):
+    return PeerChallengeFactory(
+        state=State.PUBLISHED,
+        report_issued_on=datetime.date(2024, 12, 16),
+        published_on=datetime.date(2025, 3, 1),
+        publication_url="https://adur.example.gov.uk/peer-challenge",
+        **kwargs,
+    )
+
+
+@pytest.mark.usefixtures("whole_ladder_in_reach")
+def test_action_plan_reminder_goes_to_the_council_at_5_months_and_the_manager_at_6():
+    challenge = published_without_action_plan()
+
+    assert keys(rules.action_plan_due(TODAY)) == {
+        ("action_plan_due", challenge.chief_executive_email, datetime.date(2025, 5, 16)),
+        ("action_plan_due", challenge.leader_email, datetime.date(2025, 5, 16)),
+        ("action_plan_due", challenge.manager.email, TODAY),
+    }
+
+
+def test_action_plan_reminders_stop_once_its_link_is_recorded():
+    published_without_action_plan(action_plan_url="https://adur.example.gov.uk/action-plan")
+
+    assert list(rules.action_plan_due(TODAY)) == []
+
+
+@pytest.mark.usefixtures("whole_ladder_in_reach")
+def test_the_action_plan_email_asks_the_council_to_publish_and_the_manager_to_chase():
+    published_without_action_plan()
+    services.reminders_queue(rules.action_plan_due(TODAY))
+
+    emails = {n.recipient_email: render_email(n) for n in Notification.objects.all()}
+
+    to_council = emails["chief.executive@adur.example.gov.uk"]
+    [to_manager] = [m for address, m in emails.items() if "adur" not in address]
+    assert to_council.subject.startswith("Please publish your action plan [PC-")
+    assert "5 months on, we have no link to the council's action plan" in to_council.body
+    assert "please send us the link" in to_council.body
+    assert to_manager.subject.startswith("Action plan not yet published: Adur [PC-")
+    assert "6 months on" in to_manager.body
+    assert "Please contact the council" in to_manager.body
 
 
 def test_impact_survey_prompt_skips_types_that_send_no_surveys():
@@ -138,9 +191,14 @@ def test_weekly_digest_lists_each_managers_overdue_items_once_a_week():
     busy, idle = manager(), manager()
     PeerChallengeFactory(manager=busy, state=State.REPORTING, feedback_date=TODAY - 40 * DAY)
     PeerChallengeFactory(
-        manager=busy, state=State.REPORT_ISSUED, report_issued_on=datetime.date(2025, 1, 2)
+        host=council("BIR"),
+        manager=busy,
+        state=State.REPORT_ISSUED,
+        report_issued_on=datetime.date(2025, 1, 2),
     )
-    PeerChallengeFactory(manager=idle, state=State.REPORTING, feedback_date=TODAY - 3 * DAY)
+    PeerChallengeFactory(
+        host=council("SAL"), manager=idle, state=State.REPORTING, feedback_date=TODAY - 3 * DAY
+    )
 
     wednesday = TODAY + 2 * DAY
     [digest] = rules.manager_weekly_digest(wednesday)

@@ -76,6 +76,18 @@ SCENARIOS = [
         to_manager=False,
     ),
     Scenario(
+        "action_plan_due",
+        "action_plan_due",
+        {
+            "state": State.PUBLISHED,
+            "onsite_start": datetime.date(2024, 12, 2),
+            "onsite_end": datetime.date(2024, 12, 5),
+            "report_issued_on": datetime.date(2025, 1, 16),  # + 5 months = DUE
+        },
+        to_council=True,
+        to_manager=False,
+    ),
+    Scenario(
         "impact_survey_due",
         "impact_survey_due",
         {

@@ -38,7 +38,7 @@ def test_a_dispatched_but_lost_row_is_dispatched_again_only_after_the_timeout(
 
     recent.refresh_from_db()
     lost.refresh_from_db()
-    assert counts == {"requeued_stale": 0, "dispatched": 1}
+    assert counts == {"requeued_stale": 0, "failed_stale": 0, "dispatched": 1}
     assert (recent.status, lost.status) == (Status.QUEUED, Status.SENT)
     assert [m.extra_headers["X-Notification-Id"] for m in mail.outbox] == [str(lost.pk)]
 
@@ -67,25 +67,6 @@ def test_sweeping_twice_sends_one_email(eager_celery, django_capture_on_commit_c
     assert len(mail.outbox) == 1
 
 
-def test_two_sweeps_racing_dispatch_each_row_once(monkeypatch, django_capture_on_commit_callbacks):
-    """The second sweep read the same candidate ids, but its conditional update finds the row
-    already stamped and does nothing."""
-    row = NotificationFactory()
-    queued = []
-    monkeypatch.setattr("notifications.tasks.send_notification_task.delay", queued.append)
-    now = timezone.now()
-    candidates = list(Notification.objects.values_list("pk", flat=True))
-    monkeypatch.setattr(
-        "django.db.models.query.QuerySet.values_list", lambda self, *a, **k: candidates
-    )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.sweep_outbox(now=now)
-        services.sweep_outbox(now=now)
-
-    assert queued == [row.pk]
-
-
 def test_a_row_stuck_in_sending_is_requeued_with_a_warning(
     settings, caplog, eager_celery, django_capture_on_commit_callbacks
 ):
@@ -98,7 +79,7 @@ def test_a_row_stuck_in_sending_is_requeued_with_a_warning(
 
     stuck.refresh_from_db()
     busy.refresh_from_db()
-    assert counts == {"requeued_stale": 1, "dispatched": 1}
+    assert counts == {"requeued_stale": 1, "failed_stale": 0, "dispatched": 1}
     assert (stuck.status, stuck.stale_requeues, stuck.attempts) == (Status.SENT, 1, 2)
     assert (busy.status, busy.stale_requeues) == (Status.SENDING, 0)
     assert "may be delivered twice" in caplog.text
@@ -112,17 +93,30 @@ def test_sweep_command_prints_the_counts_of_each_sweep(capsys, monkeypatch):
 
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(lines) >= 2
-    assert lines[0] == {"requeued_stale": 0, "dispatched": 1}
-    assert all(line == {"requeued_stale": 0, "dispatched": 0} for line in lines[1:])
+    assert lines[0] == {"requeued_stale": 0, "failed_stale": 0, "dispatched": 1}
+    assert all(line["dispatched"] == 0 for line in lines[1:])
 
 
-def test_a_row_waiting_for_its_retry_is_not_dispatched_early(monkeypatch):
-    queued = []
-    monkeypatch.setattr("notifications.tasks.send_notification_task.delay", queued.append)
-    notification = NotificationFactory(status=Status.SENDING, attempts=1)
+def test_a_row_stuck_in_sending_with_its_attempts_used_up_fails_instead_of_going_round(
+    settings, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    dispatched = []
+    monkeypatch.setattr("notifications.tasks.send_notification_task.delay", dispatched.append)
+    limits = settings.NOTIFICATION_SETTINGS
+    stuck = NotificationFactory(
+        status=Status.SENDING,
+        claimed_at=ago(limits["SENDING_TIMEOUT_SECONDS"] + 5),
+        attempts=limits["MAX_ATTEMPTS"],
+    )
 
-    services.notification_release_for_retry(notification, "SMTPServerDisconnected", retry_in=1800)
-    counts = services.sweep_outbox(now=timezone.now() + datetime.timedelta(seconds=1000))
+    with caplog.at_level(logging.WARNING, logger="notifications.services"):
+        first = sweep(django_capture_on_commit_callbacks)
+        second = sweep(django_capture_on_commit_callbacks)
 
-    assert counts["dispatched"] == 0
-    assert services.sweep_outbox(now=timezone.now() + datetime.timedelta(hours=2))["dispatched"]
+    stuck.refresh_from_db()
+    assert first == {"requeued_stale": 0, "failed_stale": 1, "dispatched": 0}
+    assert second == {"requeued_stale": 0, "failed_stale": 0, "dispatched": 0}
+    assert (stuck.status, stuck.attempts, stuck.stale_requeues) == (Status.FAILED, 5, 1)
+    assert stuck.last_error.startswith("stuck in sending after 5 attempts")
+    assert dispatched == []
+    assert "may be delivered twice" not in caplog.text

@@ -62,17 +62,34 @@ def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
     return Counter(outcomes)
 
 
+def start_team_assembly(challenge, actor, i: int) -> None:
+    services.challenge_start_team_assembly(challenge=challenge, actor=actor, **SCOPE)
+
+
+def postpone_or_withdraw(challenge, actor, i: int) -> None:
+    fire = services.challenge_postpone if i % 2 else services.challenge_withdraw
+    fire(challenge=challenge, actor=actor, reason=f"attempt {i}")
+
+
 @real_race
-def test_twenty_simultaneous_transitions_let_exactly_one_through():
+@pytest.mark.parametrize(
+    ("source", "fire", "targets"),
+    [
+        (State.BOOKED, start_team_assembly, {State.TEAM_ASSEMBLY}),
+        (State.PREPARATION, postpone_or_withdraw, {State.POSTPONED, State.WITHDRAWN}),
+    ],
+    ids=["one transition twenty times", "two transitions from one state"],
+)
+def test_twenty_simultaneous_transitions_let_exactly_one_through(source, fire, targets):
     actor = f.manager()
-    pk = f.PeerChallengeFactory(state=State.BOOKED).pk
+    pk = f.PeerChallengeFactory(state=source).pk
 
     def attempt(i, barrier) -> str:
-        # Every thread holds the case as "booked" before any of them fires.
+        # Every thread holds the case in its source state before any of them fires.
         challenge = PeerChallenge.objects.get(pk=pk)
         barrier.wait()
         try:
-            services.challenge_start_team_assembly(challenge=challenge, actor=actor, **SCOPE)
+            fire(challenge, actor, i)
         except ConcurrentTransition:
             return "lost race"
         except TransitionRefused:
@@ -84,32 +101,34 @@ def test_twenty_simultaneous_transitions_let_exactly_one_through():
     assert outcomes["won"] == 1, outcomes
     assert outcomes["lost race"] + outcomes["refused"] == THREADS - 1, outcomes
     assert outcomes["lost race"] >= 1, "no thread actually raced the winner"
-    assert PeerChallenge.objects.get(pk=pk).state == State.TEAM_ASSEMBLY
-    assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
+    winner = PeerChallenge.objects.get(pk=pk).state
+    assert winner in targets
+    [event] = CaseEvent.objects.filter(challenge_id=pk)
+    assert (event.from_state, event.to_state) == (source, winner)
 
 
 @real_race
-def test_postpone_and_withdraw_racing_from_the_same_state_leave_one_outcome():
+def test_enquiries_for_one_host_and_type_booked_at_once_book_exactly_one():
+    """The booking guard reads "no other open case" before the save; only the database's
+    partial unique constraint stops two bookings that both read before either committed."""
     actor = f.manager()
-    pk = f.PeerChallengeFactory(state=State.PREPARATION).pk
+    pks = [f.PeerChallengeFactory().pk for _ in range(THREADS)]  # Adur CPC enquiries
 
     def attempt(i, barrier) -> str:
-        challenge = PeerChallenge.objects.get(pk=pk)
-        fire = services.challenge_postpone if i % 2 else services.challenge_withdraw
+        challenge = PeerChallenge.objects.get(pk=pks[i])
         barrier.wait()
         try:
-            fire(challenge=challenge, actor=actor, reason=f"attempt {i}")
-        except (ConcurrentTransition, TransitionRefused):
-            return "lost"
-        return challenge.state
+            services.challenge_book(challenge=challenge, actor=actor)
+        except TransitionRefused as refused:
+            return "; ".join(refused.unmet)
+        return "booked"
 
     outcomes = race(attempt)
 
-    [(winner, wins)] = [(k, n) for k, n in outcomes.items() if k != "lost"]
-    assert wins == 1 and outcomes["lost"] == THREADS - 1, outcomes
-    assert PeerChallenge.objects.get(pk=pk).state == winner
-    [event] = CaseEvent.objects.filter(challenge_id=pk)
-    assert (event.from_state, event.to_state) == (State.PREPARATION, winner)
+    [booked] = PeerChallenge.objects.filter(pk__in=pks, state=State.BOOKED)
+    refusal = f"Adur already has an open Corporate peer challenge ({booked.reference})"
+    assert outcomes == Counter({"booked": 1, refusal: THREADS - 1})
+    assert CaseEvent.objects.filter(challenge_id__in=pks).count() == 1
 
 
 @real_race

@@ -1,37 +1,21 @@
 import threading
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from workflow import guards
-
-
-class State(models.TextChoices):
-    ENQUIRY = "enquiry", "Enquiry"
-    BOOKED = "booked", "Booked"
-    TEAM_ASSEMBLY = "team_assembly", "Team assembly"
-    PREPARATION = "preparation", "Preparation"
-    ONSITE = "onsite", "Onsite"
-    REPORTING = "reporting", "Reporting"
-    REPORT_ISSUED = "report_issued", "Report issued"
-    PUBLISHED = "published", "Published"
-    POST_CHALLENGE = "post_challenge", "Post challenge"
-    CLOSED = "closed", "Closed"
-    POSTPONED = "postponed", "Postponed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# A case may be postponed or withdrawn only before the team is on site.
-BEFORE_ONSITE = [State.ENQUIRY, State.BOOKED, State.TEAM_ASSEMBLY, State.PREPARATION]
-TERMINAL = [State.CLOSED, State.WITHDRAWN]
-
+from workflow.choices import BEFORE_ONSITE, HOLDS_A_PLACE, TERMINAL, State
+from workflow.dates import MAX_ONSITE_DAYS, validate_programme_date
 
 # django-fsm's FSMModelMixin.refresh_from_db un-protects `state` by flipping a flag on the field
 # object that every instance and thread shares: two threads refreshing at once re-protect it
 # under each other and one fails with "Direct state modification is not allowed" (seen in
 # tests/workflow/test_race.py). Refreshes are serialised on this lock.
 _REFRESH_LOCK = threading.Lock()
+
+SANE_DATE = [validate_programme_date]
 
 
 class PeerChallengeQuerySet(models.QuerySet):
@@ -62,9 +46,11 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
     # The state a postponed case resumes to.
     postponed_from = models.CharField(max_length=20, choices=State.choices, blank=True)
 
-    onsite_start = models.DateField(null=True, blank=True)
-    onsite_end = models.DateField(null=True, blank=True)
-    feedback_date = models.DateField("feedback presentation date", null=True, blank=True)
+    onsite_start = models.DateField(null=True, blank=True, validators=SANE_DATE)
+    onsite_end = models.DateField(null=True, blank=True, validators=SANE_DATE)
+    feedback_date = models.DateField(
+        "feedback presentation date", null=True, blank=True, validators=SANE_DATE
+    )
 
     scope_components = models.JSONField(
         default=list, blank=True, help_text="Codes of the type's components this case covers."
@@ -73,11 +59,11 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
 
     report_file = models.FileField(upload_to="reports/%Y/", blank=True)
     report_url = models.URLField(blank=True)
-    report_issued_on = models.DateField(null=True, blank=True)
+    report_issued_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
     publication_url = models.URLField(blank=True)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
     action_plan_url = models.URLField(blank=True)
-    action_plan_published_on = models.DateField(null=True, blank=True)
+    action_plan_published_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
 
     chief_executive_name = models.CharField(max_length=200, blank=True)
     chief_executive_email = models.EmailField(blank=True)
@@ -95,9 +81,25 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-onsite_start", "-pk"]
+        constraints = [
+            # The booking guard's rule, held by the database too so that two bookings racing
+            # for the same host and type cannot both commit (services map the loser to 409).
+            models.UniqueConstraint(
+                fields=["host", "challenge_type"],
+                condition=HOLDS_A_PLACE,
+                name="one_open_case_per_host_and_type",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.challenge_type} — {self.host}"
+
+    def clean(self) -> None:
+        start, end = self.onsite_start, self.onsite_end
+        if start and end and (end - start).days > MAX_ONSITE_DAYS:
+            raise ValidationError(
+                {"onsite_end": [f"an onsite visit lasts at most {MAX_ONSITE_DAYS} days"]}
+            )
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         with _REFRESH_LOCK:

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db import models
 
+from workflow.choices import ON_TEAM, AssignmentStatus, PeerKind
+
 
 class Peer(models.Model):
     """A councillor (member peer) or senior officer (officer peer) who serves on teams."""
 
-    class Kind(models.TextChoices):
-        MEMBER = "member", "Member peer"
-        OFFICER = "officer", "Officer peer"
+    Kind = PeerKind
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -33,15 +33,8 @@ class Peer(models.Model):
 class Assignment(models.Model):
     """A peer's place on a challenge team."""
 
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        COMPLETED = "completed", "Completed"
-
-    ON_TEAM = (Status.ACCEPTED, Status.COMPLETED)
+    Status = AssignmentStatus
+    ON_TEAM = ON_TEAM
 
     challenge = models.ForeignKey(
         "workflow.PeerChallenge", on_delete=models.CASCADE, related_name="assignments"

@@ -1,0 +1,57 @@
+"""The TextChoices that the models and the guards share. They live outside workflow.models
+because the models import the guards (as transition conditions), so the guards cannot import
+the models."""
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    ENQUIRY = "enquiry", "Enquiry"
+    BOOKED = "booked", "Booked"
+    TEAM_ASSEMBLY = "team_assembly", "Team assembly"
+    PREPARATION = "preparation", "Preparation"
+    ONSITE = "onsite", "Onsite"
+    REPORTING = "reporting", "Reporting"
+    REPORT_ISSUED = "report_issued", "Report issued"
+    PUBLISHED = "published", "Published"
+    POST_CHALLENGE = "post_challenge", "Post challenge"
+    CLOSED = "closed", "Closed"
+    POSTPONED = "postponed", "Postponed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# A case may be postponed or withdrawn only before the team is on site.
+BEFORE_ONSITE = [State.ENQUIRY, State.BOOKED, State.TEAM_ASSEMBLY, State.PREPARATION]
+TERMINAL = [State.CLOSED, State.WITHDRAWN]
+# A case holds its host's place for its type from booking until it finishes: an enquiry (also
+# one postponed while an enquiry) is not yet booked. One such case per host and type: the
+# booking guard reads this and the database constraint is built from it.
+HOLDS_A_PLACE = ~models.Q(state__in=[State.ENQUIRY, *TERMINAL]) & ~models.Q(
+    state=State.POSTPONED, postponed_from=State.ENQUIRY
+)
+# A follow-up may follow only a case whose report has been issued.
+REPORT_ISSUED_OR_LATER = [
+    State.REPORT_ISSUED,
+    State.PUBLISHED,
+    State.POST_CHALLENGE,
+    State.CLOSED,
+]
+
+
+class PeerKind(models.TextChoices):
+    MEMBER = "member", "Member peer"
+    OFFICER = "officer", "Officer peer"
+
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    COMPLETED = "completed", "Completed"
+
+
+ON_TEAM = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
+# A peer sees the cases they are invited to or on the team of.
+SEEN_BY_PEER = (AssignmentStatus.INVITED, *ON_TEAM)
