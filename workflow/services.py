@@ -113,6 +113,7 @@ def _validate_fields(challenge: PeerChallenge, changes: dict[str, Any]) -> None:
 
 
 def jsonable(changes: dict[str, Any]) -> dict[str, Any]:
+    """Changes as an audit row stores them: related rows by key, uploads by name."""
     out = {}
     for field, value in changes.items():
         if hasattr(value, "pk"):
@@ -188,7 +189,8 @@ def challenge_update(*, challenge: PeerChallenge, actor, changes: dict[str, Any]
             for field, value in changed.items():
                 setattr(challenge, field, value)
             challenge.full_clean(exclude=["report_file", "state"])
-            # Only the edited fields: a transition fired meanwhile keeps what it wrote.
+            # Only the edited fields, so a concurrent edit of others survives. (A concurrent
+            # transition makes this save fail the compare-and-swap on state: a 409.)
             challenge.save(update_fields=[*changed, "updated_at"])
             record_event(
                 challenge=challenge,

@@ -125,4 +125,24 @@ def full_team(challenge: PeerChallenge, size: int = 4) -> list[Assignment]:
     ]
 
 
+def admin_form_data(page) -> dict:
+    """The change form's current values, as the browser would post them back."""
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()  # already prepared for the widget, as rendered
+        if value is not None:
+            data[name] = value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[f"{inline_form.prefix}-{name}"] = value
+    return data
+
+
 __all__ = ["State"]

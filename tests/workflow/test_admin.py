@@ -152,7 +152,7 @@ def _change_permission(model):
 
 def test_editing_a_case_in_admin_writes_an_updated_event(admin_client, admin_user, challenge):
     page = admin_client.get(url(PeerChallenge, "change", challenge.pk))
-    data = _form_data(page)
+    data = f.admin_form_data(page)
     data["leader_name"] = "Lesley Leader"
 
     response = admin_client.post(url(PeerChallenge, "change", challenge.pk), data)
@@ -192,23 +192,3 @@ def test_case_events_cannot_be_added_changed_or_deleted_in_admin(admin_client, a
     assert admin_client.post(url(CaseEvent, "change", event.pk), {"reason": "x"}).status_code == 403
     assert admin_client.post(url(CaseEvent, "delete", event.pk), {"post": "yes"}).status_code == 403
     assert CaseEvent.objects.get(pk=event.pk).reason == ""
-
-
-def _form_data(page) -> dict:
-    """The change form's current values, as the browser would post them back."""
-    form = page.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()  # already prepared for the widget, as rendered
-        if value is not None:
-            data[name] = value
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None:
-                    data[f"{inline_form.prefix}-{name}"] = value
-    return data

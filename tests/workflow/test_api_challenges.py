@@ -14,8 +14,11 @@ from tests.workflow.factories import (
     council,
     full_team,
     manager,
+    programme_lead,
 )
+from workflow import services
 from workflow.models import CaseEvent, State
+from workflow.serializers import ChallengeInput
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -175,6 +178,27 @@ def test_list_queries_do_not_grow_with_the_number_of_cases(client, django_assert
     assert all(len(row["team"]) in (0, 4) for row in response.data["results"])
 
 
+def test_list_shows_each_cases_transitions_without_running_their_guards(client):
+    postponed = PeerChallengeFactory(state=State.POSTPONED, postponed_from=State.BOOKED)
+    PeerChallengeFactory(state=State.CLOSED, host=council("SAL"))
+
+    rows = {r["id"]: r for r in client.get("/api/challenges/").data["results"]}
+
+    assert rows[postponed.pk]["available_transitions"] == [
+        {"name": "resume", "target": "booked"},
+        {"name": "withdraw", "target": "withdrawn"},
+    ]
+    assert [r["available_transitions"] for r in rows.values() if r["state"] == "closed"] == [[]]
+
+
+def test_list_offers_no_transitions_to_a_programme_lead():
+    PeerChallengeFactory()
+
+    [row] = api_client(programme_lead()).get("/api/challenges/").data["results"]
+
+    assert row["available_transitions"] == []
+
+
 # --- retrieve ----------------------------------------------------------------------------
 
 
@@ -272,3 +296,9 @@ def test_a_closed_case_cannot_be_edited(client):
 
     assert response.status_code == 409
     assert response.data["unmet"] == ["a closed case cannot be edited"]
+
+
+def test_the_api_accepts_exactly_the_fields_the_services_let_a_manager_edit():
+    sources = {field.source for field in ChallengeInput().fields.values()}
+
+    assert sources == services.EDITABLE_FIELDS | services.ENQUIRY_ONLY_FIELDS

@@ -82,5 +82,6 @@ def test_challenge_type_detail_by_slug(client):
 def test_reference_data_is_closed_to_anonymous_users():
     anonymous = api_client()
 
-    assert anonymous.get("/api/councils/").status_code in (401, 403)
-    assert anonymous.get("/api/challenge-types/corporate/").status_code in (401, 403)
+    # 403, not 401: session authentication comes first and sends no WWW-Authenticate challenge.
+    assert anonymous.get("/api/councils/").status_code == 403
+    assert anonymous.get("/api/challenge-types/corporate/").status_code == 403

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
 from tests.workflow import factories as f
-from workflow import services
+from workflow import guards, services
 from workflow.challenge_types import CPC_COMPONENTS_2016
 from workflow.errors import TransitionRefused
 from workflow.models import CaseEvent, PeerChallenge, State
@@ -129,6 +129,28 @@ def test_enquiries_for_one_host_and_type_booked_at_once_book_exactly_one():
     refusal = f"Adur already has an open Corporate peer challenge ({booked.reference})"
     assert outcomes == Counter({"booked": 1, refusal: THREADS - 1})
     assert CaseEvent.objects.filter(challenge_id__in=pks).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_booking_whose_guard_missed_the_rival_is_refused_in_plain_words(monkeypatch):
+    """The losing side of the race above, made deterministic and on any database: the guard
+    does not see the rival (as if it read before the rival's booking committed)."""
+    rival, late = f.PeerChallengeFactory(), f.PeerChallengeFactory()
+    PeerChallenge.objects.filter(pk=rival.pk).update(state=State.BOOKED)
+    saved, sees = [], guards.unmet_one_open_case
+    monkeypatch.setattr(guards, "unmet_one_open_case", lambda c: sees(c) if saved else [])
+    save = late.save
+    late.save = lambda *args, **kwargs: saved.append(True) or save(*args, **kwargs)
+
+    with pytest.raises(TransitionRefused) as refused:
+        services.challenge_book(challenge=late, actor=None)
+
+    assert saved, "the guard refused before the database was asked"
+    assert refused.value.unmet == [
+        f"Adur already has an open Corporate peer challenge ({rival.reference})"
+    ]
+    assert late.state == PeerChallenge.objects.get(pk=late.pk).state == State.ENQUIRY
+    assert not late.events.exists()
 
 
 @real_race
