@@ -9,6 +9,7 @@ otherwise wipe the councils the migrations loaded for every later test."""
 
 import os
 
+import kombu.pools
 import pytest
 from django.conf import settings
 
@@ -68,6 +69,9 @@ def celery_broker(redis_server):
             celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # kombu keeps producer pools in a process-wide registry keyed by broker: without this a
+        # later test's `.delay()` picks up the pool closed above ("Acquire on closed pool").
+        kombu.pools.reset()
 
     conf.broker_url = redis_server.url
     conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
