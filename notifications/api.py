@@ -16,6 +16,7 @@ from notifications import services
 from notifications.emails import KINDS
 from notifications.models import Notification
 from workflow import roles
+from workflow.api_schema import REFUSED
 from workflow.models import PeerChallenge
 
 
@@ -108,7 +109,7 @@ class ChallengeNotificationPreviewApi(APIView):
 class NotificationResendApi(APIView):
     """Queue a failed or sent email again."""
 
-    @extend_schema(request=None, responses=NotificationOutputSerializer)
+    @extend_schema(request=None, responses={200: NotificationOutputSerializer, 409: REFUSED})
     def post(self, request, notification_id: int):
         if not roles.can_read_all(request.user):
             raise Http404

@@ -9,3 +9,5 @@ urlpatterns = [
     path("api/", include("workflow.urls")),
     path("api/", include("notifications.urls")),
 ]
+
+handler404 = "peerchallenge.views.page_not_found"

@@ -2,7 +2,7 @@
 render the case. Domain errors become HTTP in workflow/api_errors.py (400 / 409)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from workflow import roles, selectors, services
+from workflow.api_schema import REFUSED
 from workflow.filters import ChallengeFilter, CouncilFilter
 from workflow.models import ChallengeType, Council, PeerChallenge
 from workflow.serializers import (
@@ -22,8 +23,6 @@ from workflow.serializers import (
     ChallengeTypeOutput,
     CouncilOutput,
 )
-
-REFUSED = OpenApiResponse(description="Refused: `unmet` lists the conditions not yet met")
 
 
 class ManagesOrReadsOnly(BasePermission):

@@ -12,7 +12,8 @@ from rest_framework import serializers
 
 from workflow import roles, services
 from workflow.dates import validate_programme_date
-from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge
+from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge, State
+from workflow.serializer_fields import OR_BLANK, TextLookupField
 
 REPORT_EXTENSIONS = ["pdf", "docx", "doc", "odt"]
 REPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -23,8 +24,10 @@ REPORT_MAX_BYTES = 20 * 1024 * 1024
 class CouncilOutput(serializers.ModelSerializer):
     type = serializers.CharField(source="la_type")
     type_name = serializers.CharField(source="la_type_name")
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    combined_authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    combined_authority = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     is_active_english_council = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -119,6 +122,7 @@ class ChallengeListOutput(serializers.ModelSerializer):
     parent = _CaseRef(allow_null=True)
     manager = _UserRef(allow_null=True)
     state_label = serializers.CharField(source="get_state_display")
+    postponed_from = serializers.ChoiceField(State.choices, allow_blank=True, read_only=True)
     team = TeamMemberOutput(source="assignments", many=True)
     available_transitions = serializers.SerializerMethodField()
 
@@ -159,6 +163,12 @@ class ChallengeListOutput(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.blank:
+            field_class = OR_BLANK.get(field_class, field_class)
+        return field_class, kwargs
 
     @extend_schema_field(TransitionOutput(many=True))
     def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
@@ -248,8 +258,8 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
     change); those not declared here take their lengths and date bounds from the model.
     """
 
-    host = serializers.SlugRelatedField(slug_field="code", queryset=Council.objects.all())
-    type = serializers.SlugRelatedField(
+    host = TextLookupField(slug_field="code", queryset=Council.objects.all())
+    type = TextLookupField(
         source="challenge_type",
         slug_field="slug",
         queryset=ChallengeType.objects.filter(is_active=True),

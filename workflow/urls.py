@@ -19,7 +19,7 @@ transition_urls = [
 urlpatterns = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
     path("councils/", api.CouncilListApi.as_view(), name="council-list"),
-    path("councils/<str:code>/", api.CouncilDetailApi.as_view(), name="council-detail"),
+    path("councils/<slug:code>/", api.CouncilDetailApi.as_view(), name="council-detail"),
     path("challenge-types/", api.ChallengeTypeListApi.as_view(), name="challenge-type-list"),
     path(
         "challenge-types/<slug:slug>/",

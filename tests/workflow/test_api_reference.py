@@ -58,6 +58,15 @@ def test_unknown_council_code_is_404(client):
     assert client.get("/api/councils/ZZZ/").status_code == 404
 
 
+@pytest.mark.parametrize("code", ["AD%00", "A%20D"])
+def test_council_code_that_is_not_a_slug_is_a_json_404(client, code):
+    # A NUL byte reached the lookup and PostgreSQL refused it (a 500): codes are slugs.
+    response = client.get(f"/api/councils/{code}/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_bad_boolean_filter_is_400_naming_the_parameter(client):
     response = client.get("/api/councils/", {"active_english": "perhaps"})
 

@@ -1,5 +1,7 @@
 """The OpenAPI schema generates cleanly and documents every operation clients rely on."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.urls import include, path
@@ -32,6 +34,24 @@ def test_workflow_api_schema_has_no_warnings_and_documents_each_transition(tmp_p
 
 def test_project_schema_has_no_warnings(tmp_path):
     assert "/api/challenges/" in generate(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("post", "/api/challenges/{id}/transitions/book/", {200, 400, 403, 404, 409, 415}),
+        ("post", "/api/notifications/{notification_id}/resend/", {200, 403, 404, 409}),
+        ("post", "/api/auth/token/", {200, 400, 415, 429}),
+        ("get", "/api/challenges/", {200, 400, 403, 404}),
+        ("get", "/api/challenge-types/{slug}/", {200, 403, 404}),
+    ],
+)
+def test_each_operation_documents_the_errors_it_can_give(tmp_path, method, path, statuses):
+    # The fuzz test (tests/test_api_fuzz.py) holds the API to these; this pins the rules
+    # that derive them (workflow/api_schema.py).
+    schema = json.loads(generate(tmp_path, "--format", "openapi-json"))
+
+    assert set(map(int, schema["paths"][path][method]["responses"])) == statuses
 
 
 def test_schema_and_docs_are_served():

@@ -78,6 +78,17 @@ def test_case_fields_too_long_or_out_of_range_are_400(client, body, field):
     assert field in created.data and field in edited.data
 
 
+@pytest.mark.parametrize("field", ["host", "type"])
+def test_a_nul_byte_in_a_council_or_type_is_400_not_a_database_error(client, field):
+    """PostgreSQL refuses NUL in text: looked up as sent, it was a 500 there."""
+    body = {field: case_payload()[field] + "\x00"}
+    created = client.post("/api/challenges/", case_payload(**body), format="json")
+    edited = client.patch(f"/api/challenges/{PeerChallengeFactory().pk}/", body, format="json")
+
+    assert (created.status_code, edited.status_code) == (400, 400)
+    assert created.data[field] == edited.data[field] == ["Null characters are not allowed."]
+
+
 def test_a_month_long_onsite_visit_is_accepted(client):
     body = case_payload(onsite_start="2026-06-01", onsite_end="2026-07-02")
 
