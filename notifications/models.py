@@ -57,3 +57,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_email} ({self.status})"
+
+    @staticmethod
+    def case_subject(challenge) -> str:
+        """The `subject_ref` of an email about a case: one spelling, since it is part of the key."""
+        return f"challenge:{challenge.pk}"

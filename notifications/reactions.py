@@ -3,11 +3,9 @@ the transition's transaction, so its outbox rows commit (or roll back) with the 
 
 from django.utils import timezone
 
+from notifications.models import Notification
 from notifications.services import notification_queue
-
-
-def _case_ref(challenge) -> str:
-    return f"challenge:{challenge.pk}"
+from workflow.models import Assignment
 
 
 def email_booking_confirmation(event) -> None:
@@ -15,7 +13,7 @@ def email_booking_confirmation(event) -> None:
     for name, email in challenge.council_contacts:
         notification_queue(
             kind="booking_confirmation",
-            subject_ref=_case_ref(challenge),
+            subject_ref=Notification.case_subject(challenge),
             recipient_email=email,
             recipient_name=name,
             due_on=timezone.localdate(),
@@ -25,10 +23,12 @@ def email_booking_confirmation(event) -> None:
 
 def email_team_joining_instructions(event) -> None:
     challenge = event.challenge
-    for assignment in challenge.assignments.filter(status="accepted").select_related("peer"):
+    for assignment in challenge.assignments.filter(
+        status=Assignment.Status.ACCEPTED
+    ).select_related("peer"):
         notification_queue(
             kind="joining_instructions",
-            subject_ref=_case_ref(challenge),
+            subject_ref=Notification.case_subject(challenge),
             recipient_email=assignment.peer.email,
             recipient_name=assignment.peer.name,
             due_on=timezone.localdate(),

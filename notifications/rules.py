@@ -108,7 +108,7 @@ def _to(challenge, people: Iterable[Recipient], *, kind, due_on, context) -> lis
     return [
         Reminder(
             kind=kind,
-            subject_ref=f"challenge:{challenge.pk}",
+            subject_ref=Notification.case_subject(challenge),
             recipient_email=email,
             recipient_name=name,
             due_on=due_on,

@@ -142,7 +142,9 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
         raise InvalidInput(errors)
     # A manual message is its own subject: a second one to the same person on the same day is
     # a new email, not a duplicate. Template kinds keep the case as their key.
-    subject_ref = f"manual:{uuid.uuid4().hex}" if kind == "manual" else f"challenge:{challenge.pk}"
+    subject_ref = (
+        f"manual:{uuid.uuid4().hex}" if kind == "manual" else Notification.case_subject(challenge)
+    )
     return Notification(
         kind=kind,
         subject_ref=subject_ref,

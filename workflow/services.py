@@ -4,6 +4,7 @@ ConcurrentTransitionMixin), writes the CaseEvent and runs the reactions listed f
 """
 
 import datetime
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -51,6 +52,17 @@ def record_event(*, challenge, action, from_state, actor, reason="", data=None) 
     return event
 
 
+@contextmanager
+def undone_on_error(instance):
+    """If the write fails, reload the instance so the caller never holds a half-changed row.
+    Enter it outside `transaction.atomic()`, so the reload reads the rolled-back state."""
+    try:
+        yield
+    except Exception:
+        instance.refresh_from_db()
+        raise
+
+
 def _apply_transition(
     *,
     challenge: PeerChallenge,
@@ -64,7 +76,7 @@ def _apply_transition(
     changes = changes or {}
     method = getattr(challenge, name)
     try:
-        with transaction.atomic():
+        with undone_on_error(challenge), transaction.atomic():
             from_state = challenge.state
             for field, value in changes.items():
                 setattr(challenge, field, value)
@@ -90,14 +102,9 @@ def _apply_transition(
     except IntegrityError:
         # Lost a race the guard could not see: another case of this host and type was booked
         # between our guard's read and our save (constraint one_open_case_per_host_and_type).
-        challenge.refresh_from_db()
         unmet = guards.unmet_one_open_case(challenge)
         if unmet:
             raise TransitionRefused(unmet) from None
-        raise
-    except Exception:
-        # Undo the in-memory edits so the caller never holds a half-changed case.
-        challenge.refresh_from_db()
         raise
     return challenge
 
@@ -184,24 +191,20 @@ def challenge_update(*, challenge: PeerChallenge, actor, changes: dict[str, Any]
         return challenge
     if {"host", "parent"} & set(changed):
         _check_parent(changed.get("host", challenge.host), changed.get("parent", challenge.parent))
-    try:
-        with transaction.atomic():
-            for field, value in changed.items():
-                setattr(challenge, field, value)
-            challenge.full_clean(exclude=["report_file", "state"])
-            # Only the edited fields, so a concurrent edit of others survives. (A concurrent
-            # transition makes this save fail the compare-and-swap on state: a 409.)
-            challenge.save(update_fields=[*changed, "updated_at"])
-            record_event(
-                challenge=challenge,
-                action="workflow.challenge.updated",
-                from_state=challenge.state,
-                actor=actor,
-                data=jsonable(changed),
-            )
-    except Exception:
-        challenge.refresh_from_db()
-        raise
+    with undone_on_error(challenge), transaction.atomic():
+        for field, value in changed.items():
+            setattr(challenge, field, value)
+        challenge.full_clean(exclude=["report_file", "state"])
+        # Only the edited fields, so a concurrent edit of others survives. (A concurrent
+        # transition makes this save fail the compare-and-swap on state: a 409.)
+        challenge.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            challenge=challenge,
+            action="workflow.challenge.updated",
+            from_state=challenge.state,
+            actor=actor,
+            data=jsonable(changed),
+        )
     return challenge
 
 

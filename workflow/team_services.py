@@ -8,7 +8,7 @@ from django.db import transaction
 
 from workflow.errors import InvalidInput
 from workflow.models import Assignment, Peer, PeerChallenge
-from workflow.services import jsonable, record_event
+from workflow.services import jsonable, record_event, undone_on_error
 
 # What staff may set on a peer's place on the team.
 ASSIGNMENT_FIELDS = {
@@ -43,11 +43,8 @@ def assignment_update(*, assignment: Assignment, actor, changes: dict[str, Any])
         return assignment
     for field, value in changed.items():
         setattr(assignment, field, value)
-    try:
+    with undone_on_error(assignment):
         _save(assignment, action="workflow.assignment.updated", actor=actor, data=jsonable(changed))
-    except Exception:
-        assignment.refresh_from_db()  # the caller never holds a half-changed row
-        raise
     return assignment
 
 
