@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.html import format_html
 
+from core.errors import InvalidInput, Refused
 from notifications import services
 from notifications.models import Notification
 from workflow import roles
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import PeerChallenge
 
 
@@ -104,7 +104,7 @@ class NotificationAdmin(admin.ModelAdmin):
             try:
                 services.notification_resend(notification)
                 resent += 1
-            except TransitionRefused as exc:
+            except Refused as exc:
                 refused.append(f"#{notification.pk}: {exc}")
         if resent:
             self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)

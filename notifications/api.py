@@ -12,11 +12,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_schema import REFUSED
 from notifications import services
 from notifications.emails import KINDS
 from notifications.models import Notification
 from workflow import roles
-from workflow.api_schema import REFUSED
 from workflow.models import PeerChallenge
 
 

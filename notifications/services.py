@@ -14,11 +14,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.errors import InvalidInput, Refused
 from notifications.delivery import retry_due
 from notifications.emails import KINDS, PermanentEmailError, one_line, render_email
 from notifications.models import Notification
 from notifications.rules import Reminder
-from workflow.errors import InvalidInput, TransitionRefused
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -83,7 +83,7 @@ def notification_resend(notification: Notification) -> Notification:
         notification.refresh_from_db()
         if not resent:
             state = notification.get_status_display().lower()
-            raise TransitionRefused([f"only a failed or sent email can be sent again, not {state}"])
+            raise Refused([f"only a failed or sent email can be sent again, not {state}"])
         _deliver_on_commit(notification.pk)
     return notification
 
@@ -182,7 +182,7 @@ def notification_send_manual(
     rendered_parts(draft)
     notification, created = _queue_like(draft)
     if not created:
-        raise TransitionRefused(
+        raise Refused(
             [f"a {kind} email to {draft.recipient_email} was already sent or queued today"]
         )
     logger.info("%s queued %s to %s", actor, kind, draft.recipient_email)

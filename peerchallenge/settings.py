@@ -153,8 +153,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "workflow.api_schema.ErrorDocumentingAutoSchema",
-    "EXCEPTION_HANDLER": "workflow.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.ErrorDocumentingAutoSchema",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
 }
 SPECTACULAR_SETTINGS = {

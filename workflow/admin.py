@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django_fsm import ConcurrentTransition
 
+from core.errors import InvalidInput, Refused
 from workflow import roles, services, team_services
 from workflow.admin_forms import TRANSITION_FORMS
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import (
     Assignment,
     CaseEvent,
@@ -225,7 +225,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         """Call the service; a refusal becomes an error message, never a 500."""
         try:
             services.TRANSITION_SERVICES[name](challenge=challenge, actor=request.user, **inputs)
-        except TransitionRefused as refused:
+        except Refused as refused:
             self.message_user(request, f"Refused: {'; '.join(refused.unmet)}", messages.ERROR)
             return False
         except ConcurrentTransition:

@@ -10,8 +10,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from core.api_schema import REFUSED
 from workflow import roles, selectors, services
-from workflow.api_schema import REFUSED
 from workflow.filters import ChallengeFilter, CouncilFilter
 from workflow.models import ChallengeType, Council, PeerChallenge
 from workflow.serializers import (

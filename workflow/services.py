@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from core.errors import InvalidInput, Refused
 from workflow import guards
 from workflow.choices import REPORT_ISSUED_OR_LATER
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import Assignment, CaseEvent, PeerChallenge, State
 from workflow.reactions import run_reactions
 from workflow.roles import can_manage
@@ -84,10 +84,10 @@ def _apply_transition(
             if not can_proceed(method, check_conditions=False):
                 current = challenge.get_state_display().lower()
                 verb = name.replace("_", " ")
-                raise TransitionRefused([f"cannot {verb} a case that is {current}"])
+                raise Refused([f"cannot {verb} a case that is {current}"])
             unmet = _unmet(challenge, name)
             if unmet:
-                raise TransitionRefused(unmet)
+                raise Refused(unmet)
             method()
             # Only what this transition wrote: an edit made meanwhile to other fields survives.
             challenge.save(update_fields=[*changes, "state", "postponed_from", "updated_at"])
@@ -104,7 +104,7 @@ def _apply_transition(
         # between our guard's read and our save (constraint one_open_case_per_host_and_type).
         unmet = guards.unmet_one_open_case(challenge)
         if unmet:
-            raise TransitionRefused(unmet) from None
+            raise Refused(unmet) from None
         raise
     return challenge
 
@@ -179,9 +179,7 @@ def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge) -> None:
 
 def challenge_update(*, challenge: PeerChallenge, actor, changes: dict[str, Any]) -> PeerChallenge:
     if challenge.state in (State.CLOSED, State.WITHDRAWN):
-        raise TransitionRefused(
-            [f"a {challenge.get_state_display().lower()} case cannot be edited"]
-        )
+        raise Refused([f"a {challenge.get_state_display().lower()} case cannot be edited"])
     allowed = EDITABLE_FIELDS | (ENQUIRY_ONLY_FIELDS if challenge.state == State.ENQUIRY else set())
     refused = set(changes) - allowed
     if refused:

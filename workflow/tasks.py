@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from workflow.errors import TransitionRefused
+from core.errors import Refused
 from workflow.models import PeerChallenge, State
 from workflow.services import challenge_start_onsite
 
@@ -25,6 +25,6 @@ def start_due_onsite_visits() -> int:
         try:
             challenge_start_onsite(challenge=challenge, actor=None)
             started += 1
-        except (TransitionRefused, ConcurrentTransition) as exc:
+        except (Refused, ConcurrentTransition) as exc:
             logger.info("%s not started: %s", challenge.reference, exc)
     return started

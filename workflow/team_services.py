@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from workflow.errors import InvalidInput
+from core.errors import InvalidInput
 from workflow.models import Assignment, Peer, PeerChallenge
 from workflow.services import jsonable, record_event, undone_on_error
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.errors import InvalidInput
 from tests.workflow.factories import (
     PeerChallengeFactory,
     api_client,
@@ -15,7 +16,6 @@ from tests.workflow.factories import (
     manager,
 )
 from workflow import services
-from workflow.errors import InvalidInput
 from workflow.models import PeerChallenge, State
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
+from core.errors import Refused
 from tests.workflow import factories as f
 from workflow import guards, services
 from workflow.challenge_types import CPC_COMPONENTS_2016
-from workflow.errors import TransitionRefused
 from workflow.models import CaseEvent, PeerChallenge, State
 
 THREADS = 20
@@ -92,7 +92,7 @@ def test_twenty_simultaneous_transitions_let_exactly_one_through(source, fire, t
             fire(challenge, actor, i)
         except ConcurrentTransition:
             return "lost race"
-        except TransitionRefused:
+        except Refused:
             return "refused"
         return "won"
 
@@ -119,7 +119,7 @@ def test_enquiries_for_one_host_and_type_booked_at_once_book_exactly_one():
         barrier.wait()
         try:
             services.challenge_book(challenge=challenge, actor=actor)
-        except TransitionRefused as refused:
+        except Refused as refused:
             return "; ".join(refused.unmet)
         return "booked"
 
@@ -142,7 +142,7 @@ def test_a_booking_whose_guard_missed_the_rival_is_refused_in_plain_words(monkey
     save = late.save
     late.save = lambda *args, **kwargs: saved.append(True) or save(*args, **kwargs)
 
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.challenge_book(challenge=late, actor=None)
 
     assert saved, "the guard refused before the database was asked"

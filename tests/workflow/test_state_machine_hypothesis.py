@@ -24,12 +24,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core.errors import InvalidInput, Refused
 from tests.workflow import factories as f
 from tests.workflow.spec import ACTIONS, REASON_REQUIRED, SPEC, TERMINAL
 from workflow import services
 from workflow.challenge_types import CPC_COMPONENTS_2016
 from workflow.choices import HOLDS_A_PLACE
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import Assignment, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ class CaseMachine(RuleBasedStateMachine):
             assert inputs["published_on"] < self.case.report_issued_on
             assert self.case.state == source
             return
-        except TransitionRefused as refused:
+        except Refused as refused:
             assert refused.unmet, "a refusal must say what is unmet"
             assert not _must_succeed(name, source, inputs), refused.unmet
             if source not in SPEC[name][0]:
@@ -184,7 +184,7 @@ class CaseMachine(RuleBasedStateMachine):
         changed = any(getattr(self.case, k) != v for k, v in changes.items())
         try:
             services.challenge_update(challenge=self.case, actor=self.actor, changes=changes)
-        except TransitionRefused:
+        except Refused:
             assert self.case.state in TERMINAL
             return
         assert self.case.state not in TERMINAL, "a finished case was edited"

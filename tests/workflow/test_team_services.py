@@ -5,9 +5,9 @@ services or from the admin's team inline alike."""
 import pytest
 from django.urls import reverse
 
+from core.errors import InvalidInput
 from tests.workflow import factories as f
 from workflow import team_services
-from workflow.errors import InvalidInput
 from workflow.models import Assignment, CaseEvent, Peer, State
 
 pytestmark = pytest.mark.django_db

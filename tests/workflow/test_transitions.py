@@ -11,11 +11,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.errors import InvalidInput, Refused
 from tests.workflow import factories as f
 from tests.workflow.spec import ACTIONS, PRE_ONSITE, REASON_REQUIRED, SPEC, wrong_sources
 from workflow import services
 from workflow.challenge_types import CPC_COMPONENTS_2016
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.models import Assignment, CaseEvent, ChallengeType, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def fire(name: str, challenge: PeerChallenge, actor, **inputs) -> PeerChallenge:
 def assert_refused(name: str, challenge: PeerChallenge, actor, *, unmet: str, **inputs) -> None:
     """Fire and expect a refusal naming `unmet`, with nothing changed anywhere."""
     before, events = snapshot(challenge), CaseEvent.objects.count()
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         fire(name, challenge, actor, **inputs)
     assert unmet in refused.value.unmet
     assert snapshot(challenge) == before, "the in-memory case changed"
@@ -419,7 +419,7 @@ def test_withdrawn_case_is_terminal(source, actor):
     services.challenge_withdraw(challenge=challenge, actor=actor, reason="No budget")
     assert challenge.withdrawn_reason == "No budget"
     for name in SPEC:
-        with pytest.raises(TransitionRefused):
+        with pytest.raises(Refused):
             fire(name, challenge, actor, **READY[name][1])
     assert challenge.events.count() == 1
 
@@ -428,7 +428,7 @@ def test_closed_case_is_terminal(actor):
     challenge = f.PeerChallengeFactory(state=State.POST_CHALLENGE)
     services.challenge_close(challenge=challenge, actor=actor, reason="Impact survey expired")
     for name in SPEC:
-        with pytest.raises(TransitionRefused):
+        with pytest.raises(Refused):
             fire(name, challenge, actor, **READY[name][1])
     assert PeerChallenge.objects.get(pk=challenge.pk).state == State.CLOSED
 
@@ -525,7 +525,7 @@ def test_direct_assignment_to_state_raises():
 )
 def test_closed_and_withdrawn_cases_cannot_be_edited(state, word, actor):
     challenge = f.PeerChallengeFactory(state=state)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.challenge_update(
             challenge=challenge, actor=actor, changes={"leader_name": "New Leader"}
         )

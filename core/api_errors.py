@@ -7,11 +7,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workflow.errors import InvalidInput, TransitionRefused
+from core.errors import InvalidInput, Refused
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, TransitionRefused):
+    if isinstance(exc, Refused):
         return Response(
             {"detail": "transition refused", "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT
         )

@@ -1,0 +1,25 @@
+"""What a `CaseEvent` records, as named constants: services write them, the reactions table
+(peerchallenge/reactions.py) and the case page's panels key on them, and a system check
+(workflow/checks.py) refuses a key that names none of them."""
+
+# The case
+CASE_CREATED = "workflow.challenge.created"
+CASE_UPDATED = "workflow.challenge.updated"
+BOOKED = "workflow.challenge.booked"
+TEAM_ASSEMBLY_STARTED = "workflow.challenge.team_assembly_started"
+TEAM_CONFIRMED = "workflow.challenge.team_confirmed"
+ONSITE_STARTED = "workflow.challenge.onsite_started"
+FEEDBACK_RECORDED = "workflow.challenge.feedback_recorded"
+REPORT_ISSUED = "workflow.challenge.report_issued"
+PUBLISHED = "workflow.challenge.published"
+POST_CHALLENGE_STARTED = "workflow.challenge.post_challenge_started"
+CLOSED = "workflow.challenge.closed"
+POSTPONED = "workflow.challenge.postponed"
+RESUMED = "workflow.challenge.resumed"
+WITHDRAWN = "workflow.challenge.withdrawn"
+
+# The team
+ASSIGNMENT_ADDED = "workflow.assignment.added"
+ASSIGNMENT_UPDATED = "workflow.assignment.updated"
+
+ALL = frozenset(value for name, value in dict(globals()).items() if name.isupper())
