@@ -48,13 +48,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     ]
     list_filter = ["status", "kind", "due_on", CaseFilter]
-    search_fields = ["recipient_email", "recipient_name", "subject_ref"]
+    search_fields = ["recipient_email", "recipient_name", "topic_key"]
     date_hierarchy = "due_on"
     list_select_related = ["challenge__host", "challenge__challenge_type"]
     # The outbox is written by services; here it is only read, previewed and resent.
     readonly_fields = [
         "kind",
-        "subject_ref",
+        "topic_key",
         "challenge",
         "recipient_email",
         "recipient_name",

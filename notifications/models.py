@@ -11,10 +11,10 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
 
     kind = models.CharField(max_length=60, db_index=True)
-    # What the email is about, as "<model>:<pk>" (a case, a manager's digest, ...): part of the
-    # unique key, so it must never be blank. A manual message gets its own "manual:<uuid>", so
-    # a manager may write to the same person twice in a day.
-    subject_ref = models.CharField(max_length=60)
+    # The key of what the email is about, as "<model>:<pk>" (a case, a manager's digest, ...):
+    # part of the unique key, so it must never be blank. A manual message gets its own
+    # "manual:<uuid>", so a manager may write to the same person twice in a day.
+    topic_key = models.CharField(max_length=60)
     challenge = models.ForeignKey(
         "workflow.PeerChallenge",
         null=True,
@@ -49,8 +49,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_ref", "recipient_email", "due_on"],
-                name="one_notification_per_kind_subject_recipient_day",
+                fields=["kind", "topic_key", "recipient_email", "due_on"],
+                name="one_notification_per_kind_topic_recipient_day",
             )
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
@@ -59,6 +59,6 @@ class Notification(models.Model):
         return f"{self.kind} to {self.recipient_email} ({self.status})"
 
     @staticmethod
-    def case_subject(challenge) -> str:
-        """The `subject_ref` of an email about a case: one spelling, since it is part of the key."""
+    def case_topic(challenge) -> str:
+        """The `topic_key` of an email about a case: one spelling, since it is part of the key."""
         return f"challenge:{challenge.pk}"

@@ -13,7 +13,7 @@ def email_booking_confirmation(event) -> None:
     for name, email in challenge.council_contacts:
         notification_queue(
             kind="booking_confirmation",
-            subject_ref=Notification.case_subject(challenge),
+            topic_key=Notification.case_topic(challenge),
             recipient_email=email,
             recipient_name=name,
             due_on=timezone.localdate(),
@@ -28,7 +28,7 @@ def email_team_joining_instructions(event) -> None:
     ).select_related("peer"):
         notification_queue(
             kind="joining_instructions",
-            subject_ref=Notification.case_subject(challenge),
+            topic_key=Notification.case_topic(challenge),
             recipient_email=assignment.peer.email,
             recipient_name=assignment.peer.name,
             due_on=timezone.localdate(),

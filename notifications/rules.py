@@ -42,7 +42,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Reminder:
     kind: str
-    subject_ref: str
+    topic_key: str
     recipient_email: str
     recipient_name: str
     due_on: datetime.date
@@ -108,7 +108,7 @@ def _to(challenge, people: Iterable[Recipient], *, kind, due_on, context) -> lis
     return [
         Reminder(
             kind=kind,
-            subject_ref=Notification.case_subject(challenge),
+            topic_key=Notification.case_topic(challenge),
             recipient_email=email,
             recipient_name=name,
             due_on=due_on,
@@ -383,7 +383,7 @@ def manager_weekly_digest(today: datetime.date) -> Iterator[Reminder]:
         items.sort(key=lambda item: (item[2], item[0].pk))
         yield Reminder(
             kind="manager_digest",
-            subject_ref=f"user:{manager.pk}",
+            topic_key=f"user:{manager.pk}",
             recipient_email=email.strip(),
             recipient_name=name,
             due_on=monday,

@@ -27,7 +27,7 @@ Status = Notification.Status
 def notification_queue(
     *,
     kind: str,
-    subject_ref: str,
+    topic_key: str,
     recipient_email: str,
     due_on: datetime.date,
     recipient_name: str = "",
@@ -43,7 +43,7 @@ def notification_queue(
     with transaction.atomic():  # a savepoint, so a lost insert race does not poison the caller
         notification, created = Notification.objects.get_or_create(
             kind=kind,
-            subject_ref=subject_ref,
+            topic_key=topic_key,
             recipient_email=recipient_email.strip().lower(),
             due_on=due_on,
             defaults={
@@ -91,7 +91,7 @@ def notification_resend(notification: Notification) -> Notification:
 # The fields a row is written with: a Reminder and a draft Notification both carry them.
 ROW_FIELDS = (
     "kind",
-    "subject_ref",
+    "topic_key",
     "recipient_email",
     "recipient_name",
     "due_on",
@@ -113,7 +113,7 @@ def reminders_queue(reminders: Iterable[Reminder]) -> int:
         try:
             created += _queue_like(reminder)[1]
         except DatabaseError:
-            logger.exception("%s for %s not written", reminder.kind, reminder.subject_ref)
+            logger.exception("%s for %s not written", reminder.kind, reminder.topic_key)
     return created
 
 
@@ -140,14 +140,14 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
                 errors[name] = ["required for a manual message"]
     if errors:
         raise InvalidInput(errors)
-    # A manual message is its own subject: a second one to the same person on the same day is
+    # A manual message is its own topic: a second one to the same person on the same day is
     # a new email, not a duplicate. Template kinds keep the case as their key.
-    subject_ref = (
-        f"manual:{uuid.uuid4().hex}" if kind == "manual" else Notification.case_subject(challenge)
+    topic_key = (
+        f"manual:{uuid.uuid4().hex}" if kind == "manual" else Notification.case_topic(challenge)
     )
     return Notification(
         kind=kind,
-        subject_ref=subject_ref,
+        topic_key=topic_key,
         challenge=challenge,
         recipient_email=recipient_email.strip().lower(),
         recipient_name=recipient_name.strip(),

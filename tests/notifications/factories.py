@@ -26,7 +26,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     kind = "booking_confirmation"
     challenge = factory.SubFactory(PeerChallengeFactory)
-    subject_ref = factory.LazyAttribute(lambda n: f"challenge:{n.challenge.pk}")
+    topic_key = factory.LazyAttribute(lambda n: f"challenge:{n.challenge.pk}")
     recipient_email = factory.Sequence(lambda i: f"recipient{i}@council.example.gov.uk")
     recipient_name = "Robin Recipient"
     due_on = factory.LazyFunction(timezone.localdate)

@@ -142,8 +142,8 @@ def test_a_manager_sends_two_manual_messages_to_one_person_on_one_day(
     assert {(n.recipient_email, n.challenge_id) for n in rows} == {
         ("leader@adur.example.gov.uk", challenge.pk)
     }
-    assert all(n.subject_ref.startswith("manual:") for n in rows)
-    assert len({n.subject_ref for n in rows}) == 2
+    assert all(n.topic_key.startswith("manual:") for n in rows)
+    assert len({n.topic_key for n in rows}) == 2
 
 
 def test_a_template_email_sent_by_hand_twice_in_a_day_is_refused_the_second_time(challenge):
@@ -154,7 +154,7 @@ def test_a_template_email_sent_by_hand_twice_in_a_day_is_refused_the_second_time
     again = client.post(outbox_url(challenge), payload, format="json")
 
     assert (first.status_code, again.status_code) == (201, 409)
-    assert Notification.objects.get().subject_ref == f"challenge:{challenge.pk}"
+    assert Notification.objects.get().topic_key == f"challenge:{challenge.pk}"
 
 
 def test_a_recipient_name_with_a_line_break_is_a_400(challenge):

@@ -93,7 +93,7 @@ def test_the_weekly_digest_lists_the_items(challenge):
         {"reference": "PC-00007", "host": "Adur", "what": "impact survey due", "due": "1 May 2025"}
     ]
     notification = NotificationFactory(
-        kind="manager_digest", challenge=None, subject_ref="user:1", context={"items": items}
+        kind="manager_digest", challenge=None, topic_key="user:1", context={"items": items}
     )
 
     message = render_email(notification)

@@ -144,7 +144,10 @@ def test_impact_survey_prompt_skips_types_that_send_no_surveys():
     no_surveys.sends_surveys = False
     no_surveys.save()
     PeerChallengeFactory(
-        state=State.POST_CHALLENGE, challenge_type=no_surveys, onsite_end=TODAY - 365 * DAY
+        state=State.POST_CHALLENGE,
+        challenge_type=no_surveys,
+        onsite_start=TODAY - 368 * DAY,
+        onsite_end=TODAY - 365 * DAY,
     )
 
     assert list(rules.impact_survey_due(TODAY)) == []
@@ -203,7 +206,7 @@ def test_weekly_digest_lists_each_managers_overdue_items_once_a_week():
     wednesday = TODAY + 2 * DAY
     [digest] = rules.manager_weekly_digest(wednesday)
 
-    assert (digest.recipient_email, digest.subject_ref, digest.due_on) == (
+    assert (digest.recipient_email, digest.topic_key, digest.due_on) == (
         busy.email,
         f"user:{busy.pk}",
         TODAY,  # that week's Monday

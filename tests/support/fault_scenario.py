@@ -32,7 +32,7 @@ def create_due_notifications(cases, count: int) -> list[int]:
     rows = [
         Notification(
             kind="booking_confirmation",
-            subject_ref=f"challenge:{case.pk}",
+            topic_key=f"challenge:{case.pk}",
             challenge=case,
             recipient_email=f"contact{i}@fault.example.gov.uk",
             recipient_name=f"Contact {i}",
