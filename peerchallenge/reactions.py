@@ -6,8 +6,9 @@ writes commit together with the change.
 """
 
 from notifications import reactions as notify
+from workflow import actions
 
 REACTIONS = {
-    "workflow.challenge.booked": [notify.email_booking_confirmation],
-    "workflow.challenge.team_confirmed": [notify.email_team_joining_instructions],
+    actions.BOOKED: [notify.email_booking_confirmation],
+    actions.TEAM_CONFIRMED: [notify.email_team_joining_instructions],
 }

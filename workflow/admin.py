@@ -17,7 +17,6 @@ from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
 from workflow import roles, services, team_services
-from workflow.admin_forms import TRANSITION_FORMS
 from workflow.models import (
     Assignment,
     CaseEvent,
@@ -27,6 +26,8 @@ from workflow.models import (
     PeerChallenge,
     State,
 )
+from workflow.transition_forms import TransitionForm
+from workflow.transitions import TRANSITIONS
 
 # Set on a case only by its transitions, never by editing.
 TRANSITION_FIELDS = (
@@ -180,7 +181,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         available = services.available_transitions(challenge, request.user) if challenge else []
         extra_context = {
             **(extra_context or {}),
-            "transitions": [{**t, "label": _label(t["name"])} for t in available],
+            "transitions": available,
             "emails_url": _emails_url(challenge) if challenge else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -199,32 +200,34 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         ]
 
     def transition_view(self, request, object_id, name):
-        if name not in services.TRANSITION_SERVICES:
+        if name not in TRANSITIONS:
             raise Http404(f"no transition {name!r}")
         challenge = get_object_or_404(PeerChallenge, pk=object_id)
         if not (self.has_change_permission(request, challenge) and roles.can_manage(request.user)):
             raise PermissionDenied
-        form_class = TRANSITION_FORMS[name]
-        form = form_class(challenge=challenge)
+        spec = TRANSITIONS[name]
+        form = TransitionForm(challenge=challenge, spec=spec)
         if request.method == "POST":
-            form = form_class(request.POST, request.FILES, challenge=challenge)
-            if form.is_valid() and self._fire(request, challenge, name, form.service_inputs()):
+            form = TransitionForm(request.POST, request.FILES, challenge=challenge, spec=spec)
+            if form.is_valid() and self._fire(request, challenge, name, form):
                 return redirect(reverse("admin:workflow_peerchallenge_change", args=[challenge.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": challenge,
-            "title": f"{_label(name)}: {challenge}",
+            "title": f"{spec.label}: {challenge}",
             "transition": name,
             "form": form,
             "unmet": guard_preview(challenge, name, request.user),
         }
         return TemplateResponse(request, "admin/workflow/peerchallenge/transition.html", context)
 
-    def _fire(self, request, challenge, name, inputs) -> bool:
-        """Call the service; a refusal becomes an error message, never a 500."""
+    def _fire(self, request, challenge, name, form) -> bool:
+        """Call the service; a refusal becomes an error message, bad input form errors."""
         try:
-            services.TRANSITION_SERVICES[name](challenge=challenge, actor=request.user, **inputs)
+            services.challenge_transition(
+                challenge=challenge, name=name, actor=request.user, **form.service_inputs()
+            )
         except Refused as refused:
             self.message_user(request, f"Refused: {'; '.join(refused.unmet)}", messages.ERROR)
             return False
@@ -234,7 +237,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
             )
             return False
         except InvalidInput as invalid:
-            self.message_user(request, f"Refused: {invalid.errors}", messages.ERROR)
+            form.add_service_errors(invalid)
             return False
         self.message_user(
             request, f"{challenge.reference} is now {challenge.get_state_display().lower()}."
@@ -250,10 +253,6 @@ def _emails_url(challenge: PeerChallenge) -> str | None:
     except NoReverseMatch:
         return None
     return f"{changelist}?challenge__id__exact={challenge.pk}"
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def guard_preview(challenge: PeerChallenge, name: str, user) -> list[str]:

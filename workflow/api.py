@@ -1,5 +1,5 @@
 """The workflow REST API. Views are thin: check who may act, validate input, call one service,
-render the case. Domain errors become HTTP in workflow/api_errors.py (400 / 409)."""
+render the case. Domain errors become HTTP in core/api_errors.py (400 / 409)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -26,11 +26,20 @@ from workflow.serializers import (
 
 
 class ManagesOrReadsOnly(BasePermission):
-    """Reading is decided by which cases the user can see; writing needs a manager or admin."""
+    """Reading is decided by which cases the user can see; writing needs a manager or admin.
+    On one case the check waits until the case is found among those the user may see, so a
+    case they may not see is a 404 for every method, never a 403."""
 
     message = "only challenge managers and admins may change cases"
 
     def has_permission(self, request, view) -> bool:
+        names_a_case = view.lookup_url_kwarg or view.lookup_field
+        return names_a_case in view.kwargs or self._may(request)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return self._may(request)
+
+    def _may(self, request) -> bool:
         return request.method in SAFE_METHODS or roles.can_manage(request.user)
 
 
@@ -118,8 +127,9 @@ class ChallengeTransitionApi(_VisibleChallenges, generics.GenericAPIView):
         challenge = self.get_object()
         data = self.get_serializer_class()(data=request.data, context={"challenge": challenge})
         data.is_valid(raise_exception=True)
-        fire = services.TRANSITION_SERVICES[self.transition]
-        fire(challenge=challenge, actor=request.user, **data.validated_data)
+        services.challenge_transition(
+            challenge=challenge, name=self.transition, actor=request.user, **data.validated_data
+        )
         return Response(self.render_case(challenge.pk))
 
 

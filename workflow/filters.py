@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from workflow.dates import financial_year_bounds
-from workflow.models import COUNCIL_TYPES, Council, PeerChallenge, State
+from workflow.models import Council, PeerChallenge, State
 
 
 class CouncilFilter(django_filters.FilterSet):
@@ -27,8 +27,7 @@ class CouncilFilter(django_filters.FilterSet):
         fields = ["region", "nation", "type", "active_english", "search"]
 
     def filter_active_english(self, queryset, name, value):
-        english = Q(nation="England", is_current=True, la_type__in=COUNCIL_TYPES)
-        return queryset.filter(english) if value == "true" else queryset.exclude(english)
+        return queryset.filter(is_active_english_council=value == "true")
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -1,10 +1,10 @@
-"""Transition guards. Each `unmet_*` returns the unmet conditions in plain words; an empty
-list means the transition may go ahead. The `can_*` forms are the django-fsm conditions.
+"""Transition guards: what the case and its related rows must already hold before a transition
+(workflow/transitions.py names each one's guard). Each returns the unmet conditions in plain
+words; an empty list means the transition may go ahead. What a request supplies is not a guard's
+business: the model validates input (HTTP 400), guards refuse (HTTP 409).
 
-Guards read only the case and its related rows: they have no side effects (django-fsm rule).
+Guards only read: they have no side effects (django-fsm rule).
 """
-
-from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -43,10 +43,11 @@ def unmet_one_open_case(challenge) -> Unmet:
 
 
 def _unmet_onsite_dates(challenge) -> Unmet:
+    # The order of the dates is the model's rule (PeerChallenge.clean and a constraint).
     if not (challenge.onsite_start and challenge.onsite_end):
         return ["onsite dates not set"]
-    if challenge.onsite_end < challenge.onsite_start:
-        return ["onsite end date is before the start date"]
+    if challenge.onsite_start < timezone.localdate():
+        return [f"the onsite visit would start in the past ({challenge.onsite_start:%-d %B %Y})"]
     return []
 
 
@@ -55,7 +56,10 @@ def unmet_start_team_assembly(challenge) -> Unmet:
     covered = set(challenge.scope_components or [])
     for component in challenge.challenge_type.mandatory_components:
         if component["code"] not in covered:
-            unmet.append(f"scope misses the mandatory component “{component['label']}”")
+            unmet.append(
+                f"scope misses the mandatory component “{component['label']}” "
+                f"(code {component['code']})"
+            )
     if not [o for o in challenge.local_objectives or [] if str(o).strip()]:
         unmet.append("no local objective agreed")
     return unmet
@@ -85,86 +89,15 @@ def unmet_confirm_team(challenge) -> Unmet:
 
 
 def unmet_start_onsite(challenge) -> Unmet:
-    today = timezone.localdate()
     if challenge.onsite_start is None:
         return ["onsite dates not set"]
-    if challenge.onsite_start > today:
-        return [f"onsite visit starts on {challenge.onsite_start:%d %B %Y}"]
+    if challenge.onsite_start > timezone.localdate():
+        return [f"onsite visit starts on {challenge.onsite_start:%-d %B %Y}"]
     return []
 
 
 def unmet_record_feedback(challenge) -> Unmet:
-    if challenge.feedback_date is None:
-        return ["feedback presentation date not recorded"]
-    if challenge.feedback_date > timezone.localdate():
-        return ["feedback presentation date is in the future"]
-    if challenge.onsite_start and challenge.feedback_date < challenge.onsite_start:
-        return ["feedback presentation date is before the onsite visit"]
+    """Feedback is presented at the end of the visit: not while it is still running."""
+    if challenge.onsite_end and challenge.onsite_end > timezone.localdate():
+        return [f"the onsite visit runs until {challenge.onsite_end:%-d %B %Y}"]
     return []
-
-
-def unmet_issue_report(challenge) -> Unmet:
-    if not (challenge.report_file or challenge.report_url):
-        return ["final report not attached (file or URL)"]
-    return []
-
-
-def unmet_publish(challenge) -> Unmet:
-    if not challenge.challenge_type.publication_expected:
-        return []
-    unmet = []
-    if not challenge.publication_url:
-        unmet.append("publication URL missing")
-    if challenge.published_on is None:
-        unmet.append("publication date missing")
-    elif challenge.published_on > timezone.localdate():
-        unmet.append("publication date is in the future")
-    return unmet
-
-
-REASON_REQUIRED = "a reason is required"
-
-
-def _reason_required(field: str) -> Callable[[object], Unmet]:
-    def unmet(challenge) -> Unmet:
-        return [] if getattr(challenge, field).strip() else [REASON_REQUIRED]
-
-    return unmet
-
-
-unmet_close = _reason_required("closed_reason")
-unmet_postpone = _reason_required("postponed_reason")
-unmet_withdraw = _reason_required("withdrawn_reason")
-
-
-def _as_condition(unmet: Callable[[object], Unmet]) -> Callable[[object], bool]:
-    def condition(challenge) -> bool:
-        return not unmet(challenge)
-
-    return condition
-
-
-can_book = _as_condition(unmet_book)
-can_start_team_assembly = _as_condition(unmet_start_team_assembly)
-can_confirm_team = _as_condition(unmet_confirm_team)
-can_start_onsite = _as_condition(unmet_start_onsite)
-can_record_feedback = _as_condition(unmet_record_feedback)
-can_issue_report = _as_condition(unmet_issue_report)
-can_publish = _as_condition(unmet_publish)
-can_close = _as_condition(unmet_close)
-can_postpone = _as_condition(unmet_postpone)
-can_withdraw = _as_condition(unmet_withdraw)
-
-# Transition name -> its unmet-conditions function (transitions without guards are absent).
-UNMET = {
-    "book": unmet_book,
-    "start_team_assembly": unmet_start_team_assembly,
-    "confirm_team": unmet_confirm_team,
-    "start_onsite": unmet_start_onsite,
-    "record_feedback": unmet_record_feedback,
-    "issue_report": unmet_issue_report,
-    "publish": unmet_publish,
-    "close": unmet_close,
-    "postpone": unmet_postpone,
-    "withdraw": unmet_withdraw,
-}

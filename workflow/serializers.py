@@ -4,19 +4,22 @@ field errors); the services and guards decide what the domain allows (409)."""
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
-from django.core.validators import FileExtensionValidator
 from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow import roles, services
-from workflow.dates import validate_programme_date
-from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge, State
+from workflow.models import (
+    Assignment,
+    CaseEvent,
+    ChallengeType,
+    Council,
+    PeerChallenge,
+    State,
+    case_rules,
+)
 from workflow.serializer_fields import OR_BLANK, TextLookupField
-
-REPORT_EXTENSIONS = ["pdf", "docx", "doc", "odt"]
-REPORT_MAX_BYTES = 20 * 1024 * 1024
+from workflow.transitions import TRANSITIONS, Reason, Transition
 
 # --- outputs -----------------------------------------------------------------------------
 
@@ -105,6 +108,7 @@ class TeamMemberOutput(serializers.ModelSerializer):
 
 class TransitionOutput(serializers.Serializer):
     name = serializers.CharField()
+    label = serializers.CharField()
     target = serializers.CharField()
 
 
@@ -209,38 +213,19 @@ class RefusesUnknownKeys:
         return super().to_internal_value(data)
 
 
-class StrictInput(RefusesUnknownKeys, serializers.Serializer):
-    pass
+def _list_of(item_length: int, **kwargs):
+    # CharField trims, so an item of only spaces is refused as blank.
+    return serializers.ListField(child=serializers.CharField(max_length=item_length), **kwargs)
 
 
-def validate_scope(codes: list[str], challenge_type: ChallengeType) -> None:
-    known = {c["code"] for c in challenge_type.mandatory_components}
-    unknown = [code for code in codes if code not in known]
-    if unknown:
-        raise serializers.ValidationError(
-            {"scope_components": [f"not a component of the {challenge_type}: {', '.join(unknown)}"]}
-        )
-    if len(set(codes)) != len(codes):
-        raise serializers.ValidationError({"scope_components": ["a component is listed twice"]})
-
-
-def _scope_field():
-    return serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-
-
-def _objectives_field():
-    # CharField trims, so an objective of only spaces is refused as blank.
-    return serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-
-
-def _date_field(**kwargs):
-    return serializers.DateField(validators=[validate_programme_date], **kwargs)
-
-
-def _url_field(model_field: str, **kwargs):
-    """A URL no longer than the case's column for it."""
-    max_length = PeerChallenge._meta.get_field(model_field).max_length
-    return serializers.URLField(max_length=max_length, **kwargs)
+# How the API reads case fields the model stores as JSON; what the values may be is the
+# model's rule (workflow/models/case_rules.py), checked by the services.
+CASE_INPUT_FIELDS = {
+    "scope_components": lambda: _list_of(60, required=False, help_text="Component codes"),
+    "local_objectives": lambda: _list_of(
+        case_rules.MAX_OBJECTIVE_LENGTH, required=False, max_length=case_rules.MAX_OBJECTIVES
+    ),
+}
 
 
 def _managers():
@@ -270,8 +255,8 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
     manager = serializers.PrimaryKeyRelatedField(
         queryset=_managers(), allow_null=True, required=False
     )
-    scope_components = _scope_field()
-    local_objectives = _objectives_field()
+    scope_components = CASE_INPUT_FIELDS["scope_components"]()
+    local_objectives = CASE_INPUT_FIELDS["local_objectives"]()
 
     class Meta:
         model = PeerChallenge
@@ -279,114 +264,31 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
         # The one-open-case rule is the booking guard's (409), not a matter of input.
         validators = []
 
-    def validate(self, attrs):
-        case = self.context.get("challenge")
 
-        def current(field):
-            return attrs[field] if field in attrs else getattr(case, field, None)
-
-        start, end = current("onsite_start"), current("onsite_end")
-        if start and end and end < start:
-            raise serializers.ValidationError({"onsite_end": ["must not be before onsite_start"]})
-        if "scope_components" in attrs or "challenge_type" in attrs:
-            validate_scope(current("scope_components") or [], current("challenge_type"))
-        parent = attrs.get("parent")
-        if parent is not None and case is not None and parent.pk == case.pk:
-            raise serializers.ValidationError({"parent": ["a case cannot follow up itself"]})
-        return attrs
-
-
-class NoInput(StrictInput):
-    """Nothing: the transition reads what the case already holds."""
-
-
-class StartTeamAssemblyInput(StrictInput):
-    """The agreed scope, if not already recorded on the case."""
-
-    scope_components = _scope_field()
-    local_objectives = _objectives_field()
-
-    def validate(self, attrs):
-        if "scope_components" in attrs:
-            validate_scope(attrs["scope_components"], self.context["challenge"].challenge_type)
-        return attrs
-
-
-class RecordFeedbackInput(StrictInput):
-    """The date the team presented its feedback to the council."""
-
-    feedback_date = _date_field()
-
-
-class IssueReportInput(StrictInput):
-    """The final report as a URL or an uploaded file (multipart), at least one."""
-
-    report_url = _url_field("report_url", required=False, allow_blank=True)
-    report_file = serializers.FileField(
-        required=False, validators=[FileExtensionValidator(REPORT_EXTENSIONS)]
+def _transition_input(spec: Transition) -> type[serializers.Serializer]:
+    """The request body of one transition, from its declaration: the case fields it takes
+    (lengths, URL and date bounds, file checks from the model) and `reason` where it has one."""
+    attrs: dict = {
+        field: CASE_INPUT_FIELDS[field]() for field in spec.fields if field in CASE_INPUT_FIELDS
+    }
+    if spec.reason != Reason.NONE:
+        required = spec.reason == Reason.REQUIRED
+        attrs["reason"] = serializers.CharField(
+            max_length=2000, required=required, allow_blank=not required
+        )
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "model": PeerChallenge,
+            "fields": list(spec.inputs),
+            "extra_kwargs": {f: {"required": f in spec.required} for f in spec.fields},
+        },
     )
-    issued_on = _date_field(required=False)
-
-    def validate_report_file(self, value):
-        if value.size > REPORT_MAX_BYTES:
-            raise serializers.ValidationError("the report is larger than 20 MB")
-        return value
-
-    def validate_issued_on(self, value):
-        if value > timezone.localdate():
-            raise serializers.ValidationError("cannot be in the future")
-        return value
-
-    def validate(self, attrs):
-        if not (attrs.get("report_url") or attrs.get("report_file")):
-            raise serializers.ValidationError(
-                {"report_url": ["give a report URL or upload a report_file"]}
-            )
-        return attrs
+    attrs["__doc__"] = f"What “{spec.label}” takes."
+    name = "".join(part.capitalize() for part in spec.name.split("_")) + "Input"
+    return type(name, (RefusesUnknownKeys, serializers.ModelSerializer), attrs)
 
 
-class PublishInput(StrictInput):
-    """Where and when the council published the report (and its action plan, if ready). Both
-    are required only for types that expect publication."""
-
-    publication_url = _url_field("publication_url", required=False, allow_blank=True)
-    published_on = _date_field(required=False, allow_null=True)
-    action_plan_url = _url_field("action_plan_url", required=False, allow_blank=True)
-    action_plan_published_on = _date_field(required=False, allow_null=True)
-
-    def validate(self, attrs):
-        if self.context["challenge"].challenge_type.publication_expected:
-            missing = [f for f in ("publication_url", "published_on") if not attrs.get(f)]
-            if missing:
-                raise serializers.ValidationError({f: ["This field is required."] for f in missing})
-        return attrs
-
-
-class ReasonInput(StrictInput):
-    """Why: required, recorded on the case and in its timeline."""
-
-    reason = serializers.CharField(max_length=2000)
-
-
-class ResumeInput(StrictInput):
-    """Optionally, why the case resumes."""
-
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-# Transition name -> what it takes. Every name in services.TRANSITION_SERVICES has one
-# (workflow/urls.py looks each up, so a missing entry fails at start-up, not at request time).
-TRANSITION_INPUTS: dict[str, type[StrictInput]] = {
-    "book": NoInput,
-    "start_team_assembly": StartTeamAssemblyInput,
-    "confirm_team": NoInput,
-    "start_onsite": NoInput,
-    "record_feedback": RecordFeedbackInput,
-    "issue_report": IssueReportInput,
-    "publish": PublishInput,
-    "start_post_challenge": NoInput,
-    "close": ReasonInput,
-    "postpone": ReasonInput,
-    "resume": ResumeInput,
-    "withdraw": ReasonInput,
-}
+# Transition name -> its request body, derived from workflow/transitions.py.
+TRANSITION_INPUTS = {name: _transition_input(spec) for name, spec in TRANSITIONS.items()}

@@ -8,7 +8,7 @@ from django_fsm import ConcurrentTransition
 
 from core.errors import Refused
 from workflow.models import PeerChallenge, State
-from workflow.services import challenge_start_onsite
+from workflow.services import challenge_transition
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def start_due_onsite_visits() -> int:
     )
     for challenge in due:
         try:
-            challenge_start_onsite(challenge=challenge, actor=None)
+            challenge_transition(challenge=challenge, name="start_onsite", actor=None)
             started += 1
         except (Refused, ConcurrentTransition) as exc:
             logger.info("%s not started: %s", challenge.reference, exc)

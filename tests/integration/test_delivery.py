@@ -10,7 +10,7 @@ import pytest
 from notifications.models import Notification
 from tests.support.processes import delivered_notification_ids, wait_until
 from tests.workflow.factories import PeerChallengeFactory
-from workflow.services import challenge_book
+from workflow.services import challenge_transition
 
 pytestmark = [
     pytest.mark.integration,
@@ -34,7 +34,7 @@ def test_booking_confirmations_are_delivered_by_a_worker_through_redis(
 ):
     challenge = PeerChallengeFactory()
 
-    challenge_book(challenge=challenge, actor=challenge.manager)
+    challenge_transition(name="book", challenge=challenge, actor=challenge.manager)
 
     rows = Notification.objects.filter(challenge=challenge, kind="booking_confirmation")
     assert rows.count() == 2

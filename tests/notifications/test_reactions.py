@@ -8,7 +8,7 @@ from notifications.models import Notification
 from peerchallenge.reactions import REACTIONS
 from tests.workflow.factories import PeerChallengeFactory, full_team, manager, scoped
 from workflow.models import CaseEvent, State
-from workflow.services import challenge_book, challenge_confirm_team
+from workflow.services import challenge_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_booking_writes_and_sends_the_confirmation_to_the_council_contacts(
     challenge = PeerChallengeFactory()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        challenge_book(challenge=challenge, actor=manager())
+        challenge_transition(name="book", challenge=challenge, actor=manager())
         # Written before commit, in the booking's own transaction; sent only after it.
         queued = set(Notification.objects.filter(challenge=challenge).values_list("kind", "status"))
         assert queued == {("booking_confirmation", Notification.Status.QUEUED)}
@@ -42,7 +42,7 @@ def test_a_failing_reaction_rolls_the_booking_back(monkeypatch, django_capture_o
     challenge = PeerChallengeFactory()
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        challenge_book(challenge=challenge, actor=manager())
+        challenge_transition(name="book", challenge=challenge, actor=manager())
 
     challenge.refresh_from_db()
     assert challenge.state == State.ENQUIRY
@@ -58,7 +58,7 @@ def test_confirming_the_team_sends_each_accepted_peer_joining_instructions(
     team = full_team(challenge)
 
     with django_capture_on_commit_callbacks(execute=True):
-        challenge_confirm_team(challenge=challenge, actor=challenge.manager)
+        challenge_transition(name="confirm_team", challenge=challenge, actor=challenge.manager)
 
     assert {m.to[0].split("<")[-1].rstrip(">") for m in mail.outbox} == {a.peer.email for a in team}
     assert all(m.attachments[0][0] == "peer-challenge.ics" for m in mail.outbox)

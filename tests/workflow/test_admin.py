@@ -44,7 +44,7 @@ def test_changelist_loads_for_a_superuser(admin_client, model, challenge):
 
 
 def test_change_pages_load_for_a_superuser(admin_client, challenge, admin_user):
-    services.challenge_book(challenge=challenge, actor=admin_user)
+    services.challenge_transition(name="book", challenge=challenge, actor=admin_user)
     objects = [
         f.council("ADU"),
         f.challenge_type(),
@@ -185,7 +185,7 @@ def test_adding_a_case_in_admin_goes_through_challenge_create(admin_client):
 
 def test_case_events_cannot_be_added_changed_or_deleted_in_admin(admin_client, admin_user):
     challenge = f.PeerChallengeFactory()
-    services.challenge_book(challenge=challenge, actor=admin_user)
+    services.challenge_transition(name="book", challenge=challenge, actor=admin_user)
     event = challenge.events.get()
 
     assert admin_client.get(url(CaseEvent, "add")).status_code == 403

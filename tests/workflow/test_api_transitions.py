@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.workflow.factories import PeerChallengeFactory, api_client, manager, scoped
-from workflow import services
 from workflow.models import State
+from workflow.transitions import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -36,7 +36,7 @@ MISSING_INPUT = {
 }
 
 
-@pytest.mark.parametrize("name", list(services.TRANSITION_SERVICES))
+@pytest.mark.parametrize("name", list(TRANSITIONS))
 def test_every_service_has_its_own_transition_url(client, name):
     challenge = PeerChallengeFactory(state=State.CLOSED)
 

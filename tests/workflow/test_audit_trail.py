@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def booked():
     challenge = PeerChallengeFactory()
-    return services.challenge_book(challenge=challenge, actor=challenge.manager)
+    return services.challenge_transition(name="book", challenge=challenge, actor=challenge.manager)
 
 
 def test_bulk_update_and_delete_of_events_are_refused(booked):

@@ -100,7 +100,9 @@ def test_service_validates_what_a_transition_writes_before_saving():
     challenge = PeerChallengeFactory(state=State.REPORTING)
 
     with pytest.raises(InvalidInput) as refused:
-        services.challenge_issue_report(challenge=challenge, actor=None, report_url=LONG_URL)
+        services.challenge_transition(
+            name="issue_report", challenge=challenge, actor=None, report_url=LONG_URL
+        )
 
     assert list(refused.value.errors) == ["report_url"]
     stored = PeerChallenge.objects.get(pk=challenge.pk)

@@ -17,7 +17,7 @@ def test_a_transition_from_a_stale_copy_keeps_an_edit_made_meanwhile():
     edited = api_client(manager()).patch(
         f"/api/challenges/{pk}/", {"leader_email": "new.leader@adur.example.gov.uk"}, format="json"
     )
-    services.challenge_book(challenge=stale, actor=None)
+    services.challenge_transition(name="book", challenge=stale, actor=None)
 
     assert edited.status_code == 200, edited.data
     stored = PeerChallenge.objects.get(pk=pk)
@@ -33,7 +33,9 @@ def test_a_transition_with_inputs_from_a_stale_copy_keeps_an_edit_made_meanwhile
         actor=None,
         changes={"action_plan_url": "https://adur.example.gov.uk/plan"},
     )
-    services.challenge_close(challenge=stale, actor=None, reason="Impact survey completed")
+    services.challenge_transition(
+        name="close", challenge=stale, actor=None, reason="Impact survey completed"
+    )
 
     stored = PeerChallenge.objects.get(pk=pk)
     assert (stored.state, stored.closed_reason) == (State.CLOSED, "Impact survey completed")

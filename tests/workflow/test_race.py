@@ -63,12 +63,16 @@ def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
 
 
 def start_team_assembly(challenge, actor, i: int) -> None:
-    services.challenge_start_team_assembly(challenge=challenge, actor=actor, **SCOPE)
+    services.challenge_transition(
+        name="start_team_assembly", challenge=challenge, actor=actor, **SCOPE
+    )
 
 
 def postpone_or_withdraw(challenge, actor, i: int) -> None:
-    fire = services.challenge_postpone if i % 2 else services.challenge_withdraw
-    fire(challenge=challenge, actor=actor, reason=f"attempt {i}")
+    name = "postpone" if i % 2 else "withdraw"
+    services.challenge_transition(
+        challenge=challenge, name=name, actor=actor, reason=f"attempt {i}"
+    )
 
 
 @real_race
@@ -118,7 +122,7 @@ def test_enquiries_for_one_host_and_type_booked_at_once_book_exactly_one():
         challenge = PeerChallenge.objects.get(pk=pks[i])
         barrier.wait()
         try:
-            services.challenge_book(challenge=challenge, actor=actor)
+            services.challenge_transition(name="book", challenge=challenge, actor=actor)
         except Refused as refused:
             return "; ".join(refused.unmet)
         return "booked"
@@ -143,7 +147,7 @@ def test_a_booking_whose_guard_missed_the_rival_is_refused_in_plain_words(monkey
     late.save = lambda *args, **kwargs: saved.append(True) or save(*args, **kwargs)
 
     with pytest.raises(Refused) as refused:
-        services.challenge_book(challenge=late, actor=None)
+        services.challenge_transition(name="book", challenge=late, actor=None)
 
     assert saved, "the guard refused before the database was asked"
     assert refused.value.unmet == [
@@ -170,14 +174,14 @@ def test_twenty_simultaneous_api_requests_get_one_200_and_nineteen_409s():
     assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
 
 
-def _lose_the_race(*, challenge, actor, **inputs):
+def _lose_the_race(*, challenge, name, actor, **inputs):
     raise ConcurrentTransition("Cannot save object! The state has been changed")
 
 
 @pytest.mark.django_db
 def test_a_lost_race_is_a_409_from_the_api(monkeypatch):
     challenge = f.PeerChallengeFactory()
-    monkeypatch.setitem(services.TRANSITION_SERVICES, "book", _lose_the_race)
+    monkeypatch.setattr(services, "challenge_transition", _lose_the_race)
 
     response = f.api_client(f.manager()).post(f"/api/challenges/{challenge.pk}/transitions/book/")
 
@@ -188,7 +192,7 @@ def test_a_lost_race_is_a_409_from_the_api(monkeypatch):
 @pytest.mark.django_db
 def test_a_lost_race_is_a_message_in_admin(monkeypatch, admin_client):
     challenge = f.PeerChallengeFactory()
-    monkeypatch.setitem(services.TRANSITION_SERVICES, "book", _lose_the_race)
+    monkeypatch.setattr(services, "challenge_transition", _lose_the_race)
 
     response = admin_client.post(
         reverse("admin:workflow_peerchallenge_transition", args=[challenge.pk, "book"])

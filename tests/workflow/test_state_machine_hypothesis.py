@@ -143,7 +143,9 @@ class CaseMachine(RuleBasedStateMachine):
         name, inputs = call
         source = self.case.state
         try:
-            services.TRANSITION_SERVICES[name](challenge=self.case, actor=self.actor, **inputs)
+            services.challenge_transition(
+                name=name, challenge=self.case, actor=self.actor, **inputs
+            )
         except InvalidInput as invalid:
             # The one input rule a random date can break: published before the report.
             assert list(invalid.errors) == ["published_on"], invalid.errors
@@ -220,7 +222,9 @@ class CaseMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.rival is not None and self.rival.state == State.BOOKED)
     @rule()
     def withdraw_rival_case(self):
-        services.challenge_withdraw(challenge=self.rival, actor=self.actor, reason="Merged")
+        services.challenge_transition(
+            name="withdraw", challenge=self.rival, actor=self.actor, reason="Merged"
+        )
 
     @rule(target_state=st.sampled_from(State))
     def assign_state_directly(self, target_state):

@@ -17,6 +17,7 @@ from tests.workflow.spec import ACTIONS, PRE_ONSITE, REASON_REQUIRED, SPEC, wron
 from workflow import services
 from workflow.challenge_types import CPC_COMPONENTS_2016
 from workflow.models import Assignment, CaseEvent, ChallengeType, Peer, PeerChallenge, State
+from workflow.transitions import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def snapshot(challenge: PeerChallenge) -> dict:
 
 
 def fire(name: str, challenge: PeerChallenge, actor, **inputs) -> PeerChallenge:
-    return services.TRANSITION_SERVICES[name](challenge=challenge, actor=actor, **inputs)
+    return services.challenge_transition(name=name, challenge=challenge, actor=actor, **inputs)
 
 
 def assert_refused(name: str, challenge: PeerChallenge, actor, *, unmet: str, **inputs) -> None:
@@ -119,10 +120,10 @@ READY = {
 
 
 def test_every_transition_service_has_an_allowed_case_and_a_spec():
-    assert set(READY) == set(SPEC) == set(services.TRANSITION_SERVICES)
+    assert set(READY) == set(SPEC) == set(TRANSITIONS)
 
 
-@pytest.mark.parametrize("name", sorted(services.TRANSITION_SERVICES))
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
 def test_allowed_transition_changes_state_and_writes_one_event(name, actor):
     make, inputs, reason = READY[name]
     challenge = make()
@@ -197,14 +198,19 @@ def test_book_is_refused_while_the_host_has_another_open_case_of_that_type(actor
 @pytest.mark.parametrize("other_state", [State.ENQUIRY, State.CLOSED, State.WITHDRAWN])
 def test_book_ignores_enquiries_and_finished_cases_of_the_same_type(other_state, actor):
     f.PeerChallengeFactory(state=other_state)
-    challenge = services.challenge_book(challenge=f.PeerChallengeFactory(), actor=actor)
+    challenge = services.challenge_transition(
+        name="book", challenge=f.PeerChallengeFactory(), actor=actor
+    )
     assert challenge.state == State.BOOKED
 
 
 def test_book_allows_another_type_for_the_same_host(actor):
     f.PeerChallengeFactory(state=State.BOOKED)
     challenge = f.PeerChallengeFactory(challenge_type=f.challenge_type("finance"))
-    assert services.challenge_book(challenge=challenge, actor=actor).state == State.BOOKED
+    assert (
+        services.challenge_transition(name="book", challenge=challenge, actor=actor).state
+        == State.BOOKED
+    )
 
 
 def test_book_of_a_follow_up_without_a_parent_is_refused(actor):
@@ -239,7 +245,7 @@ def test_start_team_assembly_needs_a_local_objective(objectives, actor):
 
 def test_start_team_assembly_uses_the_scope_already_on_the_case(actor):
     challenge = f.scoped(f.PeerChallengeFactory(state=State.BOOKED))
-    services.challenge_start_team_assembly(challenge=challenge, actor=actor)
+    services.challenge_transition(name="start_team_assembly", challenge=challenge, actor=actor)
     assert challenge.state == State.TEAM_ASSEMBLY
 
 
@@ -261,9 +267,9 @@ def test_confirm_team_refuses_a_cpc_team_outside_three_to_six_peers(size, actor)
 @pytest.mark.parametrize("size", [3, 6])
 def test_confirm_team_accepts_a_cpc_team_of_three_to_six(size, actor):
     challenge, _ = _team_case(size)
-    assert services.challenge_confirm_team(challenge=challenge, actor=actor).state == (
-        State.PREPARATION
-    )
+    assert services.challenge_transition(
+        name="confirm_team", challenge=challenge, actor=actor
+    ).state == (State.PREPARATION)
 
 
 @pytest.mark.parametrize(
@@ -304,7 +310,7 @@ def test_start_onsite_is_refused_before_the_start_date_and_allowed_on_it(actor):
     challenge = f.PeerChallengeFactory(state=State.PREPARATION, onsite_start=TODAY + DAY)
     assert_refused("start_onsite", challenge, actor, unmet="onsite visit starts on 03 June 2025")
     with time_machine.travel(datetime.datetime(2025, 6, 3, 7, tzinfo=datetime.UTC), tick=False):
-        services.challenge_start_onsite(challenge=challenge, actor=None)
+        services.challenge_transition(name="start_onsite", challenge=challenge, actor=None)
     assert challenge.state == State.ONSITE
     assert challenge.events.get().actor is None  # fired by the beat task: no user
 
@@ -341,7 +347,9 @@ def test_issue_report_accepts_an_uploaded_file(actor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     challenge = f.PeerChallengeFactory(state=State.REPORTING)
     report = SimpleUploadedFile("adur-cpc.pdf", b"%PDF-1.4 report", "application/pdf")
-    services.challenge_issue_report(challenge=challenge, actor=actor, report_file=report)
+    services.challenge_transition(
+        name="issue_report", challenge=challenge, actor=actor, report_file=report
+    )
     challenge.refresh_from_db()
     assert challenge.state == State.REPORT_ISSUED
     assert challenge.report_file.name.endswith(".pdf")
@@ -365,7 +373,8 @@ def test_publish_needs_the_publication_url_and_a_past_date(inputs, unmet, actor)
 
 def test_publish_records_the_action_plan_with_the_report(actor):
     challenge = f.PeerChallengeFactory(state=State.REPORT_ISSUED)
-    services.challenge_publish(
+    services.challenge_transition(
+        name="publish",
         challenge=challenge,
         actor=actor,
         publication_url="https://adur.example.gov.uk/cpc",
@@ -381,8 +390,8 @@ def test_publish_needs_no_url_for_a_type_that_expects_no_publication(actor):
     ctype = f.challenge_type("adults")
     ChallengeType.objects.filter(pk=ctype.pk).update(publication_expected=False)
     challenge = f.PeerChallengeFactory(state=State.REPORT_ISSUED, challenge_type_id=ctype.pk)
-    services.challenge_publish(
-        challenge=challenge, actor=actor, publication_url="", published_on=None
+    services.challenge_transition(
+        name="publish", challenge=challenge, actor=actor, publication_url="", published_on=None
     )
     assert challenge.state == State.PUBLISHED
 
@@ -400,10 +409,10 @@ def test_close_postpone_and_withdraw_need_a_reason(name, reason, actor):
 @pytest.mark.parametrize("source", PRE_ONSITE)
 def test_postponed_case_resumes_to_exactly_the_state_it_left(source, actor):
     challenge = f.PeerChallengeFactory(state=source)
-    services.challenge_postpone(challenge=challenge, actor=actor, reason=REASON)
+    services.challenge_transition(name="postpone", challenge=challenge, actor=actor, reason=REASON)
     assert (challenge.state, challenge.postponed_from) == (State.POSTPONED, source)
 
-    services.challenge_resume(challenge=challenge, actor=actor)
+    services.challenge_transition(name="resume", challenge=challenge, actor=actor)
 
     challenge.refresh_from_db()
     assert (challenge.state, challenge.postponed_from) == (source, "")
@@ -416,7 +425,9 @@ def test_postponed_case_resumes_to_exactly_the_state_it_left(source, actor):
 @pytest.mark.parametrize("source", [*PRE_ONSITE, State.POSTPONED])
 def test_withdrawn_case_is_terminal(source, actor):
     challenge = f.PeerChallengeFactory(state=source, postponed_from=State.BOOKED)
-    services.challenge_withdraw(challenge=challenge, actor=actor, reason="No budget")
+    services.challenge_transition(
+        name="withdraw", challenge=challenge, actor=actor, reason="No budget"
+    )
     assert challenge.withdrawn_reason == "No budget"
     for name in SPEC:
         with pytest.raises(Refused):
@@ -426,7 +437,9 @@ def test_withdrawn_case_is_terminal(source, actor):
 
 def test_closed_case_is_terminal(actor):
     challenge = f.PeerChallengeFactory(state=State.POST_CHALLENGE)
-    services.challenge_close(challenge=challenge, actor=actor, reason="Impact survey expired")
+    services.challenge_transition(
+        name="close", challenge=challenge, actor=actor, reason="Impact survey expired"
+    )
     for name in SPEC:
         with pytest.raises(Refused):
             fire(name, challenge, actor, **READY[name][1])
@@ -458,7 +471,10 @@ def test_follow_up_is_created_with_the_parents_team_invited_again(actor):
 def test_follow_up_with_a_parent_can_be_booked_while_the_parent_is_open(actor):
     parent = f.PeerChallengeFactory(state=State.POST_CHALLENGE)
     child = f.PeerChallengeFactory(challenge_type=f.challenge_type("follow-up"), parent=parent)
-    assert services.challenge_book(challenge=child, actor=actor).state == State.BOOKED
+    assert (
+        services.challenge_transition(name="book", challenge=child, actor=actor).state
+        == State.BOOKED
+    )
 
 
 # --- edits ---------------------------------------------------------------------------------
@@ -551,5 +567,5 @@ def test_case_events_cannot_be_changed_or_deleted(actor):
 
 def test_event_time_is_the_time_of_the_transition(actor):
     challenge = f.PeerChallengeFactory()
-    services.challenge_book(challenge=challenge, actor=actor)
+    services.challenge_transition(name="book", challenge=challenge, actor=actor)
     assert challenge.events.get().created_at == timezone.now()

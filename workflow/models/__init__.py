@@ -1,4 +1,6 @@
-from .challenges import BEFORE_ONSITE, TERMINAL, PeerChallenge, State
+from workflow.choices import BEFORE_ONSITE, TERMINAL, State
+
+from .challenges import PeerChallenge
 from .councils import COUNCIL_TYPES, Council
 from .events import CaseEvent
 from .team import Assignment, Peer

@@ -10,7 +10,7 @@ document no longer matches this output, so the picture cannot drift from the cod
 from django.core.management.base import BaseCommand
 
 from workflow.models import PeerChallenge, State
-from workflow.services import TRANSITION_SERVICES
+from workflow.transitions import TRANSITIONS
 
 TERMINAL_NOTE = {State.CLOSED, State.WITHDRAWN}
 
@@ -38,10 +38,12 @@ def mermaid() -> str:
 
 
 def table() -> str:
-    rows = ["| transition | from | to | service |", "|---|---|---|---|"]
+    rows = ["| transition | from | to | guard | input | event |", "|---|---|---|---|---|---|"]
     for source, target, name in transitions():
-        service = TRANSITION_SERVICES[name].__name__
-        rows.append(f"| `{name}` | {source} | {target} | `{service}` |")
+        spec = TRANSITIONS[name]
+        guard = f"`{spec.guard.__name__}`" if spec.guard else "—"
+        inputs = ", ".join(f"`{i}`" for i in spec.inputs) or "—"
+        rows.append(f"| `{name}` | {source} | {target} | {guard} | {inputs} | `{spec.action}` |")
     return "\n".join(rows)
 
 
@@ -50,8 +52,10 @@ def document() -> str:
 
 Generated from `PeerChallenge.state`'s transitions by `python manage.py state_diagram >
 docs/state-machine.md`; a test fails when this file and the code disagree. Every edge is fired
-by one service in `workflow/services.py`, which checks the guard in `workflow/guards.py`,
-saves with a compare-and-swap on the state and writes one `CaseEvent`.
+by the one service path `workflow.services.challenge_transition`, from the transition's single
+declaration in `workflow/transitions.py`: it checks the guard (`workflow/guards.py`; unmet is
+a 409), validates the input against the model's rules (a 400), saves with a compare-and-swap on
+the state and writes one `CaseEvent` with the declared action.
 
 A postponed case resumes to exactly the state it left (the `resume` edges); closed and
 withdrawn are terminal.
