@@ -43,6 +43,10 @@ class Notification(models.Model):
     # Times the sweep found this row stuck in SENDING and re-queued it: the worker may have
     # died after the SMTP call but before marking it sent, so it may be delivered twice.
     stale_requeues = models.PositiveSmallIntegerField(default=0)
+    # Times a send failed after the message may already have reached the mail server (no reply
+    # to the end of the message: a timeout or a dropped connection) and the row was retried:
+    # the server may have kept it, so it may be delivered twice.
+    uncertain_sends = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
