@@ -19,7 +19,8 @@ RUN mkdir -p peerchallenge workflow notifications surveys \
 COPY . .
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p "$APP_STATE_DIR" \
-    && DJANGO_DEBUG=false SECRET_KEY=collectstatic python manage.py collectstatic --no-input \
+    && DJANGO_DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+       python manage.py collectstatic --no-input \
     && chown -R app:app "$APP_STATE_DIR"
 
 USER app

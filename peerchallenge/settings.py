@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,26 +24,65 @@ def env(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    return default if value == "" else value.lower() in {"1", "true", "yes", "on"}
+    """A yes/no variable. Anything else stops the start: a typo such as DJANGO_DEBUG=flase
+    must not quietly read as one or the other."""
+    value = env(name).strip().lower()
+    if value == "":
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={env(name)!r} is not a yes/no value: use true or false (or 1/0, yes/no, on/off)"
+    )
 
 
 def env_int(name: str, default: int) -> int:
-    value = env(name)
-    return default if value == "" else int(value)
+    value = env(name).strip()
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# Nothing here touches the disk: importing settings (mypy's Django plugin, `manage.py check` in
+# a read-only container) must not create directories. What writes creates its folder: the
+# SQLite backend its database's, peerchallenge/celery.py the filesystem broker's, Django the rest.
 STATE_DIR = Path(env("APP_STATE_DIR", str(BASE_DIR / "var")))
-STATE_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` must not sign anything in production (sessions, CSRF tokens, the survey and
+    invitation links), or None when it may. Public keys - .env.example's placeholder, our own
+    development default, Django's "django-insecure-" ones - are refused, and so are weak ones,
+    by the limits of Django's deployment check (security.W009), enforced rather than warned of."""
+    if not key:
+        return "is not set"
+    lowered = key.lower()
+    if lowered in {"secret", "secret-key"} or any(
+        word in lowered for word in ("change-me", "changeme", "insecure")
+    ):
+        return f"is a placeholder ({key!r})"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "is too weak: at least 50 characters, 5 of them different"
+    return None
+
+
 SECRET_KEY = env("SECRET_KEY") or ("insecure-development-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DJANGO_DEBUG is off")
+if not DEBUG and (_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY {_problem}. With DJANGO_DEBUG off it must be a long random value: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -98,7 +138,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's, creating the file's folder on first connect (peerchallenge/sqlite/)
+            "ENGINE": "peerchallenge.sqlite",
             "NAME": STATE_DIR / "db.sqlite3",
             "OPTIONS": {
                 # Web, worker and beat share the file: wait for the lock, and take it up front
@@ -175,9 +216,8 @@ CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu does not create these folders: peerchallenge/celery.py does, when Celery starts.
     _broker_dir = STATE_DIR / "celery-broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)  # kombu does not create them
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -224,13 +264,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # daily 07:00 London: joining reminders 2 weeks and 2 days before the onsite visit
+    # daily 07:00 London: the visit is near - manager and council contacts, the days before it
+    # in ONSITE_REMINDER_DAYS_BEFORE
     "onsite-approaching": _rule("notifications.rules.onsite_approaching", _DAILY_0700),
-    # daily 07:00 London: report not issued N days after the feedback presentation
+    # daily 07:00 London: report not issued after the feedback presentation - manager, then
+    # programme leads (REPORT_OVERDUE_*)
     "report-overdue": _rule("notifications.rules.report_overdue", _DAILY_0700),
-    # daily 07:00 London: report/action plan not published at 3 and 5 months
+    # daily 07:00 London: report not published - council, then manager, then programme leads
+    # (PUBLICATION_*_MONTHS)
     "publication-due": _rule("notifications.rules.publication_due", _DAILY_0700),
-    # daily 07:00 London: report published but no action plan at 5 months (council), 6 (manager)
+    # daily 07:00 London: report published but no action plan - council, then manager
+    # (ACTION_PLAN_*_MONTHS)
     "action-plan-due": _rule("notifications.rules.action_plan_due", _DAILY_0700),
     # daily 07:00 London: impact survey falls due at onsite end + 12 months
     "impact-survey-due": _rule("notifications.rules.impact_survey_due", _DAILY_0700),
