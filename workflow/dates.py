@@ -35,12 +35,6 @@ def financial_year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def financial_quarter_of(value: datetime.date | datetime.datetime) -> int:
-    """Quarter 1 is April to June, quarter 4 is January to March."""
-    day = _local_date(value)
-    return (day.month - FIRST_MONTH) % 12 // 3 + 1
-
-
 # Dates a case can sensibly hold. The bound keeps arithmetic downstream (reminders months
 # after a visit, calendar files) far from the ends of Python's date range.
 EARLIEST = datetime.date(2000, 1, 1)

@@ -3,12 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflow.dates import (
-    financial_quarter_of,
-    financial_year_bounds,
-    financial_year_label,
-    financial_year_of,
-)
+from workflow.dates import financial_year_bounds, financial_year_label, financial_year_of
 
 D = datetime.date
 
@@ -37,18 +32,3 @@ def test_bounds_run_from_1_april_to_31_march_inclusive():
 def test_label_is_written_the_programme_way():
     assert financial_year_label(2025) == "2025/26"
     assert financial_year_label(2099) == "2099/00"
-
-
-@pytest.mark.parametrize(
-    ("day", "quarter"),
-    [
-        (D(2025, 4, 1), 1),
-        (D(2025, 6, 30), 1),
-        (D(2025, 7, 1), 2),
-        (D(2025, 12, 31), 3),
-        (D(2026, 1, 1), 4),
-        (D(2026, 3, 31), 4),
-    ],
-)
-def test_quarter_one_starts_in_april(day, quarter):
-    assert financial_quarter_of(day) == quarter

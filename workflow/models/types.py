@@ -26,6 +26,7 @@ class ChallengeType(models.Model):
     requires_lead_officer_peer = models.BooleanField(default=False)
     sends_surveys = models.BooleanField(default=True)
     publication_expected = models.BooleanField(default=True)
+    # Not read yet: the coverage planner (reports) will use it to say when a council is due again.
     repeat_interval_months = models.PositiveSmallIntegerField(null=True, blank=True)
     requires_parent = models.BooleanField(
         default=False, help_text="A follow-up case: must link to the challenge it follows up."
