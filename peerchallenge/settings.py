@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the docs work offline
     "django_fsm",
     "workflow",
     "notifications",
@@ -205,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # `state` and `postponed_from` share one choice set: name it once.
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "workflow.models.State"},
+    # /api/docs/ loads Swagger UI from our static files, never from a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Domain wiring -----------------------------------------------------------------------
