@@ -11,6 +11,7 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -42,24 +43,72 @@ def notification_claim(pk: int) -> Notification | None:
 
 
 def notification_deliver(notification: Notification) -> None:
-    """Render and send a claimed row; the outcome is recorded on the row, never raised."""
+    """Render and send a claimed row; the outcome is recorded on the row, never raised.
+
+    The send is taken in the steps of an SMTP session, because what a failure means depends on
+    when it happens: while connecting and logging in, nothing has been sent; once the server
+    has answered that it accepted the message, the email is out, whatever goes wrong while the
+    session closes (a timeout on QUIT), so the row is marked sent at once; in between, a
+    timeout or a dropped connection with no answer leaves it unknown whether the server kept
+    the message (RFC 1047), so the retry may deliver it twice: counted and logged.
+    """
     try:
         message = render_email(notification)
     except PermanentEmailError as exc:  # with a traceback only where an exception caused it
         notification_mark_failed(notification, str(exc), exc=exc if exc.__cause__ else None)
         return
+    connection = message.get_connection()
+    session_open = False
     try:
-        message.send()
+        connection.open()
+        session_open = True
+        connection.send_messages([message])
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if refused_for_good(exc):
-            notification_mark_failed(notification, f"refused by the mail server: {error}")
-        elif isinstance(exc, TRANSIENT_ERRORS):
-            notification_retry_later(notification, error)
-        else:  # a bug or something unforeseen: recorded, and never left stuck in SENDING
-            notification_mark_failed(notification, f"unexpected error: {error}", exc=exc)
+        if session_open:
+            _close_quietly(connection, notification)
+        _record_send_failure(notification, exc, possibly_delivered=session_open)
         return
     notification_mark_sent(notification)
+    _close_quietly(connection, notification)
+
+
+def _record_send_failure(
+    notification: Notification, exc: Exception, *, possibly_delivered: bool
+) -> None:
+    error = f"{type(exc).__name__}: {exc}"
+    if refused_for_good(exc):
+        notification_mark_failed(notification, f"refused by the mail server: {error}")
+    elif isinstance(exc, TRANSIENT_ERRORS):
+        notification_retry_later(
+            notification, error, possibly_delivered=possibly_delivered and not answered(exc)
+        )
+    else:  # a bug or something unforeseen: recorded, and never left stuck in SENDING
+        notification_mark_failed(notification, f"unexpected error: {error}", exc=exc)
+
+
+def _close_quietly(connection: BaseEmailBackend, notification: Notification) -> None:
+    """End the session. The outcome is already decided: a failure here changes nothing."""
+    try:
+        connection.close()
+    except Exception as exc:
+        logger.warning(
+            "notification %s: %s: %s while closing the mail session (ignored)",
+            notification.pk,
+            type(exc).__name__,
+            exc,
+        )
+
+
+def answered(exc: Exception) -> bool:
+    """The mail server answered the failed send with a refusal (a reply code, or every
+    recipient refused), or the client gave up before sending: either way it did not take the
+    message. Anything else (a timeout, a dropped connection) may have come after it did."""
+    return isinstance(
+        exc,
+        smtplib.SMTPResponseException
+        | smtplib.SMTPRecipientsRefused
+        | smtplib.SMTPNotSupportedError,
+    )
 
 
 def refused_for_good(exc: Exception) -> bool:
@@ -79,12 +128,19 @@ def notification_mark_sent(notification: Notification) -> None:
 
 
 def notification_mark_failed(
-    notification: Notification, error: str, exc: BaseException | None = None
+    notification: Notification,
+    error: str,
+    *,
+    exc: BaseException | None = None,
+    possibly_delivered: bool = False,
 ) -> None:
     """A permanent failure: recorded on the row for a manager to see and resend."""
     logger.warning("notification %s failed: %s", notification.pk, error, exc_info=exc)
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.FAILED, last_error=error, next_attempt_at=None
+        status=Status.FAILED,
+        last_error=error,
+        next_attempt_at=None,
+        uncertain_sends=F("uncertain_sends") + int(possibly_delivered),
     )
 
 
@@ -95,15 +151,36 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, limits["RETRY_MAX_SECONDS"]))
 
 
-def notification_retry_later(notification: Notification, error: str) -> None:
+def notification_retry_later(
+    notification: Notification, error: str, *, possibly_delivered: bool = False
+) -> None:
     """A transient failure: back to QUEUED for the sweep to dispatch once the backoff is over,
-    or FAILED once the attempts are used up."""
+    or FAILED once the attempts are used up.
+
+    `possibly_delivered`: the failure came after the message may have reached the server. Like
+    a row the sweep re-queues from SENDING, it is counted (`uncertain_sends`) and logged, since
+    the next attempt may deliver it a second time."""
+    if possibly_delivered:
+        logger.warning(
+            "notification %s: %s after the message may have reached the mail server; "
+            "counted in uncertain_sends: it may be delivered twice",
+            notification.pk,
+            error,
+        )
     attempts = notification.attempts
     if attempts >= settings.NOTIFICATION_SETTINGS["MAX_ATTEMPTS"]:
-        notification_mark_failed(notification, f"gave up after {attempts} attempts: {error}")
+        notification_mark_failed(
+            notification,
+            f"gave up after {attempts} attempts: {error}",
+            possibly_delivered=possibly_delivered,
+        )
         return
     retry_at = timezone.now() + retry_delay(attempts)
     logger.info("notification %s: %s; next attempt at %s", notification.pk, error, retry_at)
     Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.QUEUED, last_error=error, next_attempt_at=retry_at, dispatched_at=None
+        status=Status.QUEUED,
+        last_error=error,
+        next_attempt_at=retry_at,
+        dispatched_at=None,
+        uncertain_sends=F("uncertain_sends") + int(possibly_delivered),
     )
