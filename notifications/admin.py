@@ -68,6 +68,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "claimed_at",
         "sent_at",
         "stale_requeues",
+        "uncertain_sends",
         "created_at",
         "rendered_preview",
     ]

@@ -45,6 +45,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "next_attempt_at",
             "sent_at",
             "stale_requeues",
+            "uncertain_sends",
             "created_at",
         ]
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from peerchallenge import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,6 +10,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("workflow.urls")),
     path("api/", include("notifications.urls")),
+    # After every API route: /api/ itself, then a JSON 404 for whatever else is under /api/.
+    path("api/", views.api_root, name="api-root"),
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.api_not_found, name="api-not-found"),
 ]
 
 handler404 = "peerchallenge.views.page_not_found"

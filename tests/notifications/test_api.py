@@ -44,6 +44,7 @@ def test_a_programme_lead_reads_the_case_outbox(challenge):
         attempts=5,
         last_error="gave up",
         stale_requeues=1,
+        uncertain_sends=2,
     )
     NotificationFactory()  # another case's email
 
@@ -51,11 +52,13 @@ def test_a_programme_lead_reads_the_case_outbox(challenge):
 
     assert response.status_code == 200
     [row] = response.json()
-    assert {k: row[k] for k in ("status", "attempts", "last_error", "stale_requeues")} == {
+    fields = ("status", "attempts", "last_error", "stale_requeues", "uncertain_sends")
+    assert {k: row[k] for k in fields} == {
         "status": "failed",
         "attempts": 5,
         "last_error": "gave up",
         "stale_requeues": 1,
+        "uncertain_sends": 2,
     }
     assert {"kind", "recipient_email", "due_on", "sent_at"} <= set(row)
 
