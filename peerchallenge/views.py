@@ -23,7 +23,7 @@ def transition_names() -> list[str]:
     try:
         from workflow.transitions import TRANSITIONS as declared
     except ImportError:  # before the transitions table existed
-        from workflow.services import TRANSITION_SERVICES as declared  # type: ignore[attr-defined]
+        from workflow.services import TRANSITION_SERVICES as declared  # type: ignore[attr-defined,no-redef]
     return list(declared)
 
 
