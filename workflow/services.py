@@ -69,10 +69,13 @@ def challenge_transition(
             data = spec.event_data(challenge) if spec.event_data else {}
             for field, value in changes.items():
                 setattr(challenge, field, value)
-            _validate(challenge, fields=list(changes), whole=False)
-            _refuse_unless_ready(challenge, spec)
+            _refuse_from_wrong_state(challenge, spec)  # 409: not a step this state takes
+            _validate(challenge, fields=list(changes))  # 400: the request's values
+            unmet = spec.unmet(challenge)  # 409: what the case and its records still lack
+            if unmet:
+                raise Refused(unmet)
             method()
-            _validate(challenge, fields=list(changes), whole=True)
+            _validate(challenge)  # what the new state needs (a published case's URL...): 400
             # Only what this transition wrote: an edit made meanwhile to other fields survives.
             challenge.save(update_fields=[*changes, *_WRITTEN_BY_METHODS, "state", "updated_at"])
             record_event(
@@ -108,24 +111,20 @@ def _check_inputs(spec: Transition, inputs: dict[str, Any], reason: str) -> None
         raise InvalidInput(errors)
 
 
-def _refuse_unless_ready(challenge: PeerChallenge, spec: Transition) -> None:
+def _refuse_from_wrong_state(challenge: PeerChallenge, spec: Transition) -> None:
     if not can_proceed(getattr(challenge, spec.name)):
         current = challenge.get_state_display().lower()
-        raise Refused([f"cannot {spec.label.lower()} a case that is {current}"])
-    unmet = spec.unmet(challenge)
-    if unmet:
-        raise Refused(unmet)
+        raise Refused([f"cannot {spec.label.lower()} while the case is {current}"])
 
 
-def _validate(challenge: PeerChallenge, *, fields: list[str], whole: bool) -> None:
-    """First the request's values on their own (lengths, URLs, date bounds), then, once the
-    transition has run, the case's own rules (PeerChallenge.clean) in its new state."""
+def _validate(challenge: PeerChallenge, *, fields: list[str] | None = None) -> None:
+    """The given fields' own checks (lengths, URLs, date bounds), then the case's rules
+    (PeerChallenge.clean), which read the state too."""
     try:
-        if whole:
-            challenge.clean()
-        else:
+        if fields:
             exclude = [f.name for f in challenge._meta.fields if f.name not in fields]
             challenge.clean_fields(exclude=exclude)
+        challenge.clean()
     except ValidationError as invalid:
         raise _as_input_errors(invalid) from None
 

@@ -58,6 +58,8 @@ def assignment_update(*, assignment: Assignment, actor, changes: dict[str, Any])
     changed = {f: v for f, v in changes.items() if getattr(assignment, f) != v}
     if not changed:
         return assignment
+    if "status" in changed and changed["status"] not in Status.values:
+        raise InvalidInput({"status": [f"“{changed['status']}” is not a status"]})
     if "status" in changed and changed["status"] not in MOVES.get(assignment.status, ()):
         current, wanted = Status(assignment.status).label, Status(changed["status"]).label
         moves = sorted(Status(s).label.lower() for s in MOVES.get(assignment.status, ()))

@@ -6,7 +6,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from workflow import roles
+from workflow.choices import BEFORE_ONSITE, REPORT_ISSUED_OR_LATER
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
+
+
+_BEFORE_VISIT = (*BEFORE_ONSITE, State.POSTPONED, State.WITHDRAWN)
+_PUBLISHED = (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED)
+_AFTER_FEEDBACK = (State.REPORTING, *REPORT_ISSUED_OR_LATER)
 
 
 def council(code: str = "ADU") -> Council:
@@ -94,8 +100,28 @@ class PeerChallengeFactory(factory.django.DjangoModelFactory):
     host = factory.LazyFunction(lambda: council("ADU"))
     challenge_type = factory.LazyFunction(lambda: challenge_type("corporate"))
     manager = factory.LazyFunction(manager)
-    onsite_start = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=60))
+    state = State.ENQUIRY
+    # A case holds what its state implies (the model's rules check it on every later write):
+    # visits ahead before onsite, behind after; the report and its publication once done.
+    onsite_start = factory.LazyAttribute(
+        lambda c: _today() + datetime.timedelta(days=60 if c.state in _BEFORE_VISIT else -40)
+    )
     onsite_end = factory.LazyAttribute(lambda c: c.onsite_start + datetime.timedelta(days=3))
+    feedback_date = factory.LazyAttribute(
+        lambda c: min(c.onsite_end, _today()) if c.state in _AFTER_FEEDBACK else None
+    )
+    report_url = factory.LazyAttribute(
+        lambda c: "https://example.org/report.pdf" if c.state in REPORT_ISSUED_OR_LATER else ""
+    )
+    report_issued_on = factory.LazyAttribute(
+        lambda c: c.feedback_date if c.state in REPORT_ISSUED_OR_LATER else None
+    )
+    publication_url = factory.LazyAttribute(
+        lambda c: "https://adur.example.gov.uk/cpc" if c.state in _PUBLISHED else ""
+    )
+    published_on = factory.LazyAttribute(
+        lambda c: c.report_issued_on if c.state in _PUBLISHED else None
+    )
     chief_executive_name = "Chris Executive"
     chief_executive_email = "chief.executive@adur.example.gov.uk"
     leader_name = "Lee Leader"

@@ -121,7 +121,7 @@ def test_refused_transition_shows_what_is_unmet(admin_client, challenge):
 def test_transition_from_the_wrong_state_is_a_message(admin_client, challenge):
     response = admin_client.post(transition_url(challenge, "close"), {"reason": "Done"})
     assert response.status_code == 200
-    assert messages_of(response) == ["Refused: cannot close a case that is enquiry"]
+    assert messages_of(response) == ["Refused: cannot close while the case is enquiry"]
 
 
 def test_reason_is_a_form_error_before_the_service_is_called(admin_client, challenge):

@@ -185,8 +185,8 @@ def test_list_shows_each_cases_transitions_without_running_their_guards(client):
     rows = {r["id"]: r for r in client.get("/api/challenges/").data["results"]}
 
     assert rows[postponed.pk]["available_transitions"] == [
-        {"name": "resume", "target": "booked"},
-        {"name": "withdraw", "target": "withdrawn"},
+        {"name": "resume", "label": "Resume", "target": "booked"},
+        {"name": "withdraw", "label": "Withdraw", "target": "withdrawn"},
     ]
     assert [r["available_transitions"] for r in rows.values() if r["state"] == "closed"] == [[]]
 

@@ -97,4 +97,4 @@ def test_start_onsite_waits_for_the_onsite_date():
         response = client.post(f"/api/challenges/{challenge.pk}/transitions/start_onsite/")
 
     assert response.status_code == 409
-    assert response.data["unmet"] == ["onsite visit starts on 01 June 2026"]
+    assert response.data["unmet"] == ["onsite visit starts on 1 June 2026"]

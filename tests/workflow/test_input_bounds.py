@@ -46,7 +46,8 @@ def fire(client, challenge, name, body):
           "action_plan_url": LONG_URL}, "action_plan_url"),
         ("record_feedback", State.ONSITE, {"feedback_date": "9999-12-31"}, "feedback_date"),
         ("issue_report", State.REPORTING,
-         {"report_url": "https://a.example/r", "issued_on": "1066-10-14"}, "issued_on"),
+         {"report_url": "https://a.example/r", "report_issued_on": "1066-10-14"},
+         "report_issued_on"),
     ],
 )  # fmt: skip
 def test_transition_input_too_long_or_out_of_range_is_400(client, name, state, body, field):
@@ -117,7 +118,7 @@ def test_service_validates_what_a_transition_writes_before_saving():
     ("state", "recorded", "name", "body", "field", "message"),
     [
         (State.REPORTING, "feedback_date", "issue_report", {"report_url": "https://a.example/r"},
-         "issued_on", "is before the feedback presentation"),
+         "report_issued_on", "is before the feedback presentation"),
         (State.REPORT_ISSUED, "report_issued_on", "publish",
          {"publication_url": "https://a.example/p"}, "published_on",
          "is before the report was issued"),
@@ -132,7 +133,8 @@ def test_a_date_cannot_come_before_the_one_it_follows(
     early = fire(client, challenge, name, {**body, field: str(TODAY - 2 * DAY)})
     same_day = fire(client, challenge, name, {**body, field: str(TODAY - DAY)})
 
-    assert (early.status_code, early.data) == (400, {field: [f"{message} ({TODAY - DAY})"]})
+    expected = f"{message} ({TODAY - DAY:%-d %B %Y})"
+    assert (early.status_code, early.data) == (400, {field: [expected]})
     assert same_day.status_code == 200, same_day.data
 
 

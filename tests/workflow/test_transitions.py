@@ -56,6 +56,19 @@ def assert_refused(name: str, challenge: PeerChallenge, actor, *, unmet: str, **
     assert CaseEvent.objects.count() == events
 
 
+def assert_invalid(
+    name: str, challenge: PeerChallenge, actor, *, field: str, message: str, **inputs
+):
+    """Fire and expect field errors naming `field` with `message`, with nothing changed."""
+    before, events = snapshot(challenge), CaseEvent.objects.count()
+    with pytest.raises(InvalidInput) as invalid:
+        fire(name, challenge, actor, **inputs)
+    assert any(message in m for m in invalid.value.errors.get(field, [])), invalid.value.errors
+    assert snapshot(challenge) == before, "the in-memory case changed"
+    assert snapshot(PeerChallenge.objects.get(pk=challenge.pk)) == before, "the DB row changed"
+    assert CaseEvent.objects.count() == events
+
+
 # --- allowed: each transition from a case that meets its guard -----------------------------
 
 
@@ -150,7 +163,7 @@ def test_allowed_transition_changes_state_and_writes_one_event(name, actor):
 def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(name, state, actor):
     challenge = f.PeerChallengeFactory(state=state, onsite_start=TODAY, feedback_date=TODAY)
     label = dict(State.choices)[state].lower()
-    unmet = f"cannot {name.replace('_', ' ')} a case that is {label}"
+    unmet = f"cannot {TRANSITIONS[name].label.lower()} while the case is {label}"
     assert_refused(name, challenge, actor, unmet=unmet, **READY[name][1])
 
 
@@ -165,12 +178,25 @@ def test_transition_from_a_wrong_state_is_refused_and_changes_nothing(name, stat
         ({"leader_email": ""}, "leader contact missing (name and email)"),
         ({"onsite_start": None, "onsite_end": None}, "onsite dates not set"),
         ({"onsite_end": None}, "onsite dates not set"),
-        ({"onsite_end": TODAY}, "onsite end date is before the start date"),
+        ({"onsite_start": TODAY - DAY}, "the onsite visit would start in the past (1 June 2025)"),
     ],
 )
 def test_book_is_refused_until_contacts_and_dates_are_recorded(changes, unmet, actor):
     challenge = f.PeerChallengeFactory(**changes)
     assert_refused("book", challenge, actor, unmet=unmet)
+
+
+def test_onsite_dates_out_of_order_are_a_field_error_wherever_they_are_written(actor):
+    challenge = f.PeerChallengeFactory(onsite_start=TODAY + 10 * DAY, onsite_end=TODAY + 12 * DAY)
+    with pytest.raises(InvalidInput) as invalid:
+        services.challenge_update(
+            challenge=challenge, actor=actor, changes={"onsite_end": TODAY + 5 * DAY}
+        )
+    assert invalid.value.errors == {
+        "onsite_end": ["must not be before the onsite start (12 June 2025)"]
+    }
+    challenge.refresh_from_db()
+    assert challenge.onsite_end == TODAY + 12 * DAY
 
 
 @pytest.mark.parametrize(
@@ -226,20 +252,34 @@ def test_book_of_a_follow_up_without_a_parent_is_refused(actor):
 def test_start_team_assembly_names_each_missing_mandatory_component(actor):
     challenge = f.PeerChallengeFactory(state=State.BOOKED)
     inputs = {"scope_components": ["local-context"], "local_objectives": ["Housing delivery"]}
-    for label in ["Leadership of place", "Capacity to deliver"]:
-        unmet = f"scope misses the mandatory component “{label}”"
+    for label, code in [
+        ("Leadership of place", "leadership-of-place"),
+        ("Capacity to deliver", "capacity-to-deliver"),
+    ]:
+        unmet = f"scope misses the mandatory component “{label}” (code {code})"
         assert_refused("start_team_assembly", challenge, actor, unmet=unmet, **inputs)
 
 
-@pytest.mark.parametrize("objectives", [[], ["   "]])
-def test_start_team_assembly_needs_a_local_objective(objectives, actor):
+def test_start_team_assembly_needs_a_local_objective(actor):
     challenge = f.scoped(f.PeerChallengeFactory(state=State.BOOKED))
     assert_refused(
         "start_team_assembly",
         challenge,
         actor,
         unmet="no local objective agreed",
-        local_objectives=objectives,
+        local_objectives=[],
+    )
+
+
+def test_a_blank_objective_is_a_field_error(actor):
+    challenge = f.scoped(f.PeerChallengeFactory(state=State.BOOKED))
+    assert_invalid(
+        "start_team_assembly",
+        challenge,
+        actor,
+        field="local_objectives",
+        message="an objective is blank",
+        local_objectives=["   "],
     )
 
 
@@ -308,7 +348,7 @@ def test_confirm_team_refuses_an_unresolved_conflict(actor):
 
 def test_start_onsite_is_refused_before_the_start_date_and_allowed_on_it(actor):
     challenge = f.PeerChallengeFactory(state=State.PREPARATION, onsite_start=TODAY + DAY)
-    assert_refused("start_onsite", challenge, actor, unmet="onsite visit starts on 03 June 2025")
+    assert_refused("start_onsite", challenge, actor, unmet="onsite visit starts on 3 June 2025")
     with time_machine.travel(datetime.datetime(2025, 6, 3, 7, tzinfo=datetime.UTC), tick=False):
         services.challenge_transition(name="start_onsite", challenge=challenge, actor=None)
     assert challenge.state == State.ONSITE
@@ -324,22 +364,47 @@ def test_start_onsite_needs_onsite_dates(actor):
 
 
 @pytest.mark.parametrize(
-    ("feedback_date", "unmet"),
+    ("feedback_date", "message"),
     [
-        (None, "feedback presentation date not recorded"),
-        (TODAY + DAY, "feedback presentation date is in the future"),
-        (TODAY - 10 * DAY, "feedback presentation date is before the onsite visit"),
+        (None, "This field is required."),
+        (TODAY + DAY, "cannot be in the future"),
+        (TODAY - 10 * DAY, "is before the onsite visit began (30 May 2025)"),
     ],
 )
-def test_record_feedback_needs_a_plausible_presentation_date(feedback_date, unmet, actor):
+def test_record_feedback_needs_a_plausible_presentation_date(feedback_date, message, actor):
     challenge = f.PeerChallengeFactory(state=State.ONSITE, onsite_start=TODAY - 3 * DAY)
-    assert_refused("record_feedback", challenge, actor, unmet=unmet, feedback_date=feedback_date)
+    assert_invalid(
+        "record_feedback",
+        challenge,
+        actor,
+        field="feedback_date",
+        message=message,
+        feedback_date=feedback_date,
+    )
+
+
+def test_record_feedback_is_refused_while_the_visit_is_still_running(actor):
+    challenge = f.PeerChallengeFactory(state=State.ONSITE, onsite_start=TODAY - DAY)
+    unmet = "the onsite visit runs until 4 June 2025"
+    assert_refused("record_feedback", challenge, actor, unmet=unmet, feedback_date=TODAY)
 
 
 def test_issue_report_needs_the_final_report(actor):
     challenge = f.PeerChallengeFactory(state=State.REPORTING)
-    assert_refused(
-        "issue_report", challenge, actor, unmet="final report not attached (file or URL)"
+    message = "give a report URL or upload a report file"
+    assert_invalid("issue_report", challenge, actor, field="report_url", message=message)
+
+
+def test_a_report_issued_in_the_future_is_a_field_error(actor):
+    challenge = f.PeerChallengeFactory(state=State.REPORTING)
+    assert_invalid(
+        "issue_report",
+        challenge,
+        actor,
+        field="report_issued_on",
+        message="cannot be in the future",
+        report_url="https://example.org/report.pdf",
+        report_issued_on=TODAY + DAY,
     )
 
 
@@ -357,18 +422,19 @@ def test_issue_report_accepts_an_uploaded_file(actor, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("inputs", "unmet"),
+    ("inputs", "field", "message"),
     [
-        ({"publication_url": "", "published_on": TODAY}, "publication URL missing"),
+        ({"publication_url": "", "published_on": TODAY},
+         "publication_url", "is published at a URL"),
         ({"publication_url": "https://adur.example.gov.uk/cpc", "published_on": None},
-         "publication date missing"),
+         "published_on", "give the date the council published the report"),
         ({"publication_url": "https://adur.example.gov.uk/cpc", "published_on": TODAY + DAY},
-         "publication date is in the future"),
+         "published_on", "cannot be in the future"),
     ],
 )  # fmt: skip
-def test_publish_needs_the_publication_url_and_a_past_date(inputs, unmet, actor):
+def test_publish_needs_the_publication_url_and_a_past_date(inputs, field, message, actor):
     challenge = f.PeerChallengeFactory(state=State.REPORT_ISSUED)
-    assert_refused("publish", challenge, actor, unmet=unmet, **inputs)
+    assert_invalid("publish", challenge, actor, field=field, message=message, **inputs)
 
 
 def test_publish_records_the_action_plan_with_the_report(actor):
@@ -403,7 +469,9 @@ def test_publish_needs_no_url_for_a_type_that_expects_no_publication(actor):
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_close_postpone_and_withdraw_need_a_reason(name, reason, actor):
     make, _, _ = READY[name]
-    assert_refused(name, make(), actor, unmet="a reason is required", reason=reason)
+    assert_invalid(
+        name, make(), actor, field="reason", message="a reason is required", reason=reason
+    )
 
 
 @pytest.mark.parametrize("source", PRE_ONSITE)
@@ -465,7 +533,8 @@ def test_follow_up_is_created_with_the_parents_team_invited_again(actor):
 
     prefilled = {(a.peer_id, a.is_lead, a.status) for a in child.assignments.all()}
     assert prefilled == {(a.peer_id, a.is_lead, Assignment.Status.INVITED) for a in team[:3]}
-    assert child.events.get().action == "workflow.challenge.created"
+    actions_written = list(child.events.values_list("action", flat=True))
+    assert actions_written == ["workflow.challenge.created"] + ["workflow.assignment.added"] * 3
 
 
 def test_follow_up_with_a_parent_can_be_booked_while_the_parent_is_open(actor):
@@ -482,7 +551,7 @@ def test_follow_up_with_a_parent_can_be_booked_while_the_parent_is_open(actor):
 
 def test_update_writes_an_updated_event_with_the_changed_fields(actor):
     challenge = f.PeerChallengeFactory(state=State.BOOKED)
-    new_start = TODAY + 90 * DAY
+    new_start = TODAY + 50 * DAY
     services.challenge_update(
         challenge=challenge,
         actor=actor,
