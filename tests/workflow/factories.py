@@ -9,7 +9,6 @@ from workflow import roles
 from workflow.choices import BEFORE_ONSITE, REPORT_ISSUED_OR_LATER
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
 
-
 _BEFORE_VISIT = (*BEFORE_ONSITE, State.POSTPONED, State.WITHDRAWN)
 _PUBLISHED = (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED)
 _AFTER_FEEDBACK = (State.REPORTING, *REPORT_ISSUED_OR_LATER)
