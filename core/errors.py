@@ -15,4 +15,4 @@ class InvalidInput(Exception):
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
-        super().__init__(str(errors))
+        super().__init__("; ".join(f"{f}: {m}" for f, messages in errors.items() for m in messages))

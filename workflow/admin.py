@@ -112,6 +112,25 @@ class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class NewCaseFormMixin:
+    """The service's rules for a new case, shown on the add form instead of failing the save."""
+
+    def clean(self):
+        cleaned = super().clean()
+        host, ctype = cleaned.get("host"), cleaned.get("challenge_type")
+        if host and ctype:
+            try:
+                services.check_new_case(
+                    host=host, challenge_type=ctype, parent=cleaned.get("parent")
+                )
+            except InvalidInput as invalid:
+                for field, errors in invalid.errors.items():
+                    self.add_error(field, errors)
+            except Refused as refused:
+                self.add_error(None, refused.unmet)
+        return cleaned
+
+
 @admin.register(PeerChallenge)
 class PeerChallengeAdmin(admin.ModelAdmin):
     list_display = ("reference", "host", "challenge_type", "state", "onsite_start", "manager")
@@ -134,6 +153,20 @@ class PeerChallengeAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return form if change else type("NewCaseForm", (NewCaseFormMixin, form), {})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal from the services that the form could not foresee (a team move that is
+        not allowed, a race) is a message on the page, never a 500. The admin saves inside one
+        atomic block, so by the time we catch it everything has been rolled back."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (Refused, InvalidInput) as refused:
+            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
+            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         """Create or edit through the services, so every edit is on the timeline."""

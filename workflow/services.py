@@ -169,9 +169,7 @@ def challenge_create(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput({f: ["this field cannot be set on a new case"] for f in unknown})
-    _check_host(host)
-    _check_parent(host, parent)
-    _refuse_second_open_case(host, challenge_type)
+    check_new_case(host=host, challenge_type=challenge_type, parent=parent)
     with transaction.atomic():
         challenge = PeerChallenge(host=host, challenge_type=challenge_type, parent=parent, **fields)
         try:
@@ -189,6 +187,15 @@ def challenge_create(
         if parent is not None and challenge_type.requires_parent:
             _prefill_team_from(parent, challenge, actor=actor)
     return challenge
+
+
+def check_new_case(
+    *, host: Council, challenge_type: ChallengeType, parent: PeerChallenge | None
+) -> None:
+    """Who a new case may be for (forms call it too, to show the refusal on the form)."""
+    _check_host(host)
+    _check_parent(host, parent)
+    _refuse_second_open_case(host, challenge_type)
 
 
 def _check_host(host: Council) -> None:

@@ -70,10 +70,20 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
     report_file = models.FileField(
         upload_to="reports/%Y/", blank=True, validators=REPORT_FILE_VALIDATORS
     )
-    report_url = models.URLField(blank=True)
+    report_url = models.URLField(blank=True, help_text="The final report: a URL or a file.")
     report_issued_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
-    publication_url = models.URLField(blank=True)
-    published_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
+    publication_url = models.URLField(
+        blank=True,
+        help_text="Where the council published the report: required for types that "
+        "expect publication.",
+    )
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=SANE_DATE,
+        help_text="When the council published the report: required for types that expect "
+        "publication.",
+    )
     action_plan_url = models.URLField(blank=True)
     action_plan_published_on = models.DateField(null=True, blank=True, validators=SANE_DATE)
 
