@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from core.errors import InvalidInput, Refused
 from notifications import services
@@ -86,13 +86,17 @@ class NotificationAdmin(admin.ModelAdmin):
             parts = services.rendered_parts(obj)
         except InvalidInput as exc:
             return f"Cannot render: {exc}"
+        # Every part is escaped here, where it is output: the rendered parts are SafeStrings
+        # (the text templates run with autoescape off), which format_html would pass through
+        # raw. The HTML part is escaped once more as the value of a double-quoted srcdoc, so
+        # the sandboxed frame shows the email and nothing in it can end the attribute.
         return format_html(
-            "<p><strong>{}</strong></p><pre style='white-space: pre-wrap'>{}</pre>"
-            "<iframe sandbox srcdoc='{}' style='width: 100%; height: 24em; border: 1px solid #ccc'>"
-            "</iframe>",
-            parts["subject"],
-            parts["text"],
-            parts["html"],
+            '<p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre>'
+            '<iframe sandbox srcdoc="{}" title="HTML part" '
+            'style="width: 100%; height: 24em; border: 1px solid #ccc"></iframe>',
+            escape(str(parts["subject"])),
+            escape(str(parts["text"])),
+            escape(str(parts["html"])),
         )
 
     def has_resend_permission(self, request) -> bool:

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import REFUSED
 from notifications import services
-from notifications.emails import KINDS
+from notifications.emails import KINDS, subject_of
 from notifications.models import Notification
 from workflow import roles
 from workflow.models import PeerChallenge
@@ -31,11 +31,16 @@ def _challenge(request, challenge_id: int, *, write: bool) -> PeerChallenge:
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
+    # Rendered from the row's snapshot, so it is the subject the email had (or will have);
+    # null if the row cannot be rendered (its last_error says why once delivery tried).
+    subject = serializers.SerializerMethodField()
+
     class Meta:
         model = Notification
         fields = [
             "id",
             "kind",
+            "subject",
             "recipient_email",
             "recipient_name",
             "due_on",
@@ -48,6 +53,9 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "uncertain_sends",
             "created_at",
         ]
+
+    def get_subject(self, notification: Notification) -> str | None:
+        return subject_of(notification)
 
 
 class EmailInputSerializer(serializers.Serializer):

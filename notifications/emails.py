@@ -2,7 +2,7 @@
 email is about a visit."""
 
 import datetime
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from icalendar import Calendar, Event
 
 from notifications.models import Notification
+from notifications.snapshot import case_facts, readable
 
 TEMPLATE_DIR = "notifications/emails"
 # Every kind we send, with the words a manager sees when choosing one. Each has three templates:
@@ -26,13 +27,28 @@ KINDS = {
     "follow_up_prompt": "Follow-up visit or progress review prompt",
     "manager_digest": "Weekly digest of overdue items",
     "manual": "A message from the challenge manager",
+    "visit_changed": "Onsite visit dates changed, with the updated calendar invite",
+    "visit_postponed": "Onsite visit postponed, with the calendar invite cancelled",
+    "visit_withdrawn": "Challenge withdrawn, with the calendar invite cancelled",
 }
-# Kinds whose email carries the visit as a calendar invite.
-VISIT_KINDS = {"joining_instructions", "onsite_reminder"}
+# Kinds whose email carries the visit as a calendar invite, and the invite's iTIP method:
+# PUBLISH adds or updates the event, CANCEL removes it (RFC 5546).
+VISIT_KINDS = {
+    "joining_instructions": "PUBLISH",
+    "onsite_reminder": "PUBLISH",
+    "visit_changed": "PUBLISH",
+    "visit_postponed": "CANCEL",
+    "visit_withdrawn": "CANCEL",
+}
 
 
 class PermanentEmailError(Exception):
     """Retrying will not help: bad recipient, unknown kind, broken template."""
+
+
+# Emails about an account, which the system sends itself: never offered to a manager, so no
+# one can have them sent on request. Same three templates per kind as above.
+ACCOUNT_KINDS = {"password_reset": "Password reset link"}
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
@@ -40,7 +56,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     so it is raised as PermanentEmailError: retrying cannot help."""
     if not notification.recipient_email:
         raise PermanentEmailError("no recipient email address")
-    if notification.kind not in KINDS:
+    if notification.kind not in KINDS and notification.kind not in ACCOUNT_KINDS:
         raise PermanentEmailError(f"unknown kind {notification.kind!r}: no template for it")
     try:
         message = _build(notification)
@@ -54,18 +70,39 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _build(notification: Notification) -> EmailMultiAlternatives:
-    context = {
+def _context(notification: Notification) -> dict:
+    """What the templates see. The case is the snapshot taken when the row was written
+    (notifications.snapshot), never the live case: the email says what was true then."""
+    facts = notification.context.get("case")
+    if facts is None and notification.challenge is not None:
+        # A row written before rows carried snapshots: the live case is all there is.
+        facts = case_facts(notification.challenge)
+    return {
         **notification.context,
+        "case": readable(facts) if facts else None,
         "notification": notification,
-        "challenge": notification.challenge,
         "recipient_name": one_line(notification.recipient_name) or notification.recipient_email,
         "site_url": settings.SITE_URL,
     }
+
+
+def _subject(notification: Notification, context: dict) -> str:
+    return one_line(render_to_string(f"{TEMPLATE_DIR}/{notification.kind}-subject.txt", context))
+
+
+def subject_of(notification: Notification) -> str | None:
+    """The subject line alone (for listings), or None if the row cannot be rendered."""
+    try:
+        return _subject(notification, _context(notification))
+    except Exception:  # a listing must not fail on one bad row; delivery records why
+        return None
+
+
+def _build(notification: Notification) -> EmailMultiAlternatives:
+    context = _context(notification)
     prefix = f"{TEMPLATE_DIR}/{notification.kind}"
-    subject = render_to_string(f"{prefix}-subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=one_line(subject),
+        subject=_subject(notification, context),
         body=render_to_string(f"{prefix}-body.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient_address(notification.recipient_name, notification.recipient_email)],
@@ -76,10 +113,12 @@ def _build(notification: Notification) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(render_to_string(f"{prefix}-body.html", context), "text/html")
-    if notification.kind in VISIT_KINDS and notification.challenge is not None:
-        ics = visit_invite(notification.challenge)
+    method = VISIT_KINDS.get(notification.kind)
+    if method and context["case"] and notification.challenge_id is not None:
+        ics = visit_invite(notification.challenge_id, context["case"], method=method)
         if ics:
-            message.attach("peer-challenge.ics", ics, "text/calendar")
+            # The method in the MIME type too: Outlook reads it there, not in the file.
+            message.attach("peer-challenge.ics", ics, f"text/calendar; method={method}")
     return message
 
 
@@ -94,20 +133,28 @@ def recipient_address(name: str, email: str) -> str:
     return formataddr((one_line(name), email.strip())) if one_line(name) else email.strip()
 
 
-def visit_invite(challenge) -> str | None:
-    """An all-day calendar event for the onsite visit, or None if the dates are not set."""
-    if not (challenge.onsite_start and challenge.onsite_end):
+def visit_invite(challenge_id: int, case: dict, *, method: str = "PUBLISH") -> str | None:
+    """The onsite visit as an all-day calendar event, or None if the dates are not set.
+
+    Every invite for a case has one UID, so each replaces the last in the peer's calendar;
+    SEQUENCE (the visit's change count) tells the calendar which one is newer, and a CANCEL
+    with the same UID removes the event."""
+    if not (case["onsite_start"] and case["onsite_end"]):
         return None
     cal = Calendar()
     cal.add("prodid", "-//Peer Challenge//peerchallenge//EN")
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     event = Event()
-    event.add("uid", f"challenge-{challenge.pk}-onsite@peerchallenge")
-    event.add("summary", f"{challenge.challenge_type}: {challenge.host}")
-    event.add("dtstart", challenge.onsite_start)
-    event.add("dtend", challenge.onsite_end + datetime.timedelta(days=1))  # DTEND is exclusive
-    event.add("location", str(challenge.host))
+    event.add("uid", f"challenge-{challenge_id}-onsite@peerchallenge")
+    event.add("sequence", case.get("visit_sequence", 0))
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("summary", f"{case['type']}: {case['host']}")
+    event.add("dtstart", case["onsite_start"])
+    event.add("dtend", case["onsite_end"] + datetime.timedelta(days=1))  # DTEND is exclusive
+    event.add("location", case["host"])
+    # A calendar honours a CANCEL only from the event's organizer: the address we send from.
+    event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     event.add("dtstamp", datetime.datetime.now(datetime.UTC))
     cal.add_component(event)
     return cal.to_ical().decode()

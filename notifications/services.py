@@ -15,10 +15,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.errors import InvalidInput, Refused
+from core.history import is_recording_history
 from notifications.delivery import retry_due
 from notifications.emails import KINDS, PermanentEmailError, one_line, render_email
 from notifications.models import Notification
 from notifications.rules import Reminder
+from notifications.snapshot import case_facts
+from workflow.models import PeerChallenge
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -31,15 +34,22 @@ def notification_queue(
     recipient_email: str,
     due_on: datetime.date,
     recipient_name: str = "",
-    challenge=None,
+    challenge: PeerChallenge | None = None,
     context: dict | None = None,
 ) -> tuple[Notification, bool]:
     """Write one outbox row, idempotently: the unique key makes a re-run a no-op.
 
-    Returns (row, created). A row that is already due is dispatched when the caller's
-    transaction commits, never inside it.
+    Returns (row, created). The row carries a snapshot of its case (unless the caller took one),
+    so it says what was true now whenever it is sent. A row that is already due is dispatched
+    when the caller's transaction commits, never inside it; while history is being recorded
+    (core.history) it is written as sent instead, and never dispatched.
     """
-    due_now = due_on <= timezone.localdate()
+    context = dict(context or {})
+    if challenge is not None and "case" not in context:
+        context["case"] = case_facts(challenge)
+    now = timezone.now()
+    historic = is_recording_history()
+    due_now = due_on <= timezone.localdate() and not historic
     with transaction.atomic():  # a savepoint, so a lost insert race does not poison the caller
         notification, created = Notification.objects.get_or_create(
             kind=kind,
@@ -49,10 +59,11 @@ def notification_queue(
             defaults={
                 "recipient_name": one_line(recipient_name),
                 "challenge": challenge,
-                "context": context or {},
+                "context": context,
                 # Stamped in the insert itself: a sweep running between the insert and a later
                 # stamp would see a due, undispatched row and dispatch it a second time.
-                "dispatched_at": timezone.now() if due_now else None,
+                "dispatched_at": now if due_now else None,
+                **({"status": Status.SENT, "sent_at": now} if historic else {}),
             },
         )
     if created and due_now:
@@ -152,7 +163,7 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
         recipient_email=recipient_email.strip().lower(),
         recipient_name=recipient_name.strip(),
         due_on=timezone.localdate(),
-        context=context,
+        context={**context, "case": case_facts(challenge)},
     )
 
 

@@ -11,4 +11,8 @@ from workflow import actions
 REACTIONS = {
     actions.BOOKED: [notify.email_booking_confirmation],
     actions.TEAM_CONFIRMED: [notify.email_team_joining_instructions],
+    actions.CASE_UPDATED: [notify.email_visit_dates_changed],
+    actions.POSTPONED: [notify.email_visit_postponed],
+    actions.RESUMED: [notify.email_visit_back_on],
+    actions.WITHDRAWN: [notify.email_visit_withdrawn],
 }

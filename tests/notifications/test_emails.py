@@ -57,7 +57,7 @@ def test_onsite_reminder_carries_the_visit_as_an_all_day_calendar_event(challeng
     assert message.subject == (f"Onsite visit to Adur in 14 days [{challenge.reference}]")
     assert "Monday 22 September 2025 to Thursday 25 September 2025" in message.body
     [(filename, ics, mimetype)] = message.attachments
-    assert (filename, mimetype) == ("peer-challenge.ics", "text/calendar")
+    assert (filename, mimetype) == ("peer-challenge.ics", "text/calendar; method=PUBLISH")
     [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert event.decoded("dtstart") == START
     assert event.decoded("dtend") == datetime.date(2025, 9, 26)  # exclusive: the day after

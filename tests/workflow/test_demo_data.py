@@ -1,23 +1,32 @@
 """The demo programme: every state, real people and follow-ups, all built through the services,
-and a second run that changes nothing."""
+history recorded rather than mailed, a login that works for every role, and a second run that
+changes nothing."""
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import override_settings
 
+from notifications import services
+from notifications.models import Notification
+from notifications.tasks import send_notification_task
 from tests.workflow.spec import ACTIONS, SPEC
-from workflow import roles
+from workflow import actions, roles
+from workflow.management.commands.demo_data import LOGINS, MANAGERS, PASSWORD
 from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC)
 TRANSITION_OF = {action: name for name, action in ACTIONS.items()}
+delivery_task = send_notification_task.delay
+FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def demo_data() -> str:
@@ -26,11 +35,24 @@ def demo_data() -> str:
     return out.getvalue()
 
 
+@dataclass
+class Run:
+    output: str
+    # What the load left to run once it commits: an email is mailed only from there.
+    on_commit: list
+
+
 @pytest.fixture(scope="module")
 def first_run(django_db_setup, django_db_blocker):
     """Load once for the module (it takes seconds), rolled back when the module is done."""
-    with django_db_blocker.unblock(), time_machine.travel(TODAY), transaction.atomic():
-        yield demo_data()
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(TODAY),
+        override_settings(PASSWORD_HASHERS=FAST_HASHING),  # as tests/conftest.py, module-wide
+        transaction.atomic(),
+    ):
+        output = demo_data()
+        yield Run(output, [func for _, func, _ in connection.run_on_commit])
         transaction.set_rollback(True)
 
 
@@ -71,9 +93,9 @@ def test_every_case_was_built_through_the_services(first_run):
     """The timeline of each case replays the design's machine from "created" to its state."""
     for case in PeerChallenge.objects.prefetch_related("events"):
         events = list(case.events.all())
-        assert events[0].action == "workflow.challenge.created"
+        assert events[0].action == actions.CASE_CREATED
         state = State.ENQUIRY
-        for event in events[1:]:
+        for event in [e for e in events[1:] if e.action in TRANSITION_OF]:
             sources, target = SPEC[TRANSITION_OF[event.action]]
             assert event.from_state == state and state in sources, (case.reference, event)
             assert event.to_state == target, (case.reference, event)
@@ -92,6 +114,64 @@ def test_teams_meet_the_composition_rules_once_confirmed(first_run):
         assert not team.filter(peer__council=case.host).exists(), "a peer on their own council"
 
 
+def test_every_team_place_was_written_by_the_team_services(first_run):
+    """Each place has its "added" event, and each status it holds beyond invited an "updated"
+    one: nothing was written behind the services' back."""
+    for assignment in Assignment.objects.select_related("challenge"):
+        events = CaseEvent.objects.filter(
+            challenge=assignment.challenge, data__assignment=assignment.pk
+        )
+        assert events.filter(action=actions.ASSIGNMENT_ADDED).count() == 1
+        statuses = [
+            e.data["status"]
+            for e in events.filter(action=actions.ASSIGNMENT_UPDATED)
+            if "status" in e.data
+        ]
+        assert statuses[-1:] == ([assignment.status] if statuses else []), assignment
+        if assignment.status != Assignment.Status.INVITED:
+            assert statuses, assignment
+
+
+def test_history_is_recorded_as_sent_and_nothing_is_mailed(first_run):
+    """Loading the demo mails nothing: every email its events caused is on record as sent,
+    and nothing is left to deliver once the load commits, nor for the sweep to pick up."""
+    rows = Notification.objects.all()
+    assert rows.count() > 100
+    assert set(rows.values_list("status", flat=True)) == {Notification.Status.SENT}
+    assert not rows.filter(sent_at__isnull=True).exists()
+    assert not rows.filter(dispatched_at__isnull=False).exists()
+    kinds = set(rows.values_list("kind", flat=True))
+    assert {"booking_confirmation", "joining_instructions", "visit_postponed"} <= kinds
+    deliveries = [f for f in first_run.on_commit if getattr(f, "func", None) == delivery_task]
+    assert deliveries == []
+    assert services.sweep_outbox()["dispatched"] == 0
+
+
+def test_each_login_works_for_its_role(first_run, client):
+    """Staff reach the admin (its login page, as a person would) and the API; peers the API,
+    where they see the cases they are on."""
+    for username, _ in LOGINS:
+        user = User.objects.get(username=username)
+        if user.is_staff:
+            signed_in = client.post(
+                "/admin/login/?next=/admin/", {"username": username, "password": PASSWORD}
+            )
+            assert (signed_in.status_code, signed_in.get("Location")) == (302, "/admin/")
+            assert client.get("/admin/workflow/peerchallenge/").status_code == 200, username
+        else:
+            assert client.login(username=username, password=PASSWORD), username
+        cases = client.get("/api/challenges/", HTTP_ACCEPT="application/json")
+        assert cases.status_code == 200, username
+        assert cases.json()["count"] > 0, username
+        client.logout()
+    staff = User.objects.filter(username__startswith="demo-", is_staff=True)
+    assert set(staff.values_list("username", flat=True)) == {
+        "demo-admin",
+        "demo-lead",
+        *(username for username, _, _ in MANAGERS),
+    }
+
+
 def test_past_visits_log_peer_days(first_run):
     done = Assignment.objects.filter(challenge__state=State.CLOSED)
     assert done.exists()
@@ -100,9 +180,9 @@ def test_past_visits_log_peer_days(first_run):
 
 
 def test_logins_are_printed(first_run):
-    assert "password for all: demo-peer-challenge" in first_run
-    for username in ["demo-admin", "demo-lead", "demo-manager-1", "demo-peer-1"]:
-        assert username in first_run
+    assert f"password for all: {PASSWORD}" in first_run.output
+    for username, _ in LOGINS:
+        assert username in first_run.output
 
 
 def test_running_twice_changes_nothing(first_run):

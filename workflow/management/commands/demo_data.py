@@ -1,24 +1,34 @@
 """A realistic demo programme: staff logins, ~40 peers and ~60 cases over four financial
 years, in every state, with follow-ups linked to their parents.
 
-Every case is created and moved on by the services (challenge_create and the transition
-services), exactly as the API would, so the timelines, guards and outbox rows are real. Dates
-are relative to today: past onsite visits run through to reporting, publication and closure;
-future ones stop at the state their date makes plausible.
+Every case is created and moved on by the services (challenge_create, challenge_transition
+and the team services), exactly as the API would, so the timelines, guards and outbox rows are
+real. Dates are relative to today: past onsite visits run through to reporting, publication and
+closure; future ones stop at the state their date makes plausible.
+
+Each step runs on the day it would have happened (the clock is moved with time-machine), so
+the guards judge it as they would have then (a booking before the visit, feedback after it)
+and the timelines carry plausible dates. All of it is history, so it is loaded while recording
+history (core.history): the emails its events caused are on record as sent, never mailed. What
+falls due from now on (the reminder sweeps) is sent as usual.
 """
 
+import contextlib
 import datetime
 import random
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from workflow import roles, services
+from core.history import recording_history
+from workflow import roles, services, team_services
 from workflow.dates import financial_year_of
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
 
@@ -40,22 +50,31 @@ OBJECTIVES = [
     "Assess readiness for local government reorganisation",
     "Strengthen partnership working with health",
 ]
+# Who can sign in, and where: staff use the admin (/admin/) and the API, peers the API.
+LOGINS = [
+    ("demo-admin", "admin (superuser): /admin/ and /api/"),
+    ("demo-lead", "programme lead, read-only: /admin/ and /api/"),
+    *[(username, "manager: /admin/ and /api/") for username, _, _ in MANAGERS],
+    *[(f"demo-peer-{i}", "peer, their own cases: /api/") for i in (1, 2, 3)],
+]
 # The types the programme runs most, weighted roughly as the board reports them.
 TYPE_WEIGHTS = {"corporate": 8, "finance": 2, "childrens-safeguarding": 1, "adults": 1,
                 "culture": 1, "library": 1, "health-and-care": 1}  # fmt: skip
-PATH = [
-    State.ENQUIRY,
-    State.BOOKED,
-    State.TEAM_ASSEMBLY,
-    State.PREPARATION,
-    State.ONSITE,
-    State.REPORTING,
-    State.REPORT_ISSUED,
-    State.PUBLISHED,
-    State.POST_CHALLENGE,
-    State.CLOSED,
-]
 DAY = datetime.timedelta(days=1)
+NOON = datetime.time(12)
+# The transition that moves a case into each state of the happy path.
+TRANSITION_TO = {
+    State.BOOKED: "book",
+    State.TEAM_ASSEMBLY: "start_team_assembly",
+    State.PREPARATION: "confirm_team",
+    State.ONSITE: "start_onsite",
+    State.REPORTING: "record_feedback",
+    State.REPORT_ISSUED: "issue_report",
+    State.PUBLISHED: "publish",
+    State.POST_CHALLENGE: "start_post_challenge",
+    State.CLOSED: "close",
+}
+PATH = [State.ENQUIRY, *TRANSITION_TO]
 
 
 @dataclass
@@ -95,6 +114,12 @@ TYPICAL_DAYS_FROM_ONSITE = {
 }
 
 
+# The day (from the onsite start) each state is entered: the day the one before it ends.
+ENTERED_ON_DAY = {PATH[i + 1]: until for i, (until, _) in enumerate(STATE_UNTIL_DAYS)}
+CREATED_ON_DAY = -150
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
 def state_for(onsite_start: datetime.date, today: datetime.date) -> State:
     """The state a case with this onsite date would plausibly be in today."""
     days = (today - onsite_start).days
@@ -108,7 +133,7 @@ class Command(BaseCommand):
         if User.objects.filter(username="demo-admin").exists():
             self.stdout.write("Demo data is already loaded; nothing changed.")
         else:
-            with transaction.atomic():
+            with transaction.atomic(), recording_history():
                 self.build()
         self.print_logins()
 
@@ -138,9 +163,13 @@ class Command(BaseCommand):
         return user
 
     def create_staff(self) -> list[User]:
+        # Managers work cases in the admin and programme leads look there: the admin admits
+        # staff only, and their groups grant what each may do (workflow migration 0003).
         self.user("demo-admin", "Ada", "Admin", roles.ADMIN, is_staff=True, is_superuser=True)
-        self.user("demo-lead", "Lesley", "Lead", roles.PROGRAMME_LEAD)
-        return [self.user(u, first, last, roles.MANAGER) for u, first, last in MANAGERS]
+        self.user("demo-lead", "Lesley", "Lead", roles.PROGRAMME_LEAD, is_staff=True)
+        return [
+            self.user(u, first, last, roles.MANAGER, is_staff=True) for u, first, last in MANAGERS
+        ]
 
     def create_peers(self) -> list[Peer]:
         homes = list(Council.objects.active_english().order_by("code"))
@@ -211,10 +240,32 @@ class Command(BaseCommand):
 
     # --- building a case through the services ----------------------------------------------
 
+    def on_day(self, onsite_start: datetime.date, days: int):
+        """The clock on the day `days` from the onsite start; a step not yet due by that
+        reckoning happens now, on the real clock."""
+        day = onsite_start + days * DAY
+        if day >= self.today:
+            return contextlib.nullcontext()
+        return time_machine.travel(datetime.datetime.combine(day, NOON, tzinfo=LONDON))
+
     def build_case(self, i: int, plan: Plan) -> PeerChallenge:
         actor = self.staff[i % len(self.staff)]
+        with self.on_day(plan.onsite_start, CREATED_ON_DAY):
+            case = self.create_case(plan, actor)
+        for state in PATH[1 : PATH.index(plan.target) + 1]:
+            with self.on_day(plan.onsite_start, ENTERED_ON_DAY[state]):
+                self.advance(case, state, actor)
+        if plan.then == "postpone":
+            reason = "The council asked to move the visit after its budget meeting"
+            self.fire(case, "postpone", actor, reason=reason)
+        elif plan.then == "withdraw":
+            reason = "The council commissioned an external review instead"
+            self.fire(case, "withdraw", actor, reason=reason)
+        return case
+
+    def create_case(self, plan: Plan, actor: User) -> PeerChallenge:
         slug = slugify(plan.host.name)
-        case = services.challenge_create(
+        return services.challenge_create(
             actor=actor,
             host=plan.host,
             challenge_type=plan.ctype,
@@ -227,54 +278,40 @@ class Command(BaseCommand):
             leader_name=f"Cllr {self.rng.choice(FIRST)} {self.rng.choice(LAST)}",
             leader_email=f"leader@{slug}.example.org",
         )
-        for state in PATH[1 : PATH.index(plan.target) + 1]:
-            self.advance(case, state, actor)
-        if plan.then == "postpone":
-            reason = "The council asked to move the visit after its budget meeting"
-            services.challenge_postpone(challenge=case, actor=actor, reason=reason)
-        elif plan.then == "withdraw":
-            reason = "The council commissioned an external review instead"
-            services.challenge_withdraw(challenge=case, actor=actor, reason=reason)
-        return case
+
+    def fire(self, case: PeerChallenge, name: str, actor: User, **inputs) -> None:
+        services.challenge_transition(challenge=case, name=name, actor=actor, **inputs)
 
     def advance(self, case: PeerChallenge, to: State, actor: User) -> None:
-        end = case.onsite_end
-        issued = min(end + 35 * DAY, self.today)
-        steps = {
-            State.BOOKED: lambda: services.challenge_book(challenge=case, actor=actor),
-            State.TEAM_ASSEMBLY: lambda: services.challenge_start_team_assembly(
-                challenge=case,
-                actor=actor,
-                scope_components=[c["code"] for c in case.challenge_type.mandatory_components],
-                local_objectives=self.rng.sample(OBJECTIVES, 2),
-            ),
-            State.PREPARATION: lambda: self.confirm_team(case, actor),
-            State.ONSITE: lambda: services.challenge_start_onsite(challenge=case, actor=actor),
-            State.REPORTING: lambda: self.record_feedback(case, actor),
-            State.REPORT_ISSUED: lambda: services.challenge_issue_report(
-                challenge=case,
-                actor=actor,
-                report_url=f"https://reports.example.org/{case.reference.lower()}.pdf",
-                issued_on=issued,
-            ),
-            State.PUBLISHED: lambda: services.challenge_publish(
-                challenge=case,
-                actor=actor,
-                publication_url=f"https://{slugify(case.host.name)}.example.org/peer-challenge",
-                published_on=min(issued + 40 * DAY, self.today),
-                action_plan_url=f"https://{slugify(case.host.name)}.example.org/action-plan",
-            ),
-            State.POST_CHALLENGE: lambda: services.challenge_start_post_challenge(
-                challenge=case, actor=actor
-            ),
-            State.CLOSED: lambda: services.challenge_close(
-                challenge=case, actor=actor, reason="Impact survey completed"
-            ),
+        today = timezone.localdate()  # the day of this step
+        issued = min(case.onsite_end + 35 * DAY, today)
+        site = f"https://{slugify(case.host.name)}.example.org"
+        inputs = {
+            State.TEAM_ASSEMBLY: {
+                "scope_components": [c["code"] for c in case.challenge_type.mandatory_components],
+                "local_objectives": self.rng.sample(OBJECTIVES, 2),
+            },
+            State.REPORTING: {"feedback_date": min(case.onsite_end, today)},
+            State.REPORT_ISSUED: {
+                "report_url": f"https://reports.example.org/{case.reference.lower()}.pdf",
+                "report_issued_on": issued,
+            },
+            State.PUBLISHED: {
+                "publication_url": f"{site}/peer-challenge",
+                "published_on": min(issued + 40 * DAY, today),
+                "action_plan_url": f"{site}/action-plan",
+            },
+            State.CLOSED: {"reason": "Impact survey completed"},
         }
-        steps[to]()
+        if to == State.PREPARATION:
+            self.accept_team(case, actor)
+        self.fire(case, TRANSITION_TO[to], actor, **inputs.get(to, {}))
+        if to == State.REPORTING:
+            self.complete_team(case, actor)
 
-    def confirm_team(self, case: PeerChallenge, actor: User) -> None:
-        """Accept the prefilled team (a follow-up) or pick one that fits the type's rules."""
+    def accept_team(self, case: PeerChallenge, actor: User) -> None:
+        """Accept the prefilled team (a follow-up) or invite one that fits the type's rules;
+        each peer accepts and declares their interests."""
         if not case.assignments.exists():
             ctype = case.challenge_type
             size = min(max(ctype.min_peers, 4), ctype.max_peers)
@@ -283,24 +320,23 @@ class Command(BaseCommand):
             officers = [p for p in eligible if p.kind == Peer.Kind.OFFICER]
             team = members + self.rng.sample(officers, size - 1)
             for position, peer in enumerate(team):
-                Assignment.objects.create(challenge=case, peer=peer, is_lead=position < 2)
-        case.assignments.update(status=Assignment.Status.ACCEPTED, interests_declared=True)
-        services.challenge_confirm_team(challenge=case, actor=actor)
+                team_services.assignment_add(
+                    challenge=case, peer=peer, actor=actor, is_lead=position < 2
+                )
+        accepted = {"status": Assignment.Status.ACCEPTED, "interests_declared": True}
+        self.update_team(case, actor, Assignment.Status.INVITED, accepted)
 
-    def record_feedback(self, case: PeerChallenge, actor: User) -> None:
-        services.challenge_record_feedback(
-            challenge=case, actor=actor, feedback_date=min(case.onsite_end, self.today)
-        )
-        # The visit is over: each peer's days on it, half days allowed.
+    def complete_team(self, case: PeerChallenge, actor: User) -> None:
+        """The visit is over: each peer's days on it, half days allowed."""
         days = Decimal(self.rng.choice(["3.5", "4.0", "4.5"]))
-        case.assignments.update(status=Assignment.Status.COMPLETED, days=days)
+        completed = {"status": Assignment.Status.COMPLETED, "days": days}
+        self.update_team(case, actor, Assignment.Status.ACCEPTED, completed)
+
+    def update_team(self, case, actor, status: Assignment.Status, changes: dict) -> None:
+        for assignment in case.assignments.filter(status=status).order_by("pk"):
+            team_services.assignment_update(assignment=assignment, actor=actor, changes=changes)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
-        for username, role in [
-            ("demo-admin", "admin (superuser)"),
-            ("demo-lead", "programme lead (read-only reports)"),
-            *[(u, "manager") for u, _, _ in MANAGERS],
-            *[(f"demo-peer-{i}", "peer") for i in (1, 2, 3)],
-        ]:
+        for username, role in LOGINS:
             self.stdout.write(f"  {username:<16} {role}")
