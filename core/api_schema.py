@@ -2,7 +2,8 @@
 really give (tests/test_api_fuzz.py holds the API to them), derived from what the view declares
 so a new view is documented the same way without annotations:
 
-* 400 when it reads a body or filters, 415 when that body is in a format it does not parse;
+* 400 when it reads a body, filters or pages (a bad page_size), 415 when that body is in a
+  format it does not parse;
 * 403 unless anyone may call it (not signed in, or not allowed);
 * 404 when its path names a row, or it pages (a page past the end);
 * 429 when it is throttled.
@@ -54,7 +55,7 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
         )
         errors = {}
-        if takes_body or self._get_filter_parameters():
+        if takes_body or self._get_filter_parameters() or self._get_pagination_parameters():
             errors["400"] = BAD_INPUT
         if any(permission is not AllowAny for permission in self.view.permission_classes):
             errors["403"] = _error("Not signed in, or not allowed to do this")

@@ -141,7 +141,7 @@ else:
         "default": {
             # Django's, creating the file's folder on first connect (peerchallenge/sqlite/)
             "ENGINE": "peerchallenge.sqlite",
-            "NAME": STATE_DIR / "db.sqlite3",
+            "NAME": str(STATE_DIR / "db.sqlite3"),
             "OPTIONS": {
                 # Web, worker and beat share the file: wait for the lock, and take it up front
                 # (IMMEDIATE) so two writers never deadlock upgrading a read lock.
@@ -193,7 +193,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # `page` and `page_size` (at most 200; beyond is a 400, not a silently shorter page)
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",

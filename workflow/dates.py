@@ -4,6 +4,7 @@ event at 00:30 BST on 1 April belongs to the new year although it is still 31 Ma
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -46,3 +47,19 @@ MAX_ONSITE_DAYS = 31
 def validate_programme_date(value: datetime.date) -> None:
     if not EARLIEST <= value <= LATEST:
         raise ValidationError(f"must be between {EARLIEST:%Y} and {LATEST:%Y}")
+
+
+# How the API writes a date. [0-9], not \d: that would also match other scripts' digits.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_impossible_date(text: str) -> bool:
+    """Written as YYYY-MM-DD but naming no day (2027-02-30, 2026-13-01): the format is right,
+    so "wrong format" would mislead."""
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return True
+    return False

@@ -1,16 +1,52 @@
-"""Query-string filters for the API lists. Bad values give 400 with the parameter named."""
+"""Query-string filters for the API lists. Bad values give 400 with the parameter named, and so
+do parameters a list does not know: a misspelt filter must not quietly return everything."""
+
+import datetime
+import re
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.settings import api_settings
 
-from workflow.dates import financial_year_bounds
+from workflow.dates import financial_year_bounds, financial_year_label, is_impossible_date
 from workflow.models import Council, PeerChallenge, State
 
 
-class CouncilFilter(django_filters.FilterSet):
+def passthrough_parameters() -> set[str]:
+    """Query parameters a list reads besides its filters: the pager's and DRF's `format`."""
+    pager = api_settings.DEFAULT_PAGINATION_CLASS
+    names = {api_settings.URL_FORMAT_OVERRIDE}
+    for attribute in ("page_query_param", "page_size_query_param"):
+        names.add(getattr(pager, attribute, None))
+    return {name for name in names if name}
+
+
+class RefusesUnknownParameters(forms.Form):
+    """The form behind a strict FilterSet: a parameter that is neither a filter nor paging is
+    an error under its own name, listing the ones the list knows."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        unknown = sorted(set(self.data) - set(self.fields) - passthrough_parameters())
+        known = ", ".join(sorted({*self.fields, *passthrough_parameters()}))
+        for name in unknown:
+            self._errors[name] = self.error_class([f"unknown parameter; this list reads {known}"])
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    class Meta:
+        form = RefusesUnknownParameters
+
+
+class CouncilFilter(StrictFilterSet):
     region = django_filters.CharFilter(field_name="region", lookup_expr="iexact")
     nation = django_filters.CharFilter(field_name="nation", lookup_expr="iexact")
     type = django_filters.CharFilter(field_name="la_type", lookup_expr="iexact")
@@ -22,7 +58,7 @@ class CouncilFilter(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(method="filter_search", help_text="Name or code")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Council
         fields = ["region", "nation", "type", "active_english", "search"]
 
@@ -46,27 +82,168 @@ class IntegerFilter(django_filters.Filter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
-class FinancialYearFilter(IntegerFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1990, max_value=2100, **kwargs)
+# --- financial years -----------------------------------------------------------------------
 
-    def filter(self, queryset, value):
+FIRST_FINANCIAL_YEAR, LAST_FINANCIAL_YEAR = 1990, 2100
+# 2026, 2026-27, 2026/27, 2026-2027 or 2026/2027. [0-9]: \d would take other scripts' digits.
+FINANCIAL_YEAR = re.compile(r"([0-9]{4})(?:[-/]([0-9]{2}|[0-9]{4}))?")
+
+
+class FinancialYearField(forms.CharField):
+    """A UK financial year as people write it, read as the calendar year it starts in."""
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = FINANCIAL_YEAR.fullmatch(text)
+        if not match:
+            raise ValidationError(
+                "write a financial year as 2026-27, 2026/27 or 2026", code="invalid"
+            )
+        first, second = int(match[1]), match[2]
+        if second is not None and second != str(first + 1)[-len(second) :]:
+            raise ValidationError(
+                f"{text} is not a financial year: {first} is followed by "
+                f"{first + 1} ({financial_year_label(first)})",
+                code="mismatch",
+            )
+        if not FIRST_FINANCIAL_YEAR <= first <= LAST_FINANCIAL_YEAR:
+            raise ValidationError(
+                f"must be between {FIRST_FINANCIAL_YEAR} and {LAST_FINANCIAL_YEAR}",
+                code="out_of_range",
+            )
+        return first
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-9]{4}([-/]([0-9]{2}|[0-9]{4}))?$",
+        "example": "2026-27",
+    }
+)
+class FinancialYearFilter(django_filters.Filter):
+    field_class = FinancialYearField
+
+    def filter(self, queryset: QuerySet, value: int | None) -> QuerySet:
         if value is None:
             return queryset
         first, last = financial_year_bounds(value)
         return queryset.filter(onsite_start__gte=first, onsite_start__lte=last)
 
 
-class ChallengeFilter(django_filters.FilterSet):
+# --- dates ---------------------------------------------------------------------------------
+
+
+class DateInputField(forms.DateField):
+    """A date written YYYY-MM-DD; one in that format that names no day is "not a real date"."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": "write a date as YYYY-MM-DD",
+        "impossible": "%(value)s is not a real date",
+    }
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if isinstance(value, str) and is_impossible_date(value.strip()):
+                raise ValidationError(
+                    self.error_messages["impossible"],
+                    code="impossible",
+                    params={"value": value.strip()},
+                ) from None
+            raise
+
+
+class DateInputFilter(django_filters.DateFilter):
+    field_class = DateInputField
+
+
+# --- the case list -------------------------------------------------------------------------
+
+# `ordering` values and what each sorts by. A case without onsite dates sorts last either way.
+STATE_IN_LIFECYCLE = Case(
+    *(When(state=state, then=Value(position)) for position, state in enumerate(State)),
+    output_field=IntegerField(),
+)
+CASE_ORDERINGS = {
+    "onsite_start": F("onsite_start"),
+    "created_at": F("created_at"),
+    "updated_at": F("updated_at"),
+    "host": F("host__name"),
+    "state": STATE_IN_LIFECYCLE,  # enquiry first, closed, postponed and withdrawn last
+}
+ORDERING_RULE = (
+    f"order by {', '.join(CASE_ORDERINGS)}, comma-separated, each with - in front for descending"
+)
+
+
+class CaseOrderingFilter(django_filters.OrderingFilter):
+    """`ordering=-onsite_start,host`: a whitelist, ties broken newest case first so pages are
+    stable. Anything else is a 400 listing the allowed values."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"%(value)s is not an ordering: {ORDERING_RULE}"},
+        )
+        super().__init__(fields=list(CASE_ORDERINGS), **kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        return qs.order_by(*(self.order_by(param) for param in value), "-pk")
+
+    @staticmethod
+    def order_by(param: str) -> OrderBy:
+        expression = CASE_ORDERINGS[param.removeprefix("-")]
+        if param.startswith("-"):
+            return expression.desc(nulls_last=True)
+        return expression.asc(nulls_last=True)
+
+
+# PC-00012, pc12, 00012 or 12; at most 18 digits, so any of them fits a 64-bit primary key.
+CASE_REFERENCE = re.compile(r"(?:PC-?)?0*([0-9]{1,18})", re.IGNORECASE)
+
+
+class ChallengeFilter(StrictFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices)
     type = django_filters.CharFilter(field_name="challenge_type__slug")
     host = django_filters.CharFilter(field_name="host__code", lookup_expr="iexact")
     region = django_filters.CharFilter(field_name="host__region", lookup_expr="iexact")
     manager = IntegerFilter(field_name="manager_id")
     financial_year = FinancialYearFilter(
-        help_text="UK financial year by onsite start: 2025 means 1 April 2025 to 31 March 2026"
+        help_text="UK financial year by onsite start, written 2026-27, 2026/27 or 2026: each "
+        "means 1 April 2026 to 31 March 2027"
+    )
+    onsite_from = DateInputFilter(
+        field_name="onsite_start", lookup_expr="gte", help_text="Onsite visit starts on or after"
+    )
+    onsite_to = DateInputFilter(
+        field_name="onsite_start", lookup_expr="lte", help_text="Onsite visit starts on or before"
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Part of the council's name, its code, or the case reference (PC-00012 or 12)",
+    )
+    ordering = CaseOrderingFilter(
+        help_text=f"Default: newest onsite visit first. Or {ORDERING_RULE}."
     )
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = PeerChallenge
-        fields = ["state", "type", "host", "region", "manager", "financial_year"]
+        fields: list[str] = []  # each filter is declared above
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q(host__name__icontains=value) | Q(host__code__iexact=value)
+        reference = CASE_REFERENCE.fullmatch(value)
+        if reference:
+            matches |= Q(pk=int(reference[1]))
+        return queryset.filter(matches)
