@@ -21,9 +21,8 @@ from workflow.models import Council, PeerChallenge, State
 def passthrough_parameters() -> set[str]:
     """Query parameters a list reads besides its filters: the pager's and DRF's `format`."""
     pager = api_settings.DEFAULT_PAGINATION_CLASS
-    names = {api_settings.URL_FORMAT_OVERRIDE}
-    for attribute in ("page_query_param", "page_size_query_param"):
-        names.add(getattr(pager, attribute, None))
+    names: list[str | None] = [api_settings.URL_FORMAT_OVERRIDE]
+    names += [getattr(pager, name, None) for name in ("page_query_param", "page_size_query_param")]
     return {name for name in names if name}
 
 
@@ -38,7 +37,8 @@ class RefusesUnknownParameters(forms.Form):
         unknown = sorted(set(self.data) - set(self.fields) - passthrough_parameters())
         known = ", ".join(sorted({*self.fields, *passthrough_parameters()}))
         for name in unknown:
-            self._errors[name] = self.error_class([f"unknown parameter; this list reads {known}"])
+            # After full_clean: `errors` is the dict it filled, not a trigger to clean again.
+            self.errors[name] = self.error_class([f"unknown parameter; this list reads {known}"])
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -62,10 +62,10 @@ class CouncilFilter(StrictFilterSet):
         model = Council
         fields = ["region", "nation", "type", "active_english", "search"]
 
-    def filter_active_english(self, queryset, name, value):
+    def filter_active_english(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_active_english_council=value == "true")
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         return (
             queryset.filter(Q(name__icontains=value) | Q(code__iexact=value)) if value else queryset
@@ -169,7 +169,7 @@ STATE_IN_LIFECYCLE = Case(
     *(When(state=state, then=Value(position)) for position, state in enumerate(State)),
     output_field=IntegerField(),
 )
-CASE_ORDERINGS = {
+CASE_ORDERINGS: dict[str, F | Case] = {
     "onsite_start": F("onsite_start"),
     "created_at": F("created_at"),
     "updated_at": F("updated_at"),
@@ -200,9 +200,7 @@ class CaseOrderingFilter(django_filters.OrderingFilter):
     @staticmethod
     def order_by(param: str) -> OrderBy:
         expression = CASE_ORDERINGS[param.removeprefix("-")]
-        if param.startswith("-"):
-            return expression.desc(nulls_last=True)
-        return expression.asc(nulls_last=True)
+        return OrderBy(expression, descending=param.startswith("-"), nulls_last=True)
 
 
 # PC-00012, pc12, 00012 or 12; at most 18 digits, so any of them fits a 64-bit primary key.
