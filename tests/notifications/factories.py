@@ -4,6 +4,7 @@ import zoneinfo
 import factory
 from django.utils import timezone
 
+from notifications import services
 from notifications.models import Notification
 from tests.workflow.factories import PeerChallengeFactory, UserFactory
 from workflow import roles
@@ -30,3 +31,18 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient_email = factory.Sequence(lambda i: f"recipient{i}@council.example.gov.uk")
     recipient_name = "Robin Recipient"
     due_on = factory.LazyFunction(timezone.localdate)
+
+
+def queued_about(challenge, kind: str, *, recipient_email="ce@example.org", **context):
+    """A row about `challenge` written by the service, so it carries the case's snapshot. Due
+    on the visit's first day, so nothing is dispatched now."""
+    notification, _ = services.notification_queue(
+        kind=kind,
+        topic_key=Notification.case_topic(challenge),
+        recipient_email=recipient_email,
+        recipient_name=challenge.chief_executive_name,
+        due_on=challenge.onsite_start,
+        challenge=challenge,
+        context=context,
+    )
+    return notification

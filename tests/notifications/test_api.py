@@ -61,6 +61,15 @@ def test_a_programme_lead_reads_the_case_outbox(challenge):
         "uncertain_sends": 2,
     }
     assert {"kind", "recipient_email", "due_on", "sent_at"} <= set(row)
+    assert row["subject"] == f"Your Corporate peer challenge is booked [{challenge.reference}]"
+
+
+def test_a_row_that_cannot_be_rendered_is_listed_without_a_subject(challenge):
+    NotificationFactory(challenge=challenge, kind="retired_kind")
+
+    response = client_for(programme_lead()).get(outbox_url(challenge))
+
+    assert [row["subject"] for row in response.json()] == [None]
 
 
 def test_a_peer_on_the_team_gets_404_for_the_outbox(challenge):
