@@ -16,3 +16,15 @@ def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     """Factories set real passwords; the default PBKDF2 costs most of a second per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgresql_only():
+    """Real races need PostgreSQL's row locks and separate connections (tests/support/races.py):
+    in CI (always on PostgreSQL) a missing server is a failure, never a skip."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("the race tests need PostgreSQL in CI: set DATABASE_URL", pytrace=False)
+        pytest.skip("the race tests need PostgreSQL row locks (set DATABASE_URL)")

@@ -14,7 +14,9 @@ import pytest
 from django.conf import settings
 
 from peerchallenge.celery import app as celery_app
+from tests.support.fault_scenario import SMTP_DATA_DELAY, SMTP_QUIT_DELAY
 from tests.support.processes import CeleryWorker, RedisServer, django_env, postgres_url
+from tests.support.smtp_sink import SmtpSink
 
 VISIBILITY_TIMEOUT_SECONDS = 5
 
@@ -80,6 +82,15 @@ def celery_broker(redis_server):
     yield redis_server
     conf.update(saved)
     reset_pools()
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server in this process's threads (tests/support/smtp_sink.py). Requested
+    before the workers, it outlives them."""
+    sink = SmtpSink(data_delay=SMTP_DATA_DELAY, quit_delay=SMTP_QUIT_DELAY)
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -3,52 +3,20 @@ thread on its own connection, released at the same instant. Every row must be wr
 put on the broker once."""
 
 import datetime
-import threading
 from collections import Counter
-from collections.abc import Callable
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification
 from notifications.tasks import run_reminder_rule
 from tests.notifications.factories import NotificationFactory
+from tests.support.races import Start, race, real_race
 from tests.workflow.factories import PeerChallengeFactory
 from workflow.models import Council, State
 
 WAITING_ROWS = 60  # due and never dispatched: the sweeps' work
 OVERDUE_CASES = 30  # reports overdue today: the rule's work
-
-
-def real_race(test):
-    """Threads need committed rows: a transactional test. serialized_rollback restores the
-    council register the migration loaded, which the flush after such tests empties."""
-    test = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
-    return pytest.mark.usefixtures("_postgresql_only")(test)
-
-
-def race(jobs: list[Callable[[], object]]) -> list[object]:
-    """Run every job in its own thread, all released together; their results, in order."""
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as exc:  # recorded, so the assertion shows what went wrong
-            results[i] = exc
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @real_race
@@ -62,14 +30,16 @@ def test_two_sweeps_and_two_rule_runs_at_once_write_and_dispatch_each_row_once(m
         PeerChallengeFactory(host=host, state=State.REPORTING, feedback_date=feedback)
     rules_done: list[bool] = []
 
-    def run_rule() -> int:
+    def run_rule(start: Start) -> int:
         try:
+            start()
             return run_reminder_rule("notifications.rules.report_overdue")
         finally:
             rules_done.append(True)
 
-    def sweep_while_the_rules_run() -> Counter:
+    def sweep_while_the_rules_run(start: Start) -> Counter:
         """Sweep over and over, so sweeps also meet the rows the rules are writing."""
+        start()
         totals: Counter = Counter()
         while True:
             last = len(rules_done) == 2  # both rules done: one more sweep, then stop

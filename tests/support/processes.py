@@ -169,7 +169,7 @@ class CeleryWorker(ManagedProcess):
             "--without-heartbeat",
         ]
         super().__init__(argv, env, log_path)
-        self.kills = 0
+        self.name = name
 
     def start(self) -> "CeleryWorker":
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
@@ -183,19 +183,9 @@ class CeleryWorker(ManagedProcess):
         wait_until(ready, 60, "the celery worker to be ready")
         return self
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def kill9_and_restart(self) -> None:
-        self.kill9()
-        self.kills += 1
-        self.start()
-
 
 def django_env(**overrides: str) -> dict[str, str]:
-    """The environment for a Django child process: ours, plus the repo on the import path
-    (the slow email backend lives in tests/support/)."""
+    """The environment for a Django child process: ours, plus the repo on the import path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.update(overrides)

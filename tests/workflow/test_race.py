@@ -2,18 +2,17 @@
 one case at the same instant. The compare-and-swap save (ConcurrentTransitionMixin) must let
 exactly one through; the others lose cleanly and the audit trail shows one event."""
 
-import os
-import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
 from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
 from core.errors import Refused
+from tests.support.races import Start, race, real_race
 from tests.workflow import factories as f
 from workflow import guards, services
 from workflow.challenge_types import CPC_COMPONENTS_2016
@@ -26,40 +25,9 @@ SCOPE = {
 }
 
 
-@pytest.fixture
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("the race tests need PostgreSQL in CI: set DATABASE_URL", pytrace=False)
-        pytest.skip("the race tests need PostgreSQL row locks (set DATABASE_URL)")
-
-
-def real_race(test):
-    """Threads need committed rows: a transactional test. serialized_rollback restores the
-    council register the migration loaded, which the flush after such tests empties."""
-    test = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
-    return pytest.mark.usefixtures("_postgresql_only")(test)
-
-
-def race(attempt: Callable[[int, threading.Barrier], str]) -> Counter:
-    """Run `attempt(i)` in THREADS threads released together; count the outcomes."""
-    barrier = threading.Barrier(THREADS, timeout=30)
-    outcomes: list[str] = []
-
-    def run(i: int) -> None:
-        try:
-            outcomes.append(attempt(i, barrier))
-        except Exception as exc:  # recorded, so the assertion shows what went wrong
-            outcomes.append(f"error: {exc!r}")
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return Counter(outcomes)
+def in_twenty_threads(attempt: Callable[[int, Start], str]) -> Counter:
+    """Run `attempt(i, start)` in THREADS threads released together; count the outcomes."""
+    return Counter(race([partial(attempt, i) for i in range(THREADS)]))
 
 
 def start_team_assembly(challenge, actor, i: int) -> None:
@@ -88,10 +56,10 @@ def test_twenty_simultaneous_transitions_let_exactly_one_through(source, fire, t
     actor = f.manager()
     pk = f.PeerChallengeFactory(state=source).pk
 
-    def attempt(i, barrier) -> str:
+    def attempt(i: int, start: Start) -> str:
         # Every thread holds the case in its source state before any of them fires.
         challenge = PeerChallenge.objects.get(pk=pk)
-        barrier.wait()
+        start()
         try:
             fire(challenge, actor, i)
         except ConcurrentTransition:
@@ -100,7 +68,7 @@ def test_twenty_simultaneous_transitions_let_exactly_one_through(source, fire, t
             return "refused"
         return "won"
 
-    outcomes = race(attempt)
+    outcomes = in_twenty_threads(attempt)
 
     assert outcomes["won"] == 1, outcomes
     assert outcomes["lost race"] + outcomes["refused"] == THREADS - 1, outcomes
@@ -118,16 +86,16 @@ def test_enquiries_for_one_host_and_type_booked_at_once_book_exactly_one():
     actor = f.manager()
     pks = [f.PeerChallengeFactory().pk for _ in range(THREADS)]  # Adur CPC enquiries
 
-    def attempt(i, barrier) -> str:
+    def attempt(i: int, start: Start) -> str:
         challenge = PeerChallenge.objects.get(pk=pks[i])
-        barrier.wait()
+        start()
         try:
             services.challenge_transition(name="book", challenge=challenge, actor=actor)
         except Refused as refused:
             return "; ".join(refused.unmet)
         return "booked"
 
-    outcomes = race(attempt)
+    outcomes = in_twenty_threads(attempt)
 
     [booked] = PeerChallenge.objects.filter(pk__in=pks, state=State.BOOKED)
     refusal = f"Adur already has an open Corporate peer challenge ({booked.reference})"
@@ -163,12 +131,12 @@ def test_twenty_simultaneous_api_requests_get_one_200_and_nineteen_409s():
     pk = f.PeerChallengeFactory(state=State.BOOKED).pk
     url = f"/api/challenges/{pk}/transitions/start_team_assembly/"
 
-    def attempt(i, barrier) -> str:
+    def attempt(i: int, start: Start) -> str:
         client = f.api_client(user)
-        barrier.wait()
+        start()
         return str(client.post(url, SCOPE, format="json").status_code)
 
-    outcomes = race(attempt)
+    outcomes = in_twenty_threads(attempt)
 
     assert outcomes == Counter({"200": 1, "409": THREADS - 1})
     assert CaseEvent.objects.filter(challenge_id=pk).count() == 1
