@@ -1,3 +1,11 @@
+# GOV.UK Frontend built into static files (frontend/build.sh), as scripts/lib.sh does locally.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY frontend ./frontend
+RUN sh frontend/build.sh
+
 # The one image for every process: web (gunicorn), Celery worker and Celery beat.
 FROM python:3.11-slim-bookworm
 
@@ -17,6 +25,7 @@ RUN mkdir -p peerchallenge workflow notifications surveys \
     && pip uninstall -y peerchallenge \
     && rm -rf build peerchallenge.egg-info
 COPY . .
+COPY --from=frontend /app/peerchallenge/static/vendor peerchallenge/static/vendor
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p "$APP_STATE_DIR" \
     && DJANGO_DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -5,6 +5,7 @@ kombu's filesystem transport (no Redis server). Every variable is listed in `.en
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "surveys",
+    # the base template, sign-in pages and GOV.UK form rendering (templates, static files)
+    "peerchallenge",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "peerchallenge.context_processors.navigation",
             ],
         },
     },
@@ -170,7 +174,15 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(STATE_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(STATE_DIR / "media")))
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "sign-in"
+# A reset link works once (its token is spent by the new password) and for one day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Every form renders as GOV.UK Frontend components (peerchallenge/form_rendering.py).
+FORM_RENDERER = "peerchallenge.form_rendering.GovukFormRenderer"
+# Messages live in the session: no cookie beyond the session and CSRF ones, so no banner.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Email -------------------------------------------------------------------------------
 # EMAIL_BACKEND picks the transport: console (default in development), filebased, smtp.
@@ -184,6 +196,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Peer Challenge <peerchallenge@localhost>")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The phase banner's feedback link and the footer's contact address.
+FEEDBACK_EMAIL = env("FEEDBACK_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # --- REST API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -13,6 +13,8 @@ urlpatterns = [
     # After every API route: /api/ itself, then a JSON 404 for whatever else is under /api/.
     path("api/", views.api_root, name="api-root"),
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.api_not_found, name="api-not-found"),
+    path("", include("peerchallenge.account_urls")),
+    path("", include("workflow.page_urls")),
 ]
 
 handler404 = "peerchallenge.views.page_not_found"

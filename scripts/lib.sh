@@ -74,3 +74,39 @@ pg_stop() {
   kill -INT "$pid" 2>/dev/null || return 0
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 }
+
+# Node.js and npm from Debian when missing (needs root), the front-end packages pinned in
+# package-lock.json (`npm ci`, only when the lock file changed) and GOV.UK Frontend built into
+# peerchallenge/static/vendor/ (frontend/build.sh, only when its inputs changed).
+ensure_frontend() {
+  if ! command -v npm >/dev/null; then
+    log "apt-get install nodejs npm"
+    [ "$(id -u)" = 0 ] || { echo "need root to install: nodejs npm" >&2; return 1; }
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if ! cmp -s package-lock.json node_modules/.installed-package-lock; then
+    log "npm ci"
+    # --ignore-scripts: nothing we use needs an install script (sass is plain JavaScript)
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+    cp package-lock.json node_modules/.installed-package-lock
+  fi
+  local stamp=node_modules/.built-frontend inputs
+  inputs=$(cat package-lock.json frontend/* | sha256sum)
+  if [ ! -f peerchallenge/static/vendor/govuk/govuk-frontend.min.css ] \
+    || [ "$inputs" != "$(cat "$stamp" 2>/dev/null)" ]; then
+    log "building GOV.UK Frontend into peerchallenge/static/vendor/"
+    sh frontend/build.sh
+    printf '%s' "$inputs" >"$stamp"
+  fi
+}
+
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never
+# downloads a browser of its own).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  log "apt-get install chromium"
+  [ "$(id -u)" = 0 ] || { echo "need root to install: chromium" >&2; return 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+}

@@ -1,0 +1,10 @@
+"""The pages' URLs (the API's are in workflow/urls.py)."""
+
+from django.urls import path
+
+from workflow import views
+
+urlpatterns = [
+    path("cases/", views.my_cases, name="my-cases"),
+    path("visits/", views.my_visits, name="my-visits"),
+]
