@@ -293,18 +293,24 @@ def onsite_approaching(today: datetime.date) -> Iterator[Reminder]:
     )
 
     def due(challenge: PeerChallenge) -> list[Reminder]:
-        days_left = (challenge.onsite_start - today).days
+        start = challenge.onsite_start
+        assert start is not None  # the query asked for a start date
         # The smallest offset not yet passed is the reminder due now.
-        current = min(days for days in offsets if days >= days_left)
-        row = {
-            "kind": "onsite_reminder",
-            "due_on": challenge.onsite_start - datetime.timedelta(days=current),
-            "context": {"days_before": current},
-        }
+        current = min(days for days in offsets if days >= (start - today).days)
+        due_on = start - datetime.timedelta(days=current)
+        context = {"days_before": current}
         # The council hears as well as the manager, but climbs no ladder: the manager has it.
         return [
-            *_reminders(challenge, "manager", **row),
-            *_to(challenge, challenge.council_contacts, **row),
+            *_reminders(
+                challenge, "manager", kind="onsite_reminder", due_on=due_on, context=context
+            ),
+            *_to(
+                challenge,
+                challenge.council_contacts,
+                kind="onsite_reminder",
+                due_on=due_on,
+                context=context,
+            ),
         ]
 
     return _each_case("onsite_approaching", upcoming, due)

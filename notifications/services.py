@@ -180,7 +180,7 @@ def rendered_parts(notification: Notification) -> dict[str, str]:
     except PermanentEmailError as exc:
         raise InvalidInput({"non_field_errors": [str(exc)]}) from exc
     html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
-    return {"subject": message.subject, "text": message.body, "html": html}
+    return {"subject": str(message.subject), "text": str(message.body), "html": str(html)}
 
 
 def notification_send_manual(
@@ -214,14 +214,13 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
        (or dispatched long enough ago that the message must be lost) are dispatched again.
     """
     now = now or timezone.now()
-    limits = settings.NOTIFICATION_SETTINGS
     stuck = Q(
-        status=Status.SENDING, claimed_at__lt=now - _seconds(limits["SENDING_TIMEOUT_SECONDS"])
+        status=Status.SENDING, claimed_at__lt=now - _seconds(_limit("SENDING_TIMEOUT_SECONDS"))
     )
     requeued = failed = 0
     # `attempts` cannot change under us: only a claim raises it, and a claim needs QUEUED.
     for pk, attempts in Notification.objects.filter(stuck).values_list("pk", "attempts"):
-        if attempts >= limits["MAX_ATTEMPTS"]:
+        if attempts >= _limit("MAX_ATTEMPTS"):
             error = f"stuck in sending after {attempts} attempts; not retried (it may have gone)"
             if Notification.objects.filter(stuck, pk=pk).update(
                 status=Status.FAILED, last_error=error, stale_requeues=F("stale_requeues") + 1
@@ -241,7 +240,7 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
         & retry_due(now)
         & (
             Q(dispatched_at__isnull=True)
-            | Q(dispatched_at__lt=now - _seconds(limits["DISPATCH_TIMEOUT_SECONDS"]))
+            | Q(dispatched_at__lt=now - _seconds(_limit("DISPATCH_TIMEOUT_SECONDS")))
         )
     )
     dispatched = 0
@@ -254,3 +253,7 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
 
 def _seconds(n: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=n)
+
+
+def _limit(name: str) -> int:
+    return int(settings.NOTIFICATION_SETTINGS[name])

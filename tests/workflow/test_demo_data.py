@@ -158,6 +158,7 @@ def test_each_login_works_for_its_role(first_run, client):
             )
             assert (signed_in.status_code, signed_in.get("Location")) == (302, "/admin/")
             assert client.get("/admin/workflow/peerchallenge/").status_code == 200, username
+            assert_admin_fits_role(client, user)
         else:
             assert client.login(username=username, password=PASSWORD), username
         cases = client.get("/api/challenges/", HTTP_ACCEPT="application/json")
@@ -170,6 +171,19 @@ def test_each_login_works_for_its_role(first_run, client):
         "demo-lead",
         *(username for username, _, _ in MANAGERS),
     }
+
+
+def assert_admin_fits_role(client, user) -> None:
+    """On a case being assembled, managers may put peers on the team; leads only look."""
+    case = PeerChallenge.objects.filter(state=State.TEAM_ASSEMBLY).first()
+    page = client.get(f"/admin/workflow/peerchallenge/{case.pk}/change/")
+    assert page.status_code == 200, user.username
+    [team] = [f for f in page.context["inline_admin_formsets"] if f.opts.model is Assignment]
+    may_change = not user.groups.filter(name=roles.PROGRAMME_LEAD).exists()
+    assert (page.context["has_change_permission"], team.has_add_permission) == (
+        may_change,
+        may_change,
+    ), user.username
 
 
 def test_past_visits_log_peer_days(first_run):
