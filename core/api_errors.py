@@ -12,9 +12,7 @@ from core.errors import InvalidInput, Refused
 
 def exception_handler(exc, context):
     if isinstance(exc, Refused):
-        return Response(
-            {"detail": "transition refused", "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT
-        )
+        return Response({"detail": "refused", "unmet": exc.unmet}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ConcurrentTransition):
         return Response(
             {

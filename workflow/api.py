@@ -90,7 +90,7 @@ class ChallengeListApi(_VisibleChallenges, generics.ListAPIView):
     serializer_class = ChallengeListOutput
     filterset_class = ChallengeFilter
 
-    @extend_schema(request=ChallengeInput, responses={201: ChallengeOutput})
+    @extend_schema(request=ChallengeInput, responses={201: ChallengeOutput, 409: REFUSED})
     def post(self, request):
         data = ChallengeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,7 +102,9 @@ class ChallengeListApi(_VisibleChallenges, generics.ListAPIView):
 class ChallengeDetailApi(_VisibleChallenges, generics.RetrieveAPIView):
     serializer_class = ChallengeOutput
 
-    @extend_schema(request=ChallengeInput(partial=True), responses={200: ChallengeOutput})
+    @extend_schema(
+        request=ChallengeInput(partial=True), responses={200: ChallengeOutput, 409: REFUSED}
+    )
     def patch(self, request, pk: int):
         challenge = self.get_object()
         data = ChallengeInput(data=request.data, partial=True, context={"challenge": challenge})
