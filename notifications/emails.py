@@ -103,7 +103,7 @@ def _build(notification: Notification) -> EmailMultiAlternatives:
     prefix = f"{TEMPLATE_DIR}/{notification.kind}"
     message = EmailMultiAlternatives(
         subject=_subject(notification, context),
-        body=render_to_string(f"{prefix}-body.txt", context),
+        body=plain(render_to_string(f"{prefix}-body.txt", context)),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient_address(notification.recipient_name, notification.recipient_email)],
         headers={
@@ -120,6 +120,12 @@ def _build(notification: Notification) -> EmailMultiAlternatives:
             # The method in the MIME type too: Outlook reads it there, not in the file.
             message.attach("peer-challenge.ics", ics, f"text/calendar; method={method}")
     return message
+
+
+def plain(text: str) -> str:
+    """Text rendered with autoescape off comes back marked safe; unmark it, so a page that
+    shows it escapes it like any other text (the admin's preview once did not)."""
+    return str.__str__(text)
 
 
 def one_line(text: str) -> str:

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils.safestring import SafeData
 
 from notifications import services
 from notifications.models import Notification
@@ -94,6 +95,14 @@ def test_the_admin_preview_shows_each_part_as_text(row, request, superuser_clien
     assert parsed.pre == expected["text"]
     assert parsed.srcdoc == expected["html"]
     assert NAME in parsed.pre
+
+
+def test_the_text_parts_are_not_marked_safe(sent_by_a_manager):
+    """Rendered with autoescape off, they must still be escaped by any page that shows them."""
+    parts = services.rendered_parts(sent_by_a_manager)
+
+    assert not isinstance(parts["subject"], SafeData)
+    assert not isinstance(parts["text"], SafeData)
 
 
 def test_the_html_part_escapes_what_the_case_and_the_manager_wrote(sent_by_a_manager):
