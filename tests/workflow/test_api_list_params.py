@@ -119,7 +119,10 @@ def test_search_for_nothing_known_finds_nothing(client, cases):
 
 
 def test_the_default_order_is_newest_visit_first(client, cases):
-    assert hosts(client.get("/api/challenges/"))[:2] == ["ADU", "BIR"]
+    # Where the undated case goes is the database's choice (the model's Meta.ordering).
+    dated = [host for host in hosts(client.get("/api/challenges/")) if host != "MAN"]
+
+    assert dated == ["ADU", "BIR"]
 
 
 @pytest.mark.parametrize(
