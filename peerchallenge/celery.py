@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerchallenge.settings")
 
@@ -29,3 +30,12 @@ def create_filesystem_broker_folders(sender: Celery, source, **kwargs) -> None:
     for key in FILESYSTEM_BROKER_FOLDERS:
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+class BeatScheduler(PersistentScheduler):
+    """Beat's own scheduler, making the folder of its schedule file before opening it
+    (settings.CELERY_BEAT_SCHEDULER): settings do not create the state directory."""
+
+    def setup_schedule(self) -> None:
+        Path(self.schedule_filename).parent.mkdir(parents=True, exist_ok=True)
+        super().setup_schedule()

@@ -262,6 +262,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(STATE_DIR / "celerybeat"))
+CELERY_BEAT_SCHEDULER = "peerchallenge.celery.BeatScheduler"  # makes that file's folder
 
 # Every periodic job, in one place. Reminder rules are plain functions named by dotted path
 # (notifications/rules.py, later surveys/rules.py); a new rule is one function + one entry.

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.utils import ConnectionHandler
 
-from peerchallenge.celery import create_filesystem_broker_folders
+from peerchallenge.celery import BeatScheduler, app, create_filesystem_broker_folders
 
 ROOT = Path(django_settings.BASE_DIR)
 SETTINGS = ROOT / "peerchallenge" / "settings.py"
@@ -103,6 +103,14 @@ def test_a_redis_broker_makes_no_folders(tmp_path):
     create_filesystem_broker_folders(sender=None, source=source)
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_beat_makes_the_folder_of_its_schedule_file(tmp_path):
+    path = tmp_path / "fresh" / "celerybeat"
+
+    BeatScheduler(app=app, schedule_filename=str(path)).close()
+
+    assert path.parent.is_dir()
 
 
 def test_the_sqlite_database_folder_is_made_on_first_connect(tmp_path):
