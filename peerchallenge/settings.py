@@ -55,7 +55,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # Nothing here touches the disk: importing settings (mypy's Django plugin, `manage.py check` in
 # a read-only container) must not create directories. What writes creates its folder: the
-# SQLite backend its database's, peerchallenge/celery.py the filesystem broker's, Django the rest.
+# SQLite backend its database's, peerchallenge/celery.py the broker's and beat's, Django the rest.
 STATE_DIR = Path(env("APP_STATE_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
