@@ -61,7 +61,10 @@ class EmailOrBlank(serializers.EmailField):
 
 # For an output serializer's build_standard_field: a model field that may be blank renders
 # "" when it is, which `format: uri` or `format: email` alone would not allow.
-OR_BLANK = {serializers.URLField: UrlOrBlank, serializers.EmailField: EmailOrBlank}
+OR_BLANK: dict[type[serializers.Field], type[serializers.Field]] = {
+    serializers.URLField: UrlOrBlank,
+    serializers.EmailField: EmailOrBlank,
+}
 
 # For an input ModelSerializer (`serializer_field_mapping = INPUT_FIELD_MAPPING`): the model's
 # dates read as DateInput.
