@@ -256,4 +256,6 @@ def _seconds(n: int) -> datetime.timedelta:
 
 
 def _limit(name: str) -> int:
-    return int(settings.NOTIFICATION_SETTINGS[name])
+    value = settings.NOTIFICATION_SETTINGS[name]
+    assert isinstance(value, int), f"NOTIFICATION_SETTINGS[{name!r}] must be a whole number"
+    return value

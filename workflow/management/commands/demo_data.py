@@ -19,6 +19,7 @@ import random
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import time_machine
 from django.contrib.auth.models import Group, User
@@ -118,6 +119,12 @@ TYPICAL_DAYS_FROM_ONSITE = {
 ENTERED_ON_DAY = {PATH[i + 1]: until for i, (until, _) in enumerate(STATE_UNTIL_DAYS)}
 CREATED_ON_DAY = -150
 LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def dates_of(case: PeerChallenge) -> tuple[datetime.date, datetime.date]:
+    """A demo case's onsite dates, which every one of them has."""
+    assert case.onsite_start is not None and case.onsite_end is not None
+    return case.onsite_start, case.onsite_end
 
 
 def state_for(onsite_start: datetime.date, today: datetime.date) -> State:
@@ -233,7 +240,7 @@ class Command(BaseCommand):
         ][:5]
         plans = []
         for parent in parents:
-            onsite = parent.onsite_start + 450 * DAY
+            onsite = dates_of(parent)[0] + 450 * DAY
             target = state_for(onsite, self.today)
             plans.append(Plan(parent.host, ctype, onsite, target, parent=parent))
         return plans
@@ -284,14 +291,15 @@ class Command(BaseCommand):
 
     def advance(self, case: PeerChallenge, to: State, actor: User) -> None:
         today = timezone.localdate()  # the day of this step
-        issued = min(case.onsite_end + 35 * DAY, today)
+        end = dates_of(case)[1]
+        issued = min(end + 35 * DAY, today)
         site = f"https://{slugify(case.host.name)}.example.org"
-        inputs = {
+        inputs: dict[State, dict[str, Any]] = {
             State.TEAM_ASSEMBLY: {
                 "scope_components": [c["code"] for c in case.challenge_type.mandatory_components],
                 "local_objectives": self.rng.sample(OBJECTIVES, 2),
             },
-            State.REPORTING: {"feedback_date": min(case.onsite_end, today)},
+            State.REPORTING: {"feedback_date": min(end, today)},
             State.REPORT_ISSUED: {
                 "report_url": f"https://reports.example.org/{case.reference.lower()}.pdf",
                 "report_issued_on": issued,
@@ -332,7 +340,7 @@ class Command(BaseCommand):
         completed = {"status": Assignment.Status.COMPLETED, "days": days}
         self.update_team(case, actor, Assignment.Status.ACCEPTED, completed)
 
-    def update_team(self, case, actor, status: Assignment.Status, changes: dict) -> None:
+    def update_team(self, case, actor, status: str, changes: dict) -> None:
         for assignment in case.assignments.filter(status=status).order_by("pk"):
             team_services.assignment_update(assignment=assignment, actor=actor, changes=changes)
 
