@@ -4,6 +4,7 @@ from django.utils.html import escape, format_html
 
 from core.errors import InvalidInput, Refused
 from notifications import services
+from notifications.emails import ACCOUNT_KINDS
 from notifications.models import Notification
 from workflow import roles
 from workflow.models import PeerChallenge
@@ -82,6 +83,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def rendered_preview(self, obj: Notification) -> str:
+        if obj.kind in ACCOUNT_KINDS:
+            # Rendering makes a live sign-in link (a password reset): only its recipient may
+            # see it, never someone reading the outbox.
+            return "Not shown here: it holds a link that only its recipient may see."
         try:
             parts = services.rendered_parts(obj)
         except InvalidInput as exc:

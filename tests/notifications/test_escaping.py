@@ -1,10 +1,13 @@
 """Text a manager or a council controls is shown as text wherever an email or its parts are
 shown: never as markup (issue 6 §8, a stored XSS in the admin's email preview)."""
 
+import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.safestring import SafeData
 
 from notifications import services
@@ -184,3 +187,23 @@ def test_the_notification_list_carries_the_subject_as_sent(sent_by_a_manager):
     [row] = response.json()
     assert row["subject"] == f"Agenda {SCRIPT} [{sent_by_a_manager.challenge.reference}]"
     assert row["recipient_name"] == NAME
+
+
+def test_the_admin_never_shows_a_password_reset_link(superuser_client):
+    """The link signs its holder in as the account: only the account's own inbox may see it,
+    not someone reading the outbox (a manager could otherwise take over an admin's account)."""
+    target = User.objects.create_user("ada", "ada@example.org", "pw-123456!")
+    notification, _ = services.notification_queue(
+        kind="password_reset",
+        topic_key=f"user:{target.pk}:test",
+        recipient_email=target.email,
+        due_on=timezone.localdate() + datetime.timedelta(days=1),  # not sent during the test
+        context={"user_id": target.pk, "username": target.username},
+    )
+    reset_link = re.compile(r"/password-reset/[^/\s\"'<]+/[^/\s\"'<]+/")
+    assert reset_link.search(services.rendered_parts(notification)["text"])  # the email has it
+
+    page = superuser_client.get(f"/admin/notifications/notification/{notification.pk}/change/")
+
+    assert page.status_code == 200
+    assert not reset_link.search(page.content.decode())
