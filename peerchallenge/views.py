@@ -12,6 +12,8 @@ from django.urls.resolvers import RoutePattern
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
+from workflow.transitions import TRANSITIONS
+
 API = "api/"
 NOT_FOUND = {"detail": "Not found."}
 # The case's transitions live at challenges/<id>/transitions/<name>/, one URL per name.
@@ -20,11 +22,7 @@ TRANSITION_ADDRESS = re.compile(r"challenges/\d+/transitions(?:/(?P<name>[^/]*))
 
 def transition_names() -> list[str]:
     """The transitions the API can fire, in their declaration order."""
-    try:
-        from workflow.transitions import TRANSITIONS as declared
-    except ImportError:  # before the transitions table existed
-        from workflow.services import TRANSITION_SERVICES as declared  # type: ignore[attr-defined,no-redef]
-    return list(declared)
+    return list(TRANSITIONS)
 
 
 def _routes(patterns: Iterable, prefix: str = "") -> Iterator[str]:

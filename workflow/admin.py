@@ -6,6 +6,8 @@ same CaseEvent and runs the same reactions as the API. Edits to a case go throug
 `challenge_update` for the same reason.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -112,11 +114,17 @@ class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class NewCaseFormMixin:
+if TYPE_CHECKING:  # the mixin joins the admin's own ModelForm class at run time
+    from django.forms import ModelForm as _ModelForm
+else:
+    _ModelForm = object
+
+
+class NewCaseFormMixin(_ModelForm):
     """The service's rules for a new case, shown on the add form instead of failing the save."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         host, ctype = cleaned.get("host"), cleaned.get("challenge_type")
         if host and ctype:
             try:

@@ -72,7 +72,7 @@ class ChallengeTypeDetailApi(generics.RetrieveAPIView):
 # --- cases -------------------------------------------------------------------------------
 
 
-class _VisibleChallenges:
+class _VisibleChallenges(generics.GenericAPIView):
     """Cases outside what the user may see are a 404, never a 403: no hint that they exist."""
 
     permission_classes = [IsAuthenticated, ManagesOrReadsOnly]

@@ -16,7 +16,7 @@ from workflow.transitions import TRANSITIONS
 def transitions_declared_once(app_configs, **kwargs) -> list[checks.CheckMessage]:
     state = PeerChallenge._meta.get_field("state")
     on_model = {t.name for t in state.get_all_transitions(PeerChallenge)}
-    errors = [
+    errors: list[checks.CheckMessage] = [
         checks.Error(
             f"PeerChallenge.{name} is not declared in workflow/transitions.py", id="workflow.E001"
         )

@@ -18,7 +18,7 @@ from workflow.models import (
     State,
     case_rules,
 )
-from workflow.serializer_fields import OR_BLANK, TextLookupField
+from workflow.serializer_fields import INPUT_FIELD_MAPPING, OR_BLANK, TextLookupField
 from workflow.transitions import TRANSITIONS, Reason, Transition
 
 # --- outputs -----------------------------------------------------------------------------
@@ -27,8 +27,10 @@ from workflow.transitions import TRANSITIONS, Reason, Transition
 class CouncilOutput(serializers.ModelSerializer):
     type = serializers.CharField(source="la_type")
     type_name = serializers.CharField(source="la_type_name")
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    combined_authority = serializers.SlugRelatedField(
+    county: "serializers.SlugRelatedField[Council]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    combined_authority: "serializers.SlugRelatedField[Council]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
     is_active_english_council = serializers.BooleanField(read_only=True)
@@ -108,7 +110,7 @@ class TeamMemberOutput(serializers.ModelSerializer):
 
 class TransitionOutput(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     target = serializers.CharField()
 
 
@@ -202,7 +204,10 @@ class CaseEventOutput(serializers.ModelSerializer):
 
 # Refuses keys it does not know, so a client sending `state` or a typo hears about it instead
 # of seeing its change silently dropped.
-class RefusesUnknownKeys:
+class RefusesUnknownKeys(serializers.Serializer):
+    # Model dates read as dates that exist ("2027-02-30" is "not a real date", not a format).
+    serializer_field_mapping = INPUT_FIELD_MAPPING
+
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
@@ -249,7 +254,7 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
         slug_field="slug",
         queryset=ChallengeType.objects.filter(is_active=True),
     )
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # like Field.parent
         queryset=PeerChallenge.objects.all(), allow_null=True, required=False
     )
     manager = serializers.PrimaryKeyRelatedField(
@@ -262,7 +267,7 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
         model = PeerChallenge
         fields = ["host", "type", "parent", *sorted(services.EDITABLE_FIELDS)]
         # The one-open-case rule is the booking guard's (409), not a matter of input.
-        validators = []
+        validators: list = []
 
 
 def _transition_input(spec: Transition) -> type[serializers.Serializer]:

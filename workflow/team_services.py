@@ -25,7 +25,7 @@ ASSIGNMENT_FIELDS = {
 # A place starts invited (or accepted, when the peer said yes outside the system) ...
 STARTS_AS = {Status.INVITED, Status.ACCEPTED}
 # ... and moves only forward (DESIGN.md §4).
-MOVES = {
+MOVES: dict[str, set[str]] = {
     Status.INVITED: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED},
     Status.ACCEPTED: {Status.WITHDRAWN, Status.COMPLETED},
 }
@@ -60,9 +60,9 @@ def assignment_update(*, assignment: Assignment, actor, changes: dict[str, Any])
         return assignment
     if "status" in changed and changed["status"] not in Status.values:
         raise InvalidInput({"status": [f"“{changed['status']}” is not a status"]})
-    if "status" in changed and changed["status"] not in MOVES.get(assignment.status, ()):
+    if "status" in changed and changed["status"] not in MOVES.get(assignment.status, set()):
         current, wanted = Status(assignment.status).label, Status(changed["status"]).label
-        moves = sorted(Status(s).label.lower() for s in MOVES.get(assignment.status, ()))
+        moves = sorted(Status(s).label.lower() for s in MOVES.get(assignment.status, set()))
         allowed = ", ".join(moves) or "nothing"
         message = f"{current} cannot become {wanted.lower()} (it can become: {allowed})"
         raise InvalidInput({"status": [message]})

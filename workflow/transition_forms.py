@@ -4,6 +4,7 @@ each as the model defines it, and its reason. Forms translate; the service decid
 field errors come back onto the form with `add_service_errors`)."""
 
 from django import forms
+from django.db import models
 
 from core.errors import InvalidInput
 from workflow.models import PeerChallenge
@@ -53,7 +54,7 @@ def _form_field(challenge: PeerChallenge, name: str, *, required: bool) -> forms
             help_text="One per line.",
             required=required,
         )
-    field = PeerChallenge._meta.get_field(name).formfield(required=required)
-    if isinstance(field, forms.URLField):
-        field.assume_scheme = "https"  # Django 6's default
-    return field
+    model_field = PeerChallenge._meta.get_field(name)
+    # Django 6's default scheme, said now so a bare "example.org" means https.
+    extra = {"assume_scheme": "https"} if isinstance(model_field, models.URLField) else {}
+    return model_field.formfield(required=required, **extra)

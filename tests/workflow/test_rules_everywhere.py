@@ -222,3 +222,18 @@ def test_a_backward_team_move_in_the_admin_is_a_message_not_a_500(admin_client):
     assert message.startswith("Not saved: status: Accepted cannot become invited")
     assert set(challenge.assignments.values_list("status", flat=True)) == {"accepted"}
     assert not challenge.events.exists()
+
+
+def test_an_impossible_date_in_a_body_is_said_to_be_impossible(booked):
+    client = f.api_client(f.manager())
+
+    edit = client.patch(
+        f"/api/challenges/{booked.pk}/", {"onsite_start": "2027-02-30"}, format="json"
+    )
+    fired = client.post(
+        f"/api/challenges/{booked.pk}/transitions/postpone/", {"reason": "x"}, format="json"
+    )
+
+    assert edit.status_code == 400
+    assert "not a real date" in edit.data["onsite_start"][0]
+    assert fired.status_code == 200  # the case itself was untouched by the bad edit

@@ -1,4 +1,6 @@
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,7 +32,10 @@ def validate_report_size(file) -> None:
         raise ValidationError(f"the report is larger than {REPORT_MAX_BYTES // 2**20} MB")
 
 
-REPORT_FILE_VALIDATORS = [FileExtensionValidator(REPORT_EXTENSIONS), validate_report_size]
+REPORT_FILE_VALIDATORS: list[Callable[[Any], None]] = [
+    FileExtensionValidator(REPORT_EXTENSIONS),
+    validate_report_size,
+]
 
 
 class PeerChallenge(ConcurrentTransitionMixin, models.Model):
