@@ -1,11 +1,18 @@
-"""Pages for cases. For now the two landing lists, read-only; the case pages build on them."""
+"""Pages for cases: the landing lists, the case page and its transitions. They call the same
+services as the API and the admin; a case the user may not see is a 404, as in the API."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django_fsm import ConcurrentTransition
 
-from workflow import roles, selectors
+from core.errors import InvalidInput, Refused
+from workflow import roles, selectors, services
 from workflow.choices import SEEN_BY_PEER
+from workflow.transition_forms import TransitionForm
+from workflow.transitions import TRANSITIONS
 
 LIST_LIMIT = 500
 
@@ -42,4 +49,64 @@ def my_visits(request):
         request,
         "workflow/case_list.html",
         {"cases": cases, "title": "My visits", "limit": LIST_LIMIT},
+    )
+
+
+def _visible_case(request, pk: int):
+    return get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
+
+
+@login_required
+def case_detail(request, pk: int):
+    """The case: its summary, what each next step still needs, and its timeline."""
+    challenge = _visible_case(request, pk)
+    return render(
+        request,
+        "workflow/case_detail.html",
+        {
+            "case": challenge,
+            "transitions": services.available_transitions(challenge, request.user),
+            "events": challenge.events.select_related("actor"),
+        },
+    )
+
+
+@login_required
+def case_transition(request, pk: int, name: str):
+    """One step's form: exactly what the declaration takes; the service decides."""
+    challenge = _visible_case(request, pk)
+    if name not in TRANSITIONS:
+        raise Http404(f"no step {name!r}")
+    if not roles.can_manage(request.user):
+        raise PermissionDenied
+    spec = TRANSITIONS[name]
+    posted = request.method == "POST"
+    form = TransitionForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        challenge=challenge,
+        spec=spec,
+    )
+    unmet: list[str] = []
+    if posted and form.is_valid():
+        try:
+            services.challenge_transition(
+                challenge=challenge, name=name, actor=request.user, **form.service_inputs()
+            )
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid)
+        except Refused as refused:
+            unmet = refused.unmet
+        except ConcurrentTransition:
+            unmet = ["this case changed while you were editing: reload the case and try again"]
+        else:
+            state = challenge.get_state_display().lower()
+            messages.success(request, f"{challenge.reference} is now {state}.")
+            return redirect("case-detail", pk=challenge.pk)
+    elif not posted:
+        unmet = spec.unmet(challenge)
+    return render(
+        request,
+        "workflow/case_transition.html",
+        {"case": challenge, "spec": spec, "form": form, "unmet": unmet},
     )

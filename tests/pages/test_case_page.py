@@ -1,0 +1,114 @@
+"""The case page and its steps, through Django's test client: the same rules as the API (a case
+the user may not see is a 404, a programme lead changes nothing), the same services (a refusal
+shows its unmet conditions, bad input its field errors), user text escaped."""
+
+import pytest
+from django_fsm import ConcurrentTransition
+
+from tests.workflow import factories as f
+from workflow import services
+from workflow.models import PeerChallenge, State
+
+pytestmark = pytest.mark.django_db
+
+
+def step_url(case, name: str) -> str:
+    return f"/cases/{case.pk}/steps/{name}/"
+
+
+@pytest.fixture
+def case():
+    return f.PeerChallengeFactory()
+
+
+def test_the_case_page_shows_each_next_step_and_what_it_still_needs(client, case):
+    case.leader_email = ""
+    case.save()
+    client.force_login(f.manager())
+
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert step_url(case, "book") in page
+    assert "leader contact missing (name and email)" in page
+    assert step_url(case, "withdraw") in page
+
+
+@pytest.mark.parametrize(
+    ("who", "page", "step"),
+    [("programme lead", 200, 403), ("peer not on the case", 404, 404), ("anonymous", 302, 302)],
+)
+def test_who_may_open_the_case_and_its_steps(client, case, who, page, step):
+    users = {"programme lead": f.programme_lead, "peer not on the case": f.peer_user}
+    if who in users:
+        client.force_login(users[who]())
+
+    assert client.get(f"/cases/{case.pk}/").status_code == page
+    assert client.get(step_url(case, "book")).status_code == step
+    assert client.post(step_url(case, "book")).status_code == step
+    case.refresh_from_db()
+    assert case.state == State.ENQUIRY
+
+
+def test_an_unknown_step_is_404(client, case):
+    client.force_login(f.manager())
+    assert client.get(step_url(case, "teleport")).status_code == 404
+
+
+def test_a_manager_fires_a_step_through_the_service(client, case):
+    client.force_login(f.manager())
+
+    response = client.post(step_url(case, "book"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.pk}/"
+    case.refresh_from_db()
+    assert case.state == State.BOOKED
+    assert case.events.get().action == "workflow.challenge.booked"
+
+
+def test_a_refused_step_shows_what_is_unmet_and_changes_nothing(client, case):
+    case.chief_executive_email = ""
+    case.save()
+    client.force_login(f.manager())
+
+    response = client.post(step_url(case, "book"))
+
+    assert response.status_code == 200
+    assert "chief executive contact missing (name and email)" in response.content.decode()
+    assert PeerChallenge.objects.get(pk=case.pk).state == State.ENQUIRY
+
+
+def test_bad_input_is_a_form_error_and_changes_nothing(client):
+    case = f.PeerChallengeFactory(state=State.BOOKED)
+    client.force_login(f.manager())
+
+    response = client.post(step_url(case, "postpone"), {"reason": "   "})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert PeerChallenge.objects.get(pk=case.pk).state == State.BOOKED
+
+
+def test_a_lost_race_says_reload(client, case, monkeypatch):
+    def lose(**kwargs):
+        raise ConcurrentTransition("changed")
+
+    monkeypatch.setattr(services, "challenge_transition", lose)
+    client.force_login(f.manager())
+
+    response = client.post(step_url(case, "book"))
+
+    assert "this case changed while you were editing: reload" in response.content.decode()
+
+
+def test_the_timeline_escapes_what_people_wrote(client):
+    case = f.PeerChallengeFactory(state=State.BOOKED)
+    services.challenge_transition(
+        challenge=case, name="postpone", actor=None, reason="<script>alert(1)</script>"
+    )
+    client.force_login(f.manager())
+
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
