@@ -231,6 +231,9 @@ SPECTACULAR_SETTINGS = {
 # The one table of cross-app consequences of a case event (DESIGN.md §2). `workflow` looks it
 # up by this dotted path so it never imports the apps that react.
 CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
+# The parts other apps add to the case page, in order: each a function (request, case) -> HTML
+# or None (workflow/panels.py), so the case page imports none of those apps.
+CASE_PANELS: list[str] = []
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

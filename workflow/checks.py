@@ -58,3 +58,19 @@ def reactions_name_known_events(app_configs, **kwargs) -> list[checks.CheckMessa
         for action in table
         if action not in actions.ALL
     ]
+
+
+@checks.register()
+def case_panels_exist(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for path in settings.CASE_PANELS:
+        try:
+            panel = import_string(path)
+        except ImportError as missing:
+            errors.append(checks.Error(f"CASE_PANELS: {missing}", id="workflow.E006"))
+            continue
+        if not callable(panel):
+            errors.append(
+                checks.Error(f"CASE_PANELS: {path} is not a function", id="workflow.E006")
+            )
+    return errors

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from workflow import views
+from workflow.pages import case, lists
 
 urlpatterns = [
-    path("cases/", views.my_cases, name="my-cases"),
-    path("visits/", views.my_visits, name="my-visits"),
-    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
-    path("cases/<int:pk>/steps/<str:name>/", views.case_transition, name="case-transition"),
+    path("cases/", lists.my_cases, name="my-cases"),
+    path("visits/", lists.my_visits, name="my-visits"),
+    path("cases/<int:pk>/", case.case_detail, name="case-detail"),
+    path("cases/<int:pk>/steps/<str:name>/", case.case_transition, name="case-transition"),
 ]

@@ -3,10 +3,12 @@ the user may not see is a 404, a programme lead changes nothing), the same servi
 shows its unmet conditions, bad input its field errors), user text escaped."""
 
 import pytest
+from django.utils.html import format_html
 from django_fsm import ConcurrentTransition
 
 from tests.workflow import factories as f
-from workflow import services
+from workflow import checks, services
+from workflow.panels import panels
 from workflow.models import PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,27 @@ def test_the_timeline_escapes_what_people_wrote(client):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def greeting_panel(request, case):
+    return format_html("<section id='greeting'>Hello from another app, {}</section>", case.host)
+
+
+def test_panels_listed_in_settings_join_the_case_page(client, case, settings):
+    settings.CASE_PANELS = ["tests.pages.test_case_page.greeting_panel"]
+    panels.cache_clear()
+    client.force_login(f.manager())
+    try:
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+    finally:
+        panels.cache_clear()
+
+    assert "<section id='greeting'>Hello from another app, Adur</section>" in page
+
+
+def test_a_panel_that_does_not_exist_fails_the_start_up_checks(settings):
+    settings.CASE_PANELS = ["notifications.panels.no_such_panel"]
+
+    errors = checks.case_panels_exist(None)
+
+    assert [e.id for e in errors] == ["workflow.E006"]

@@ -1,5 +1,6 @@
-"""Pages for cases: the landing lists, the case page and its transitions. They call the same
-services as the API and the admin; a case the user may not see is a 404, as in the API."""
+"""The case page and its steps. They call the same services as the API and the admin; a case
+the user may not see is a 404, as in the API. Other apps add their parts of the page as panels
+(settings.CASE_PANELS), so this module imports none of them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,46 +11,9 @@ from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
 from workflow import roles, selectors, services
-from workflow.choices import SEEN_BY_PEER
+from workflow.panels import render_panels
 from workflow.transition_forms import TransitionForm
 from workflow.transitions import TRANSITIONS
-
-LIST_LIMIT = 500
-
-
-@login_required
-def my_cases(request):
-    """A manager's own cases; everyone's for a programme lead or an admin (read-only here)."""
-    user = request.user
-    if not roles.can_read_all(user):
-        raise PermissionDenied
-    cases = selectors.challenge_list(user=user)
-    own = roles.MANAGER in set(user.groups.values_list("name", flat=True))
-    if own:
-        cases = cases.filter(manager=user)
-    cases = cases.order_by("onsite_start", "pk")[:LIST_LIMIT]
-    return render(
-        request,
-        "workflow/case_list.html",
-        {"cases": cases, "title": "My cases" if own else "All cases", "limit": LIST_LIMIT},
-    )
-
-
-@login_required
-def my_visits(request):
-    """The cases a peer is on (invited or on the team)."""
-    user = request.user
-    cases = (
-        selectors.challenge_list(user=user)
-        .filter(assignments__peer__user=user, assignments__status__in=SEEN_BY_PEER)
-        .distinct()
-        .order_by("onsite_start", "pk")[:LIST_LIMIT]
-    )
-    return render(
-        request,
-        "workflow/case_list.html",
-        {"cases": cases, "title": "My visits", "limit": LIST_LIMIT},
-    )
 
 
 def _visible_case(request, pk: int):
@@ -67,6 +31,7 @@ def case_detail(request, pk: int):
             "case": challenge,
             "transitions": services.available_transitions(challenge, request.user),
             "events": challenge.events.select_related("actor"),
+            "panels": render_panels(request, challenge),
         },
     )
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the workflow app (the API is workflow/api.py)."""
