@@ -8,8 +8,8 @@ from django_fsm import ConcurrentTransition
 
 from tests.workflow import factories as f
 from workflow import checks, services
-from workflow.panels import panels
 from workflow.models import PeerChallenge, State
+from workflow.panels import panels
 
 pytestmark = pytest.mark.django_db
 
