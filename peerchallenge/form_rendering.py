@@ -4,7 +4,8 @@ checkboxes, selects, textareas, file uploads and date inputs in GOV.UK markup, a
 template puts the error summary for the page's `form` at the top of the page.
 
 Set once as `FORM_RENDERER`; no template tags to learn. A form needs nothing special except,
-for a date, `forms.DateField(widget=GovukDateInput)` (three boxes: day, month, year).
+for a date, `forms.DateField(widget=GovukDateInput)` (core/widgets.py: three boxes, day,
+month and year).
 
 Why our own renderer rather than crispy-forms-gds or govuk-frontend-django: the first is not
 declared for Django 5.2, the second brings Jinja2 and follows its own GOV.UK Frontend
@@ -12,18 +13,18 @@ release; Django 5.2's renderer hooks (`field_template_name`, `bound_field_class`
 few dozen lines that follow the pinned govuk-frontend.
 """
 
-import datetime
-
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+
+from core.widgets import GovukDateInput
 
 # The component each widget becomes; the first matching class wins (subclasses first).
 _KINDS: tuple[tuple[type[forms.Widget], str], ...] = (
     (forms.CheckboxSelectMultiple, "checkboxes"),
     (forms.RadioSelect, "radios"),
     (forms.CheckboxInput, "checkbox"),
-    (forms.MultiWidget, "date"),  # GovukDateInput; other multi-widgets are rare here
+    (GovukDateInput, "date"),
     (forms.Select, "select"),  # also SelectMultiple
     (forms.Textarea, "textarea"),
     (forms.FileInput, "file"),  # also ClearableFileInput
@@ -87,53 +88,3 @@ class GovukFormRenderer(DjangoTemplates):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = GovukBoundField
-
-
-class GovukDateInput(forms.MultiWidget):
-    """GOV.UK's date input: day, month and year boxes, read back as YYYY-MM-DD so a plain
-    DateField parses and validates it ("Enter a valid date." for 31/2/2026 or a missing part)."""
-
-    template_name = "forms/widgets/date_input.html"
-    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-
-    def __init__(self, attrs=None):
-        boxes = [
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
-                }
-            )
-            for _, _, width in self.parts
-        ]
-        super().__init__(boxes, attrs)
-        self.widgets_names = [f"_{name}" for name, _, _ in self.parts]
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        if isinstance(value, str) and value.count("-") == 2:
-            year, month, day = value.split("-")
-            return [day, month, year]
-        return [None, None, None]
-
-    def value_from_datadict(self, data, files, name):
-        day, month, year = (
-            (value or "").strip() for value in super().value_from_datadict(data, files, name)
-        )
-        if not (day or month or year):
-            return ""
-        # Unpadded is fine for DateField's %Y-%m-%d, and a wrong date comes back as typed.
-        return f"{year}-{month}-{day}"
-
-    def value_omitted_from_data(self, data, files, name):
-        return all(f"{name}{suffix}" not in data for suffix in self.widgets_names)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        boxes = zip(context["widget"]["subwidgets"], self.parts, strict=True)
-        for subwidget, (_, label, _) in boxes:
-            subwidget["label"] = label
-            if subwidget["attrs"].get("aria-invalid"):
-                subwidget["attrs"]["class"] += " govuk-input--error"
-        return context

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us: the docs work offline
     "django_fsm",
+    "core",  # shared widgets' templates (core/templates/)
     "workflow",
     "notifications",
     "surveys",

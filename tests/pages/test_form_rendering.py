@@ -6,7 +6,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from peerchallenge.form_rendering import GovukDateInput
+from core.widgets import GovukDateInput
 
 
 class EveryKind(forms.Form):
