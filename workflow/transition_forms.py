@@ -1,7 +1,12 @@
 """The form a person fills in before firing a transition (the admin's now, the pages' next),
 built from the transition's declaration (workflow/transitions.py): exactly its input fields,
 each as the model defines it, and its reason. Forms translate; the service decides (and its
-field errors come back onto the form with `add_service_errors`)."""
+field errors come back onto the form with `add_service_errors`).
+
+`case_form_field` is also how the case's edit form (workflow/case_forms.py) shows a field, so a
+step and an edit show the same field the same way. Dates take the widget the caller gives: the
+pages pass GOV.UK's day/month/year boxes (core.widgets.GovukDateInput), the admin keeps the plain
+input its own styles expect."""
 
 from django import forms
 from django.db import models
@@ -11,12 +16,34 @@ from workflow.models import PeerChallenge
 from workflow.transitions import Reason, Transition
 
 
+class ObjectivesField(forms.CharField):
+    """Local objectives typed one per line, read back as the list the case keeps."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # the list it keeps
+        lines = (super().to_python(value) or "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
 class TransitionForm(forms.Form):
-    def __init__(self, *args, challenge: PeerChallenge, spec: Transition, **kwargs):
+    def __init__(
+        self,
+        *args,
+        challenge: PeerChallenge,
+        spec: Transition,
+        date_widget: type[forms.Widget] = forms.DateInput,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.challenge, self.spec = challenge, spec
         for name in spec.fields:
-            self.fields[name] = _form_field(challenge, name, required=name in spec.required)
+            self.fields[name] = case_form_field(
+                challenge, name, required=name in spec.required, date_widget=date_widget
+            )
         if spec.reason != Reason.NONE:
             self.fields["reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -26,11 +53,7 @@ class TransitionForm(forms.Form):
 
     def service_inputs(self) -> dict:
         """The cleaned values as the service takes them (empty optional ones left out)."""
-        inputs = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
-        if "local_objectives" in inputs:
-            lines = inputs["local_objectives"].splitlines()
-            inputs["local_objectives"] = [line.strip() for line in lines if line.strip()]
-        return inputs
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
 
     def add_service_errors(self, invalid: InvalidInput) -> None:
         for field, messages in invalid.errors.items():
@@ -38,7 +61,14 @@ class TransitionForm(forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
 
-def _form_field(challenge: PeerChallenge, name: str, *, required: bool) -> forms.Field:
+def case_form_field(
+    challenge: PeerChallenge,
+    name: str,
+    *,
+    required: bool,
+    date_widget: type[forms.Widget] = forms.DateInput,
+) -> forms.Field:
+    """One field of the case as a person fills it in, showing the case's current value."""
     if name == "scope_components":
         components = challenge.challenge_type.mandatory_components
         return forms.MultipleChoiceField(
@@ -48,13 +78,13 @@ def _form_field(challenge: PeerChallenge, name: str, *, required: bool) -> forms
             required=required,
         )
     if name == "local_objectives":
-        return forms.CharField(
-            widget=forms.Textarea(attrs={"rows": 4}),
-            initial="\n".join(challenge.local_objectives or []),
-            help_text="One per line.",
-            required=required,
+        return ObjectivesField(
+            initial=challenge.local_objectives or [], help_text="One per line.", required=required
         )
     model_field = PeerChallenge._meta.get_field(name)
-    # Django 6's default scheme, said now so a bare "example.org" means https.
-    extra = {"assume_scheme": "https"} if isinstance(model_field, models.URLField) else {}
+    extra: dict = {}
+    if isinstance(model_field, models.URLField):
+        extra["assume_scheme"] = "https"  # Django 6's default, said now: "example.org" is https
+    elif isinstance(model_field, models.DateField):
+        extra["widget"] = date_widget
     return model_field.formfield(required=required, **extra)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
+from core.widgets import GovukDateInput
 from workflow import roles, selectors, services
 from workflow.panels import render_panels
 from workflow.transition_forms import TransitionForm
@@ -51,6 +52,7 @@ def case_transition(request, pk: int, name: str):
         request.FILES if posted else None,
         challenge=challenge,
         spec=spec,
+        date_widget=GovukDateInput,
     )
     unmet: list[str] = []
     if posted and form.is_valid():
