@@ -77,7 +77,8 @@ pg_stop() {
 
 # Node.js and npm from Debian when missing (needs root), the front-end packages pinned in
 # package-lock.json (`npm ci`, only when the lock file changed) and GOV.UK Frontend built into
-# peerchallenge/static/vendor/ (frontend/build.sh, only when its inputs changed).
+# peerchallenge/static/vendor/ with accessible-autocomplete (frontend/build.sh, only when its
+# inputs changed).
 ensure_frontend() {
   if ! command -v npm >/dev/null; then
     log "apt-get install nodejs npm"
@@ -94,6 +95,7 @@ ensure_frontend() {
   local stamp=node_modules/.built-frontend inputs
   inputs=$(cat package-lock.json frontend/* | sha256sum)
   if [ ! -f peerchallenge/static/vendor/govuk/govuk-frontend.min.css ] \
+    || [ ! -f peerchallenge/static/vendor/accessible-autocomplete/accessible-autocomplete.min.js ] \
     || [ "$inputs" != "$(cat "$stamp" 2>/dev/null)" ]; then
     log "building GOV.UK Frontend into peerchallenge/static/vendor/"
     sh frontend/build.sh
