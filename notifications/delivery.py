@@ -9,6 +9,7 @@ redelivers after its visibility timeout if it waits longer than that.
 import datetime
 import logging
 import smtplib
+from typing import cast
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -168,7 +169,7 @@ def notification_retry_later(
             error,
         )
     attempts = notification.attempts
-    if attempts >= settings.NOTIFICATION_SETTINGS["MAX_ATTEMPTS"]:
+    if attempts >= cast(int, settings.NOTIFICATION_SETTINGS["MAX_ATTEMPTS"]):
         notification_mark_failed(
             notification,
             f"gave up after {attempts} attempts: {error}",
