@@ -234,7 +234,9 @@ SPECTACULAR_SETTINGS = {
 CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 # The parts other apps add to the case page, in order: each a function (request, case) -> HTML
 # or None (workflow/panels.py), so the case page imports none of those apps.
-CASE_PANELS: list[str] = []
+CASE_PANELS: list[str] = [
+    "notifications.panels.emails_panel",
+]
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

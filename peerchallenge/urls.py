@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.api_not_found, name="api-not-found"),
     path("", include("peerchallenge.account_urls")),
     path("", include("workflow.page_urls")),
+    path("", include("notifications.page_urls")),
 ]
 
 handler404 = "peerchallenge.views.page_not_found"

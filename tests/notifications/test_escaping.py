@@ -81,23 +81,28 @@ def superuser_client(client):
     return client
 
 
-@pytest.mark.parametrize("row", ["sent_by_a_manager", "booking_confirmation"])
-def test_the_admin_preview_shows_each_part_as_text(row, request, superuser_client):
-    notification = request.getfixturevalue(row)
-    expected = services.rendered_parts(notification)
-
-    page = superuser_client.get(f"/admin/notifications/notification/{notification.pk}/change/")
-
+def assert_previews_as_text(page, notification: Notification) -> None:
+    """A preview page (the admin's, the case's) shows each part of the email as text."""
     html = page.content.decode()
     assert page.status_code == 200
     for raw in RAW:
         assert raw not in html
     parsed = Parts()
     parsed.feed(html)
+    expected = services.rendered_parts(notification)
     # What the browser decodes is exactly the email: escaped once, the attribute intact.
     assert parsed.pre == expected["text"]
     assert parsed.srcdoc == expected["html"]
     assert NAME in parsed.pre
+
+
+@pytest.mark.parametrize("row", ["sent_by_a_manager", "booking_confirmation"])
+def test_the_admin_preview_shows_each_part_as_text(row, request, superuser_client):
+    notification = request.getfixturevalue(row)
+
+    page = superuser_client.get(f"/admin/notifications/notification/{notification.pk}/change/")
+
+    assert_previews_as_text(page, notification)
 
 
 def test_the_text_parts_are_not_marked_safe(sent_by_a_manager):
