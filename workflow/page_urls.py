@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from workflow.pages import case, lists
+from workflow.pages import case, case_edit, lists
 
 urlpatterns = [
     path("cases/", lists.my_cases, name="my-cases"),
     path("visits/", lists.my_visits, name="my-visits"),
+    path("cases/new/", case_edit.case_new, name="case-new"),
     path("cases/<int:pk>/", case.case_detail, name="case-detail"),
+    path("cases/<int:pk>/edit/", case_edit.case_edit, name="case-edit"),
     path("cases/<int:pk>/steps/<str:name>/", case.case_transition, name="case-transition"),
 ]

@@ -1,5 +1,8 @@
 """Roles are Django groups. One place names them and answers "may this user ...?"."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
 from workflow.choices import SEEN_BY_PEER
 
 MANAGER = "manager"
@@ -20,6 +23,15 @@ def _groups(user) -> set[str]:
 def can_manage(user) -> bool:
     """Managers and admins progress and edit cases."""
     return user.is_authenticated and (user.is_superuser or bool({MANAGER, ADMIN} & _groups(user)))
+
+
+def managers() -> QuerySet:
+    """The users who may manage cases (can_manage), so who may be a case's manager."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[MANAGER, ADMIN]))
+        .distinct()
+    )
 
 
 def can_read_all(user) -> bool:

@@ -3,8 +3,6 @@ field errors); the services and guards decide what the domain allows (409)."""
 
 from collections.abc import Mapping
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -233,14 +231,6 @@ CASE_INPUT_FIELDS = {
 }
 
 
-def _managers():
-    return (
-        get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.MANAGER, roles.ADMIN]))
-        .distinct()
-    )
-
-
 class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
     """Create (all required fields) or PATCH (partial=True, with the case in context).
 
@@ -258,7 +248,7 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
         queryset=PeerChallenge.objects.all(), allow_null=True, required=False
     )
     manager = serializers.PrimaryKeyRelatedField(
-        queryset=_managers(), allow_null=True, required=False
+        queryset=roles.managers(), allow_null=True, required=False
     )
     scope_components = CASE_INPUT_FIELDS["scope_components"]()
     local_objectives = CASE_INPUT_FIELDS["local_objectives"]()

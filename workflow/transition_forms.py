@@ -29,7 +29,16 @@ class ObjectivesField(forms.CharField):
         return [line.strip() for line in lines if line.strip()]
 
 
-class TransitionForm(forms.Form):
+class ServiceForm(forms.Form):
+    """A form whose values go to a service: the service's field errors come back onto it."""
+
+    def add_service_errors(self, invalid: InvalidInput) -> None:
+        for field, messages in invalid.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class TransitionForm(ServiceForm):
     def __init__(
         self,
         *args,
@@ -54,11 +63,6 @@ class TransitionForm(forms.Form):
     def service_inputs(self) -> dict:
         """The cleaned values as the service takes them (empty optional ones left out)."""
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
-
-    def add_service_errors(self, invalid: InvalidInput) -> None:
-        for field, messages in invalid.errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 def case_form_field(
