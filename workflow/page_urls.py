@@ -6,6 +6,7 @@ from workflow.pages import case, case_edit, lists
 
 urlpatterns = [
     path("cases/", lists.my_cases, name="my-cases"),
+    path("cases/csv/", lists.my_cases_csv, name="my-cases-csv"),
     path("visits/", lists.my_visits, name="my-visits"),
     path("cases/new/", case_edit.case_new, name="case-new"),
     path("cases/<int:pk>/", case.case_detail, name="case-detail"),

@@ -25,6 +25,11 @@ def can_manage(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool({MANAGER, ADMIN} & _groups(user)))
 
 
+def is_manager(user) -> bool:
+    """In the manager group: their own cases are what they work on first."""
+    return MANAGER in _groups(user)
+
+
 def managers() -> QuerySet:
     """The users who may manage cases (can_manage), so who may be a case's manager."""
     return (
