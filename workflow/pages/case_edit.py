@@ -88,6 +88,8 @@ def case_edit(request, pk: int):
 def _save(challenge: PeerChallenge, form: CaseEditForm, changes: dict, *, actor) -> None:
     """The changes, unless the case changed since the form showed it: its values were then
     compared with values the person never saw, and saving would undo the other change."""
+    if not changes:
+        return
     with transaction.atomic():
         # Locked (on PostgreSQL) so that no edit or step lands between this check and the save.
         current = PeerChallenge.objects.select_for_update().filter(pk=challenge.pk)
