@@ -17,7 +17,7 @@ def test_a_manager_walks_a_case_through_its_page(page, sign_in, check_axe, scree
     case = PeerChallengeFactory(manager=user, leader_email="")
     sign_in(page, user)
 
-    page.get_by_role("link", name=case.reference).click()
+    page.get_by_role("link", name=case.reference, exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Adur"))).to_be_visible()
     expect(page.locator(".govuk-task-list")).to_contain_text("leader contact missing")
     check_axe(page)
