@@ -123,6 +123,7 @@ class MyCasesFilter(ChallengeFilter):
             del self.filters[name]
         fields = self.form.fields
         fields["search"].label = "Council or case reference"
+        fields["state"].label = "State"
         fields["state"].widget = _SelectOne(choices=[("", "Any state"), *State.choices])
         fields["type"] = forms.ChoiceField(
             label="Type", required=False, choices=[("", "Any type"), *_type_choices()]
@@ -135,7 +136,6 @@ class MyCasesFilter(ChallengeFilter):
         fields["financial_year"].label = "Financial year"
         fields["financial_year"].help_text = "Of the onsite visit, for example 2026-27"
         fields["financial_year"].widget.attrs["class"] = "govuk-input--width-10"
-        fields["state"].label = "State"
         # As the page shows them: the error summary's links to the form go to the first.
         self.form.order_fields(["search", "type", "region", "state", "manager"])
 
