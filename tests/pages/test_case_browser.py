@@ -38,5 +38,6 @@ def test_a_manager_walks_a_case_through_its_page(page, sign_in, check_axe, scree
     page.get_by_role("button", name="Postpone").click()
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
-    expect(page.locator("table")).to_contain_text("The council asked to move the dates")
+    timeline = page.get_by_role("table", name=re.compile("What happened to this case"))
+    expect(timeline).to_contain_text("The council asked to move the dates")
     assert PeerChallenge.objects.get(pk=case.pk).state == State.POSTPONED
