@@ -1,0 +1,172 @@
+"""Every page, every role. The pages are read from the URL configuration, so a new page with
+no line in EXPECTED fails here until someone decides who may open it. GET for every page; POST
+too for every page that changes something, where a refusal must also leave the database as it
+was."""
+
+from itertools import combinations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from notifications.models import Notification
+from tests.notifications.factories import NotificationFactory
+from tests.workflow import factories as f
+from workflow import roles
+from workflow.models import CaseEvent, PeerChallenge
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "no role", "peer on the case", "peer not on the case", "lead", "manager"]
+ROLES_WITH_ADMIN = [*ROLES, "admin"]
+
+SIGN_IN = 302  # anonymous: sent to sign in
+LANDING = 302  # a signed-in user sent on to their landing page
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES_WITH_ADMIN, status)
+
+
+def staff_only(staff: int, *, lead: int, peer_on: int, others: int) -> dict[str, int]:
+    return {
+        "anonymous": SIGN_IN,
+        "no role": others,
+        "peer on the case": peer_on,
+        "peer not on the case": others,
+        "lead": lead,
+        "manager": staff,
+        "admin": staff,
+    }
+
+
+# URL name -> role -> status of a GET.
+EXPECTED = {
+    "home": {**everyone(LANDING), "no role": 200},
+    "sign-in": {**everyone(LANDING), "anonymous": 200},
+    "sign-out": everyone(405),
+    "password-reset": everyone(200),
+    "password-reset-sent": everyone(200),
+    "password-reset-complete": everyone(200),
+    "password-reset-confirm": everyone(200),  # a bad link: the page says so
+    "my-cases": staff_only(200, lead=200, peer_on=403, others=403),
+    "my-cases-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    "my-visits": {**everyone(200), "anonymous": SIGN_IN},
+    "case-new": staff_only(200, lead=403, peer_on=403, others=403),
+    "case-detail": staff_only(200, lead=200, peer_on=200, others=404),
+    "case-edit": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-transition": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-email-new": staff_only(200, lead=403, peer_on=404, others=404),
+    "case-email-preview": staff_only(200, lead=403, peer_on=404, others=404),
+    "case-email-resend": {**everyone(405), "anonymous": SIGN_IN},
+}
+# Pages that change something, and who may POST to them (everyone else: refused, no change).
+CHANGES = {
+    "case-new": {"manager", "admin"},
+    "case-edit": {"manager", "admin"},
+    "case-transition": {"manager", "admin"},
+    "case-email-new": {"manager", "admin"},
+    "case-email-resend": {"manager", "admin"},
+}
+# The admin, the API and static files have their own tests.
+NOT_PAGES = ("admin/", "api/", "static/", "media/")
+
+
+def page_names() -> list[str]:
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield prefix + str(entry.pattern), entry.name
+
+    return sorted(
+        name
+        for route, name in walk(get_resolver().url_patterns)
+        if not route.lstrip("^").startswith(NOT_PAGES)
+    )
+
+
+def test_every_page_has_a_line_in_the_table():
+    assert set(page_names()) == set(EXPECTED), "decide who may open the new page"
+
+
+@pytest.fixture
+def world():
+    case = f.PeerChallengeFactory()
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "no role": f.UserFactory(),
+        "peer on the case": f.peer_user(),
+        "peer not on the case": f.peer_user(),
+        "lead": f.programme_lead(),
+        "manager": f.manager(),
+        "admin": _admin(),
+    }
+    case.assignments.create(peer=users["peer on the case"].peer, status="accepted")
+    email = NotificationFactory(challenge=case, status=Notification.Status.FAILED)
+    kwargs = {
+        "pk": case.pk,
+        "name": "book",
+        "notification_id": email.pk,
+        "uidb64": "MQ",
+        "token": "not-a-token",
+    }
+    return users, kwargs
+
+
+def _admin() -> User:
+    user = f.UserFactory()
+    user.groups.add(Group.objects.get(name=roles.ADMIN))
+    return user
+
+
+def url_for(name: str, kwargs: dict) -> str:
+    """The page's URL with the arguments it takes, picked from `kwargs` by name."""
+    for size in range(len(kwargs), -1, -1):
+        for keys in combinations(list(kwargs), size):
+            try:
+                return reverse(name, kwargs={k: kwargs[k] for k in keys})
+            except NoReverseMatch:
+                continue
+    raise AssertionError(f"cannot build a URL for {name}")
+
+
+def snapshot() -> tuple:
+    return (
+        PeerChallenge.objects.count(),
+        CaseEvent.objects.count(),
+        Notification.objects.count(),
+        tuple(Notification.objects.order_by("pk").values_list("status", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_who_may_open_each_page(client, world, name):
+    users, kwargs = world
+    url = url_for(name, kwargs)
+    got = {}
+    for role in ROLES_WITH_ADMIN:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        got[role] = client.get(url).status_code
+    assert got == EXPECTED[name], url
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_only_the_allowed_roles_may_post_and_a_refused_post_changes_nothing(client, world, name):
+    users, kwargs = world
+    url = url_for(name, kwargs)
+    for role in ROLES_WITH_ADMIN:
+        if role in CHANGES[name]:
+            continue
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        before = snapshot()
+        status = client.post(url, {"reason": "x", "message": "x", "subject": "x"}).status_code
+        assert status in (302, 403, 404), (role, status)
+        if role == "anonymous":
+            assert status == SIGN_IN
+        assert snapshot() == before, role
