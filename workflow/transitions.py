@@ -31,6 +31,7 @@ class Transition:
     name: str  # the PeerChallenge @transition method
     action: str  # the CaseEvent action it writes (workflow.actions)
     label: str  # its button, in words
+    done: str  # what the timeline says once it has happened
     guard: Callable[[PeerChallenge], list[str]] | None = None
     fields: tuple[str, ...] = ()  # case fields the request supplies
     required: tuple[str, ...] = ()  # of those, the ones every request must supply
@@ -58,11 +59,12 @@ def _resumes_to(challenge: PeerChallenge) -> dict[str, Any]:
 
 
 _DECLARED = [
-    Transition("book", actions.BOOKED, "Book", guard=guards.unmet_book),
+    Transition("book", actions.BOOKED, "Book", "Booked", guard=guards.unmet_book),
     Transition(
         "start_team_assembly",
         actions.TEAM_ASSEMBLY_STARTED,
         "Agree scope and start team assembly",
+        "Scope agreed; team assembly started",
         guard=guards.unmet_start_team_assembly,
         fields=("scope_components", "local_objectives"),
     ),
@@ -70,6 +72,7 @@ _DECLARED = [
         "confirm_team",
         actions.TEAM_CONFIRMED,
         "Confirm the team",
+        "Team confirmed",
         guard=guards.unmet_confirm_team,
         event_data=_accepted_peers,
     ),
@@ -77,12 +80,14 @@ _DECLARED = [
         "start_onsite",
         actions.ONSITE_STARTED,
         "Start onsite visit",
+        "Onsite visit started",
         guard=guards.unmet_start_onsite,
     ),
     Transition(
         "record_feedback",
         actions.FEEDBACK_RECORDED,
         "Record feedback presentation",
+        "Feedback presented",
         guard=guards.unmet_record_feedback,
         fields=("feedback_date",),
         required=("feedback_date",),
@@ -91,19 +96,27 @@ _DECLARED = [
         "issue_report",
         actions.REPORT_ISSUED,
         "Issue the report",
+        "Report issued",
         fields=("report_url", "report_file", "report_issued_on"),
     ),
     Transition(
         "publish",
         actions.PUBLISHED,
         "Record publication",
+        "Publication recorded",
         fields=("publication_url", "published_on", "action_plan_url", "action_plan_published_on"),
     ),
-    Transition("start_post_challenge", actions.POST_CHALLENGE_STARTED, "Start post-challenge"),
+    Transition(
+        "start_post_challenge",
+        actions.POST_CHALLENGE_STARTED,
+        "Start post-challenge",
+        "Post-challenge follow-up started",
+    ),
     Transition(
         "close",
         actions.CLOSED,
         "Close",
+        "Closed",
         reason=Reason.REQUIRED,
         reason_field="closed_reason",
     ),
@@ -111,14 +124,23 @@ _DECLARED = [
         "postpone",
         actions.POSTPONED,
         "Postpone",
+        "Postponed",
         reason=Reason.REQUIRED,
         reason_field="postponed_reason",
     ),
-    Transition("resume", actions.RESUMED, "Resume", reason=Reason.OPTIONAL, event_data=_resumes_to),
+    Transition(
+        "resume",
+        actions.RESUMED,
+        "Resume",
+        "Resumed",
+        reason=Reason.OPTIONAL,
+        event_data=_resumes_to,
+    ),
     Transition(
         "withdraw",
         actions.WITHDRAWN,
         "Withdraw",
+        "Withdrawn",
         reason=Reason.REQUIRED,
         reason_field="withdrawn_reason",
     ),

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django_fsm import ConcurrentTransition
 
 from tests.workflow import factories as f
-from workflow import checks, services
+from workflow import checks, services, team_services
 from workflow.models import PeerChallenge, State
 from workflow.panels import panels
 
@@ -138,3 +138,29 @@ def test_a_panel_that_does_not_exist_fails_the_start_up_checks(settings):
     errors = checks.case_panels_exist(None)
 
     assert [e.id for e in errors] == ["workflow.E006"]
+
+
+def test_the_timeline_tells_what_happened_in_words(client):
+    case = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
+    peer = f.PeerFactory(name="Cllr Rosa Diaz")
+    manager = f.manager(first_name="Amira", last_name="Khan")
+    team_services.assignment_add(challenge=case, peer=peer, actor=manager)
+    services.challenge_update(
+        challenge=case, actor=manager, changes={"leader_name": "Lee New-Leader"}
+    )
+    services.challenge_transition(
+        challenge=case, name="postpone", actor=manager, reason="Elections"
+    )
+    client.force_login(manager)
+
+    entries = client.get(f"/cases/{case.pk}/").context["timeline"]
+    rows = [
+        f"{e.what} | {'; '.join(f'{k}: {v}' for k, v in e.details)} | {e.event.reason}".strip()
+        for e in entries
+    ]
+
+    assert rows == [
+        "Cllr Rosa Diaz: added to the team | Is lead: no |",
+        "Details changed | Leader name: Lee New-Leader |",
+        "Postponed | Postponed reason: Elections | Elections",
+    ]

@@ -13,6 +13,7 @@ from core.errors import InvalidInput, Refused
 from core.widgets import GovukDateInput
 from workflow import roles, selectors, services
 from workflow.panels import render_panels
+from workflow.timeline import timeline
 from workflow.transition_forms import TransitionForm
 from workflow.transitions import TRANSITIONS
 
@@ -31,7 +32,7 @@ def case_detail(request, pk: int):
         {
             "case": challenge,
             "transitions": services.available_transitions(challenge, request.user),
-            "events": challenge.events.select_related("actor"),
+            "timeline": timeline(challenge),
             "panels": render_panels(request, challenge),
         },
     )
