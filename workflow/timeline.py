@@ -39,7 +39,7 @@ def timeline(case: PeerChallenge) -> list[Entry]:
 
 def _entry(event: CaseEvent, peers: dict[int, str]) -> Entry:
     what = _DONE.get(event.action) or _OTHER.get(event.action) or event.action
-    peer = peers.get(event.data.get("peer"))  # type: ignore[arg-type]
+    peer = peers.get(event.data.get("peer"))
     if peer:
         what = f"{peer}: {what.lower()}"
     details = [
