@@ -3,7 +3,8 @@ from workflow.choices import BEFORE_ONSITE, TERMINAL, State
 from .challenges import PeerChallenge
 from .councils import COUNCIL_TYPES, Council
 from .events import CaseEvent
-from .team import Assignment, Peer
+from .peers import Peer
+from .team import Assignment
 from .types import ChallengeType
 
 __all__ = [
