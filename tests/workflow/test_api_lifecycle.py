@@ -43,7 +43,8 @@ def test_a_case_walks_from_enquiry_to_closed_through_the_api():
             format="json",
             expect="team_assembly",
         )
-        full_team(PeerChallenge.objects.get(pk=created["id"]))  # peers accept by email link
+        # Arranged directly: the team pages and API come with the team-assembly capability.
+        full_team(PeerChallenge.objects.get(pk=created["id"]))
         fire("confirm_team", expect="preparation")
 
         t.move_to(datetime.datetime(2026, 6, 1, 8, tzinfo=LONDON))
