@@ -237,6 +237,11 @@ CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 CASE_PANELS: list[str] = [
     "notifications.panels.emails_panel",
 ]
+# Conflict checks (workflow/conflicts.py): a council the peer left less than this many years
+# before the visit still counts as their own (a hard conflict, like their home council).
+PEER_FORMER_COUNCIL_YEARS = env_int("PEER_FORMER_COUNCIL_YEARS", 5)
+if not 0 <= PEER_FORMER_COUNCIL_YEARS <= 50:
+    raise ImproperlyConfigured("PEER_FORMER_COUNCIL_YEARS must be between 0 and 50")
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

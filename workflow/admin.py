@@ -24,8 +24,11 @@ from workflow.models import (
     CaseEvent,
     ChallengeType,
     Council,
+    DeclaredInterest,
     Peer,
     PeerChallenge,
+    PeerFormerCouncil,
+    Specialism,
     State,
 )
 from workflow.transition_forms import TransitionForm
@@ -77,12 +80,60 @@ class ChallengeTypeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+@admin.register(Specialism)
+class SpecialismAdmin(admin.ModelAdmin):
+    """The controlled list of what peers know; the import and the API name them."""
+
+    list_display = ("name", "slug", "description")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class PeerFormerCouncilInline(admin.TabularInline):
+    """Checked against the peer's home council as the form has it (PeerFormerCouncil.clean)."""
+
+    model = PeerFormerCouncil
+    extra = 0
+    autocomplete_fields = ("council",)
+
+
+class DeclaredInterestInline(admin.TabularInline):
+    model = DeclaredInterest
+    extra = 0
+    autocomplete_fields = ("council",)
+
+
 @admin.register(Peer)
 class PeerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "council", "political_group", "job_title", "is_active")
-    list_filter = ("kind", "is_active", "political_group")
-    search_fields = ("name", "email", "council__name")
+    """The peer pool. Bulk changes: `manage.py import_peers` or POST /api/peers/import/."""
+
+    list_display = (
+        "name",
+        "kind",
+        "council",
+        "region",
+        "political_group",
+        "officer_role",
+        "max_days_per_year",
+        "is_active",
+    )
+    list_filter = (
+        "kind",
+        "is_active",
+        "political_group",
+        "officer_role",
+        "council__region",
+        "specialisms",
+    )
+    list_select_related = ("council",)
+    search_fields = ("name", "email", "council__name", "job_title")
     autocomplete_fields = ("council", "user")
+    filter_horizontal = ("specialisms",)
+    inlines = (PeerFormerCouncilInline, DeclaredInterestInline)
+
+    @admin.display(description="region", ordering="council__region")
+    def region(self, peer: Peer) -> str:
+        return peer.region
 
 
 class AssignmentInline(admin.TabularInline):

@@ -83,6 +83,13 @@ class PeerFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"peer{n}@council.example.gov.uk")
     kind = Peer.Kind.OFFICER
     council = factory.LazyFunction(lambda: council("BIR"))
+    # What the kind needs (a member's group, an officer's role), so either kind is valid.
+    political_group = factory.LazyAttribute(
+        lambda p: Peer.PoliticalGroup.LABOUR if p.kind == Peer.Kind.MEMBER else ""
+    )
+    officer_role = factory.LazyAttribute(
+        lambda p: Peer.OfficerRole.CHIEF_EXECUTIVE if p.kind == Peer.Kind.OFFICER else ""
+    )
 
 
 def _today():

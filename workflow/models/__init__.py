@@ -3,7 +3,14 @@ from workflow.choices import BEFORE_ONSITE, TERMINAL, State
 from .challenges import PeerChallenge
 from .councils import COUNCIL_TYPES, Council
 from .events import CaseEvent
-from .peers import Peer
+from .peers import (
+    DeclaredInterest,
+    OfficerRole,
+    Peer,
+    PeerFormerCouncil,
+    PoliticalGroup,
+    Specialism,
+)
 from .team import Assignment
 from .types import ChallengeType
 
@@ -15,7 +22,12 @@ __all__ = [
     "CaseEvent",
     "ChallengeType",
     "Council",
+    "DeclaredInterest",
+    "OfficerRole",
     "Peer",
     "PeerChallenge",
+    "PeerFormerCouncil",
+    "PoliticalGroup",
+    "Specialism",
     "State",
 ]

@@ -31,7 +31,15 @@ from django.utils.text import slugify
 from core.history import recording_history
 from workflow import roles, services, team_services
 from workflow.dates import financial_year_of
-from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
+from workflow.models import (
+    Assignment,
+    ChallengeType,
+    Council,
+    Peer,
+    PeerChallenge,
+    Specialism,
+    State,
+)
 
 PASSWORD = "demo-peer-challenge"
 MANAGERS = [
@@ -42,9 +50,11 @@ MANAGERS = [
 ]
 FIRST = ["Alex", "Bernadette", "Chris", "Deborah", "Eamon", "Fiona", "Graham", "Hannah"]
 LAST = ["Ahmed", "Burton", "Clarke", "Doyle", "Evans"]
-GROUPS = ["Conservative", "Labour", "Liberal Democrat", "Independent", "Green"]
-JOBS = ["Chief Executive", "Director of Finance", "Director of Place", "Head of Policy"]
-SPECIALISMS = ["finance", "governance", "housing", "adult social care", "economic growth"]
+GROUPS = ["conservative", "labour", "liberal_democrat", "independent", "green"]
+# An officer's role, and the job title of one whose role is "other".
+JOBS = [("chief_executive", ""), ("director_of_finance", ""), ("director_of_place", ""),
+        ("other", "Head of Policy")]  # fmt: skip
+SPECIALISMS = ["finance", "governance", "housing", "adult-social-care", "economic-growth"]
 OBJECTIVES = [
     "Test the medium-term financial plan",
     "Review the approach to housing delivery",
@@ -180,20 +190,22 @@ class Command(BaseCommand):
 
     def create_peers(self) -> list[Peer]:
         homes = list(Council.objects.active_english().order_by("code"))
+        specialisms = list(Specialism.objects.filter(slug__in=SPECIALISMS).order_by("slug"))
         peers = []
         for i, (first, last) in enumerate((f, ln) for ln in LAST for f in FIRST):
             member = i % 2 == 0
-            peers.append(
-                Peer.objects.create(
-                    name=f"{'Cllr ' if member else ''}{first} {last}",
-                    email=f"{first}.{last}@peers.example.org".lower(),
-                    kind=Peer.Kind.MEMBER if member else Peer.Kind.OFFICER,
-                    council=self.rng.choice(homes),
-                    political_group=GROUPS[i % len(GROUPS)] if member else "",
-                    job_title="" if member else JOBS[i % len(JOBS)],
-                    specialisms=self.rng.sample(SPECIALISMS, 2),
-                )
+            role, job_title = ("", "") if member else JOBS[i % len(JOBS)]
+            peer = Peer.objects.create(
+                name=f"{'Cllr ' if member else ''}{first} {last}",
+                email=f"{first}.{last}@peers.example.org".lower(),
+                kind=Peer.Kind.MEMBER if member else Peer.Kind.OFFICER,
+                council=self.rng.choice(homes),
+                political_group=GROUPS[i % len(GROUPS)] if member else "",
+                officer_role=role,
+                job_title=job_title,
             )
+            peer.specialisms.set(self.rng.sample(specialisms, 2))
+            peers.append(peer)
         for i, peer in enumerate(peers[:3], start=1):
             first, last = peer.name.removeprefix("Cllr ").split()
             peer.user = self.user(f"demo-peer-{i}", first, last, roles.PEER)

@@ -1,0 +1,171 @@
+"""Conflict checks before a peer is invited to a council (DESIGN.md §4, issue 8), read from the
+council register: pure functions of the peer's councils and the host's place in the register.
+
+A peer's own councils are their home council and each former council they left within
+`settings.PEER_FORMER_COUNCIL_YEARS` of the visit (DOMAIN.md §4.3 leaves N open; 5 by
+default). Against those, HARD conflicts block the invitation and cannot be overridden:
+
+* the host is one of them;
+* the host is the county of one of them, or a district of one of them;
+* the host replaced one of them, or one of them replaced the host (the register's
+  `replaced_by`, either way).
+
+SOFT conflicts warn; the manager may invite after recording a reason. They read the home
+council only (where the peer is now):
+
+* the host and the home council are in the same combined authority (or the home council is
+  that authority);
+* the host and the home council are in the same region of England;
+* the peer has declared an interest in the host.
+
+Each conflict says why in words that name both councils.
+"""
+
+import datetime
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+
+from workflow.models import Council, Peer
+from workflow.models.peers import COUNCIL_PREFETCHES
+
+
+class Severity(enum.StrEnum):
+    HARD = "hard"  # no invitation
+    SOFT = "soft"  # an invitation with the manager's recorded reason
+
+
+class Code(enum.StrEnum):
+    HOME_COUNCIL = "home_council"
+    FORMER_COUNCIL = "former_council"
+    COUNTY_OF_THEIR_DISTRICT = "county_of_their_district"
+    DISTRICT_OF_THEIR_COUNTY = "district_of_their_county"
+    SUCCESSOR = "successor"  # the host replaced one of the peer's councils
+    PREDECESSOR = "predecessor"  # one of the peer's councils replaced the host
+    SAME_COMBINED_AUTHORITY = "same_combined_authority"
+    SAME_REGION = "same_region"
+    DECLARED_INTEREST = "declared_interest"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    severity: Severity
+    code: Code
+    reason: str
+
+    @property
+    def is_hard(self) -> bool:
+        return self.severity == Severity.HARD
+
+
+def former_council_cutoff(on: datetime.date) -> datetime.date:
+    """A former council left on or after this day counts as the peer's own on `on`."""
+    years = settings.PEER_FORMER_COUNCIL_YEARS
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February, and the year N back is not a leap year
+        return on.replace(year=on.year - years, day=28)
+
+
+def conflicts(peer: Peer, host: Council, *, on: datetime.date) -> list[Conflict]:
+    """Why `peer` should not (hard) or may only with a reason (soft) serve at `host` on `on`;
+    hard ones first."""
+    return conflicts_for_peers([peer], host, on=on)[peer.pk]
+
+
+def conflicts_for_peers(
+    peers: Iterable[Peer], host: Council, *, on: datetime.date
+) -> dict[int, list[Conflict]]:
+    """`conflicts` for many peers at once, in a fixed number of queries however many there are
+    (peers from `Peer.objects.with_councils()` cost none for their councils)."""
+    peers = list(peers)
+    prefetch_related_objects(peers, "council", *COUNCIL_PREFETCHES)
+    facts = _Host.of(host)
+    cutoff = former_council_cutoff(on)
+    return {peer.pk: _sorted(_conflicts(peer, facts, cutoff)) for peer in peers}
+
+
+@dataclass(frozen=True)
+class _Host:
+    council: Council
+    combined_authority: Council | None
+    successors: frozenset[int]  # councils that replaced the host
+    predecessors: frozenset[int]  # councils the host replaced
+
+    @classmethod
+    def of(cls, host: Council) -> "_Host":
+        links = Council.replaced_by.through.objects.filter(from_council=host) | (
+            Council.replaced_by.through.objects.filter(to_council=host)
+        )
+        pairs = list(links.values_list("from_council_id", "to_council_id"))
+        return cls(
+            council=host,
+            combined_authority=host.combined_authority,
+            successors=frozenset(new for old, new in pairs if old == host.pk),
+            predecessors=frozenset(old for old, new in pairs if new == host.pk),
+        )
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def _own_councils(peer: Peer, cutoff: datetime.date) -> Iterator[tuple[Council, str]]:
+    """The councils that count as the peer's own, each with how to say whose it is."""
+    if peer.council is not None:
+        yield peer.council, "the peer's home council"
+    for former in peer.former_councils.all():
+        if former.until >= cutoff:
+            yield former.council, f"the peer's council until {_day(former.until)}"
+
+
+def _conflicts(peer: Peer, facts: _Host, cutoff: datetime.date) -> Iterator[Conflict]:
+    host = facts.council
+    hard, soft = Severity.HARD, Severity.SOFT
+    for council, whose in _own_councils(peer, cutoff):
+        if council.pk == host.pk:
+            code = Code.HOME_COUNCIL if council == peer.council else Code.FORMER_COUNCIL
+            yield Conflict(hard, code, f"{host}, the host, is {whose}")
+            continue
+        if council.county_id == host.pk:
+            why = f"{council} ({whose}) is a district of {host}, the host"
+            yield Conflict(hard, Code.COUNTY_OF_THEIR_DISTRICT, why)
+        if host.county_id == council.pk:
+            why = f"{host}, the host, is a district of {council} ({whose})"
+            yield Conflict(hard, Code.DISTRICT_OF_THEIR_COUNTY, why)
+        if council.pk in facts.predecessors:
+            why = f"{host}, the host, replaced {council} ({whose})"
+            yield Conflict(hard, Code.SUCCESSOR, why)
+        if council.pk in facts.successors:
+            why = f"{host}, the host, was replaced by {council} ({whose})"
+            yield Conflict(hard, Code.PREDECESSOR, why)
+
+    home = peer.council
+    authority = facts.combined_authority
+    if home is not None and home.pk != host.pk:
+        if authority is not None and authority.pk in (home.pk, home.combined_authority_id):
+            name = authority.official_name or authority.name
+            why = (
+                f"{host}, the host, is a member of {name} (the peer's home council)"
+                if authority.pk == home.pk
+                else f"{host}, the host, and {home} (the peer's home council) are both in {name}"
+            )
+            yield Conflict(soft, Code.SAME_COMBINED_AUTHORITY, why)
+        if host.region and home.region == host.region:
+            why = (
+                f"{host}, the host, and {home} (the peer's home council) are both in the "
+                f"{host.region} region"
+            )
+            yield Conflict(soft, Code.SAME_REGION, why)
+    for interest in peer.interests.all():
+        if interest.council_id == host.pk:
+            note = f": {interest.note}" if interest.note else ""
+            why = f"the peer has declared an interest in {host}, the host{note}"
+            yield Conflict(soft, Code.DECLARED_INTEREST, why)
+
+
+def _sorted(found: Iterable[Conflict]) -> list[Conflict]:
+    return sorted(found, key=lambda c: not c.is_hard)  # stable: each kind in rule order
