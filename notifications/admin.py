@@ -4,6 +4,7 @@ from django.utils.html import escape, format_html
 
 from core.errors import InvalidInput, Refused
 from notifications import services
+from notifications.actors import signed_in
 from notifications.emails import ACCOUNT_KINDS
 from notifications.models import Notification
 from workflow import roles
@@ -70,6 +71,8 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
         "stale_requeues",
         "uncertain_sends",
+        "resent_by",
+        "resent_at",
         "created_at",
         "rendered_preview",
     ]
@@ -112,7 +115,7 @@ class NotificationAdmin(admin.ModelAdmin):
         resent, refused = 0, []
         for notification in queryset:
             try:
-                services.notification_resend(notification)
+                services.notification_resend(notification=notification, actor=signed_in(request))
                 resent += 1
             except Refused as exc:
                 refused.append(f"#{notification.pk}: {exc}")

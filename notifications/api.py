@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import REFUSED
 from notifications import services
+from notifications.actors import signed_in
 from notifications.emails import KINDS, subject_of
 from notifications.models import Notification
 from workflow import roles
@@ -51,6 +52,8 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "sent_at",
             "stale_requeues",
             "uncertain_sends",
+            "resent_by",
+            "resent_at",
             "created_at",
         ]
 
@@ -59,7 +62,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 
 
 class EmailInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(KINDS), default="manual")
+    kind = serializers.ChoiceField(choices=KINDS, default=Notification.Kind.MANUAL)
     recipient_email = serializers.EmailField()
     recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -68,7 +71,7 @@ class EmailInputSerializer(serializers.Serializer):
     def service_kwargs(self) -> dict:
         data = self.validated_data
         return {
-            "kind": data["kind"],
+            "kind": Notification.Kind(data["kind"]),
             "recipient_email": data["recipient_email"],
             "recipient_name": data.get("recipient_name", ""),
             "context": {k: data[k] for k in ("subject", "message") if data.get(k)},
@@ -97,7 +100,7 @@ class ChallengeNotificationsApi(APIView):
         payload = EmailInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         notification = services.notification_send_manual(
-            challenge=challenge, actor=request.user, **payload.service_kwargs()
+            challenge=challenge, actor=signed_in(request), **payload.service_kwargs()
         )
         return Response(NotificationOutputSerializer(notification).data, status=201)
 
@@ -125,5 +128,7 @@ class NotificationResendApi(APIView):
         notification = get_object_or_404(Notification, pk=notification_id)
         if not roles.can_manage(request.user):
             raise PermissionDenied("only managers and admins may resend emails")
-        notification = services.notification_resend(notification)
+        notification = services.notification_resend(
+            notification=notification, actor=signed_in(request)
+        )
         return Response(NotificationOutputSerializer(notification).data)

@@ -13,32 +13,15 @@ from notifications.models import Notification
 from notifications.snapshot import case_facts, readable
 
 TEMPLATE_DIR = "notifications/emails"
-# Every kind we send, with the words a manager sees when choosing one. Each has three templates:
-# <kind>-subject.txt, <kind>-body.txt and <kind>-body.html, extending the shared layouts.
-KINDS = {
-    "booking_confirmation": "Booking confirmation (council)",
-    "joining_instructions": "Joining instructions and calendar invite (peer)",
-    "onsite_reminder": "Onsite visit approaching",
-    "report_overdue": "Feedback report overdue",
-    "publication_reminder": "Publication reminder (council)",
-    "publication_escalation": "Publication overdue (escalation)",
-    "action_plan_due": "Action plan not yet published",
-    "impact_survey_due": "Impact survey due",
-    "follow_up_prompt": "Follow-up visit or progress review prompt",
-    "manager_digest": "Weekly digest of overdue items",
-    "manual": "A message from the challenge manager",
-    "visit_changed": "Onsite visit dates changed, with the updated calendar invite",
-    "visit_postponed": "Onsite visit postponed, with the calendar invite cancelled",
-    "visit_withdrawn": "Challenge withdrawn, with the calendar invite cancelled",
-}
+Kind = Notification.Kind
 # Kinds whose email carries the visit as a calendar invite, and the invite's iTIP method:
 # PUBLISH adds or updates the event, CANCEL removes it (RFC 5546).
-VISIT_KINDS = {
-    "joining_instructions": "PUBLISH",
-    "onsite_reminder": "PUBLISH",
-    "visit_changed": "PUBLISH",
-    "visit_postponed": "CANCEL",
-    "visit_withdrawn": "CANCEL",
+VISIT_KINDS: dict[str, str] = {
+    Kind.JOINING_INSTRUCTIONS: "PUBLISH",
+    Kind.ONSITE_REMINDER: "PUBLISH",
+    Kind.VISIT_CHANGED: "PUBLISH",
+    Kind.VISIT_POSTPONED: "CANCEL",
+    Kind.VISIT_WITHDRAWN: "CANCEL",
 }
 
 
@@ -47,8 +30,10 @@ class PermanentEmailError(Exception):
 
 
 # Emails about an account, which the system sends itself: never offered to a manager, so no
-# one can have them sent on request. Same three templates per kind as above.
-ACCOUNT_KINDS = {"password_reset": "Password reset link"}
+# one can have them sent on request, nor shown to anyone but their recipient.
+ACCOUNT_KINDS = (Kind.PASSWORD_RESET,)
+# The kinds a manager may choose from (the labels are the words they see).
+KINDS = tuple(kind for kind in Kind if kind not in ACCOUNT_KINDS)
 
 
 def render_email(notification: Notification) -> EmailMultiAlternatives:
@@ -56,8 +41,8 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     so it is raised as PermanentEmailError: retrying cannot help."""
     if not notification.recipient_email:
         raise PermanentEmailError("no recipient email address")
-    if notification.kind not in KINDS and notification.kind not in ACCOUNT_KINDS:
-        raise PermanentEmailError(f"unknown kind {notification.kind!r}: no template for it")
+    if notification.kind not in Kind.values:
+        raise PermanentEmailError(f"unknown kind '{notification.kind}': no template for it")
     try:
         message = _build(notification)
         # Building the MIME message now checks every header (a newline in an address is a
@@ -65,7 +50,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         message.message()
     except Exception as exc:  # a template error, a bad header, a date the calendar cannot hold
         raise PermanentEmailError(
-            f"cannot render {notification.kind!r}: {type(exc).__name__}: {exc}"
+            f"cannot render '{notification.kind}': {type(exc).__name__}: {exc}"
         ) from exc
     return message
 
@@ -77,8 +62,11 @@ def _context(notification: Notification) -> dict:
     if facts is None and notification.challenge is not None:
         # A row written before rows carried snapshots: the live case is all there is.
         facts = case_facts(notification.challenge)
+    # A manager may add a note to a template email; a manual email is all their message.
+    manual = notification.kind == Kind.MANUAL
     return {
         **notification.context,
+        "manager_note": "" if manual else notification.context.get("message", ""),
         "case": readable(facts) if facts else None,
         "notification": notification,
         "recipient_name": one_line(notification.recipient_name) or notification.recipient_email,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -10,7 +11,40 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    kind = models.CharField(max_length=60, db_index=True)
+    class Kind(models.TextChoices):
+        """Every email we send, with the words a manager sees. Each kind has three templates,
+        notifications/emails/<kind>-subject.txt, -body.txt and -body.html (a test checks)."""
+
+        BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation (council)"
+        JOINING_INSTRUCTIONS = (
+            "joining_instructions",
+            "Joining instructions and calendar invite (peer)",
+        )
+        ONSITE_REMINDER = "onsite_reminder", "Onsite visit approaching"
+        REPORT_OVERDUE = "report_overdue", "Feedback report overdue"
+        PUBLICATION_REMINDER = "publication_reminder", "Publication reminder (council)"
+        PUBLICATION_ESCALATION = "publication_escalation", "Publication overdue (escalation)"
+        ACTION_PLAN_DUE = "action_plan_due", "Action plan not yet published"
+        IMPACT_SURVEY_DUE = "impact_survey_due", "Impact survey due"
+        FOLLOW_UP_PROMPT = "follow_up_prompt", "Follow-up visit or progress review prompt"
+        MANAGER_DIGEST = "manager_digest", "Weekly digest of overdue items"
+        MANUAL = "manual", "A message from the challenge manager"
+        VISIT_CHANGED = (
+            "visit_changed",
+            "Onsite visit dates changed, with the updated calendar invite",
+        )
+        VISIT_POSTPONED = (
+            "visit_postponed",
+            "Onsite visit postponed, with the calendar invite cancelled",
+        )
+        VISIT_WITHDRAWN = (
+            "visit_withdrawn",
+            "Challenge withdrawn, with the calendar invite cancelled",
+        )
+        # An account email, which the system sends itself (notifications.emails.ACCOUNT_KINDS).
+        PASSWORD_RESET = "password_reset", "Password reset link"
+
+    kind = models.CharField(max_length=60, choices=Kind.choices, db_index=True)
     # The key of what the email is about, as "<model>:<pk>" (a case, a manager's digest, ...):
     # part of the unique key, so it must never be blank. A manual message gets its own
     # "manual:<uuid>", so a manager may write to the same person twice in a day.
@@ -47,6 +81,17 @@ class Notification(models.Model):
     # to the end of the message: a timeout or a dropped connection) and the row was retried:
     # the server may have kept it, so it may be delivered twice.
     uncertain_sends = models.PositiveSmallIntegerField(default=0)
+    # Who last sent the row again by hand, and when (None: never resent, or by the system).
+    # Every resend is also logged; the row keeps the latest, which is what a reader asks about
+    # ("this went twice: who sent it again?").
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import InvalidInput, Refused
 from notifications import services
+from notifications.actors import signed_in
 from notifications.emails import ACCOUNT_KINDS
+from notifications.models import Notification
 from notifications.panels import kind_in_words
 from workflow import roles, selectors
 from workflow.models import Assignment, PeerChallenge
@@ -73,7 +75,7 @@ def email_resend(request: HttpRequest, pk: int, notification_id: int) -> HttpRes
     case = _case(request, pk)
     notification = get_object_or_404(case.notifications, pk=notification_id)
     try:
-        services.notification_resend(notification)
+        services.notification_resend(notification=notification, actor=signed_in(request))
     except Refused as refused:
         messages.error(request, f"Not sent again: {'; '.join(refused.unmet)}.")
     else:
@@ -120,7 +122,7 @@ def case_contacts(case: PeerChallenge) -> list[Contact]:
 
 
 class ManualEmailForm(forms.Form):
-    """A manual message ("manual" kind). The service decides; this form translates."""
+    """A manual message (Kind.MANUAL). The service decides; this form translates."""
 
     recipient = forms.ChoiceField(
         label="Who is it to?",
@@ -156,7 +158,7 @@ class ManualEmailForm(forms.Form):
     def service_inputs(self) -> dict:
         contact = self.contacts[self.cleaned_data["recipient"]]
         return {
-            "kind": "manual",
+            "kind": Notification.Kind.MANUAL,
             "recipient_email": contact.email,
             "recipient_name": contact.name,
             "context": {name: self.cleaned_data[name] for name in ("subject", "message")},
@@ -179,7 +181,7 @@ def email_new(request: HttpRequest, pk: int) -> HttpResponse:
     if posted and form.is_valid():
         inputs = form.service_inputs()
         try:
-            services.notification_send_manual(challenge=case, actor=request.user, **inputs)
+            services.notification_send_manual(challenge=case, actor=signed_in(request), **inputs)
         except InvalidInput as invalid:
             form.add_service_errors(invalid)
         except Refused as refused:

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from notifications.emails import ACCOUNT_KINDS, KINDS, subject_of
+from notifications.emails import ACCOUNT_KINDS, subject_of
 from notifications.models import Notification
 from notifications.services import RESENDABLE
 from notifications.snapshot import case_facts
@@ -41,7 +41,7 @@ class EmailRow:
 
 
 def kind_in_words(kind: str) -> str:
-    return KINDS.get(kind) or ACCOUNT_KINDS.get(kind) or kind
+    return Notification.Kind(kind).label if kind in Notification.Kind.values else kind
 
 
 def case_emails(case: PeerChallenge) -> list[EmailRow]:

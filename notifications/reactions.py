@@ -14,6 +14,7 @@ from workflow.models import Assignment, CaseEvent, PeerChallenge, State
 
 # The visit is still ahead (or under way) in these states: a change to it is news to the team.
 VISIT_NOT_OVER = (State.PREPARATION, State.ONSITE)
+Kind = Notification.Kind
 
 
 def _accepted_peers(challenge: PeerChallenge) -> list[tuple[str, str]]:
@@ -21,7 +22,7 @@ def _accepted_peers(challenge: PeerChallenge) -> list[tuple[str, str]]:
     return [(a.peer.name, a.peer.email) for a in team.order_by("pk")]
 
 
-def _email(event: CaseEvent, kind: str, people, *, topic_key: str, context: dict) -> None:
+def _email(event: CaseEvent, kind: Kind, people, *, topic_key: str, context: dict) -> None:
     challenge = event.challenge
     for name, email in people:
         notification_queue(
@@ -39,7 +40,7 @@ def email_booking_confirmation(event: CaseEvent) -> None:
     challenge = event.challenge
     _email(
         event,
-        "booking_confirmation",
+        Kind.BOOKING_CONFIRMATION,
         challenge.council_contacts,
         topic_key=Notification.case_topic(challenge),
         context={"case": case_facts(challenge, as_of=event)},
@@ -50,7 +51,7 @@ def email_team_joining_instructions(event: CaseEvent) -> None:
     challenge = event.challenge
     _email(
         event,
-        "joining_instructions",
+        Kind.JOINING_INSTRUCTIONS,
         _accepted_peers(challenge),
         topic_key=Notification.case_topic(challenge),
         context={"case": case_facts(challenge, as_of=event)},
@@ -61,10 +62,10 @@ def email_team_joining_instructions(event: CaseEvent) -> None:
 
 
 def _joining_instructions_went_out(challenge: PeerChallenge) -> bool:
-    return challenge.notifications.filter(kind="joining_instructions").exists()
+    return challenge.notifications.filter(kind=Kind.JOINING_INSTRUCTIONS).exists()
 
 
-def _tell_team_and_council(event: CaseEvent, kind: str, **context) -> None:
+def _tell_team_and_council(event: CaseEvent, kind: Kind, **context) -> None:
     """`kind` to each accepted peer (with the calendar update) and to the council contacts.
 
     Keyed by the visit's change count, which is fixed per event: the same event run twice
@@ -96,7 +97,7 @@ def email_visit_dates_changed(event: CaseEvent) -> None:
         and challenge.state in VISIT_NOT_OVER
         and _joining_instructions_went_out(challenge)
     ):
-        _tell_team_and_council(event, "visit_changed")
+        _tell_team_and_council(event, Kind.VISIT_CHANGED)
 
 
 def email_visit_back_on(event: CaseEvent) -> None:
@@ -104,12 +105,12 @@ def email_visit_back_on(event: CaseEvent) -> None:
     again, with the dates that now stand."""
     challenge = event.challenge
     if challenge.state in VISIT_NOT_OVER and _joining_instructions_went_out(challenge):
-        _tell_team_and_council(event, "visit_changed", resumed=True)
+        _tell_team_and_council(event, Kind.VISIT_CHANGED, resumed=True)
 
 
 def email_visit_postponed(event: CaseEvent) -> None:
-    _tell_team_and_council(event, "visit_postponed")
+    _tell_team_and_council(event, Kind.VISIT_POSTPONED)
 
 
 def email_visit_withdrawn(event: CaseEvent) -> None:
-    _tell_team_and_council(event, "visit_withdrawn")
+    _tell_team_and_council(event, Kind.VISIT_WITHDRAWN)

@@ -36,12 +36,13 @@ from workflow.models import PeerChallenge, State
 
 logger = logging.getLogger(__name__)
 Recipient = tuple[str, str]  # (name, email)
+Kind = Notification.Kind
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str
+    kind: Kind
     topic_key: str
     recipient_email: str
     recipient_name: str
@@ -104,7 +105,14 @@ def recipients(challenge: PeerChallenge, audience: str) -> tuple[list[Recipient]
     return [], audience
 
 
-def _to(challenge, people: Iterable[Recipient], *, kind, due_on, context) -> list[Reminder]:
+def _to(
+    challenge: PeerChallenge,
+    people: Iterable[Recipient],
+    *,
+    kind: Kind,
+    due_on: datetime.date,
+    context: dict,
+) -> list[Reminder]:
     return [
         Reminder(
             kind=kind,
@@ -120,7 +128,7 @@ def _to(challenge, people: Iterable[Recipient], *, kind, due_on, context) -> lis
 
 
 def _reminders(
-    challenge: PeerChallenge, audience: str, *, kind: str, due_on: datetime.date, context: dict
+    challenge: PeerChallenge, audience: str, *, kind: Kind, due_on: datetime.date, context: dict
 ) -> list[Reminder]:
     """The reminders for `audience`, climbing the ladder as far as needed. The templates see
     the rung reached (`audience`, `escalated`) and, after a climb, whom it stands in for."""
@@ -196,7 +204,7 @@ def cases_without_follow_up():
     """Finished cases of a type that can be followed up, with no live follow-up case yet. A
     closed case drops out once its manager has been prompted: nothing more will happen to it,
     and the digest would otherwise list it for ever."""
-    prompted = Notification.objects.filter(challenge=OuterRef("pk"), kind="follow_up_prompt")
+    prompted = Notification.objects.filter(challenge=OuterRef("pk"), kind=Kind.FOLLOW_UP_PROMPT)
     return (
         _cases(State.POST_CHALLENGE, State.CLOSED, onsite_end__isnull=False)
         .filter(challenge_type__requires_parent=False)
@@ -228,7 +236,7 @@ class Step:
     """One rung of a reminder ladder: `kind` is sent `offset` (a NOTIFICATION_SETTINGS name)
     after the clock starts, to `audience` or the first rung above it with someone to send to."""
 
-    kind: str
+    kind: Kind
     clock: Clock
     offset: str
     audience: str
@@ -242,20 +250,20 @@ class Step:
 
 
 REPORT_OVERDUE = [
-    Step("report_overdue", AFTER_FEEDBACK, "REPORT_OVERDUE_DAYS", "manager"),
-    Step("report_overdue", AFTER_FEEDBACK, "REPORT_OVERDUE_ESCALATE_DAYS", "leads"),
+    Step(Kind.REPORT_OVERDUE, AFTER_FEEDBACK, "REPORT_OVERDUE_DAYS", "manager"),
+    Step(Kind.REPORT_OVERDUE, AFTER_FEEDBACK, "REPORT_OVERDUE_ESCALATE_DAYS", "leads"),
 ]
 PUBLICATION_DUE = [
-    Step("publication_reminder", AFTER_REPORT, "PUBLICATION_REMINDER_MONTHS", "council"),
-    Step("publication_escalation", AFTER_REPORT, "PUBLICATION_ESCALATE_MONTHS", "manager"),
-    Step("publication_escalation", AFTER_REPORT, "PUBLICATION_LEAD_MONTHS", "leads"),
+    Step(Kind.PUBLICATION_REMINDER, AFTER_REPORT, "PUBLICATION_REMINDER_MONTHS", "council"),
+    Step(Kind.PUBLICATION_ESCALATION, AFTER_REPORT, "PUBLICATION_ESCALATE_MONTHS", "manager"),
+    Step(Kind.PUBLICATION_ESCALATION, AFTER_REPORT, "PUBLICATION_LEAD_MONTHS", "leads"),
 ]
 ACTION_PLAN_DUE = [
-    Step("action_plan_due", AFTER_REPORT, "ACTION_PLAN_REMINDER_MONTHS", "council"),
-    Step("action_plan_due", AFTER_REPORT, "ACTION_PLAN_ESCALATE_MONTHS", "manager"),
+    Step(Kind.ACTION_PLAN_DUE, AFTER_REPORT, "ACTION_PLAN_REMINDER_MONTHS", "council"),
+    Step(Kind.ACTION_PLAN_DUE, AFTER_REPORT, "ACTION_PLAN_ESCALATE_MONTHS", "manager"),
 ]
-IMPACT_SURVEY_DUE = [Step("impact_survey_due", AFTER_VISIT, "IMPACT_SURVEY_MONTHS", "manager")]
-FOLLOW_UP_PROMPT = [Step("follow_up_prompt", AFTER_VISIT, "FOLLOW_UP_PROMPT_MONTHS", "manager")]
+IMPACT_SURVEY_DUE = [Step(Kind.IMPACT_SURVEY_DUE, AFTER_VISIT, "IMPACT_SURVEY_MONTHS", "manager")]
+FOLLOW_UP_PROMPT = [Step(Kind.FOLLOW_UP_PROMPT, AFTER_VISIT, "FOLLOW_UP_PROMPT_MONTHS", "manager")]
 
 
 def _climb(rule: str, today: datetime.date, cases, steps: list[Step]) -> Iterator[Reminder]:
@@ -302,12 +310,12 @@ def onsite_approaching(today: datetime.date) -> Iterator[Reminder]:
         # The council hears as well as the manager, but climbs no ladder: the manager has it.
         return [
             *_reminders(
-                challenge, "manager", kind="onsite_reminder", due_on=due_on, context=context
+                challenge, "manager", kind=Kind.ONSITE_REMINDER, due_on=due_on, context=context
             ),
             *_to(
                 challenge,
                 challenge.council_contacts,
-                kind="onsite_reminder",
+                kind=Kind.ONSITE_REMINDER,
                 due_on=due_on,
                 context=context,
             ),
@@ -388,7 +396,7 @@ def manager_weekly_digest(today: datetime.date) -> Iterator[Reminder]:
             continue
         items.sort(key=lambda item: (item[2], item[0].pk))
         yield Reminder(
-            kind="manager_digest",
+            kind=Kind.MANAGER_DIGEST,
             topic_key=f"user:{manager.pk}",
             recipient_email=email.strip(),
             recipient_name=name,

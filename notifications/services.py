@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
@@ -25,11 +26,12 @@ from workflow.models import PeerChallenge
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
+Kind = Notification.Kind
 
 
 def notification_queue(
     *,
-    kind: str,
+    kind: Kind,
     topic_key: str,
     recipient_email: str,
     due_on: datetime.date,
@@ -80,8 +82,10 @@ def _deliver_on_commit(pk: int) -> None:
 RESENDABLE = (Status.FAILED, Status.SENT)
 
 
-def notification_resend(notification: Notification) -> Notification:
-    """A manager's resend of a failed (or sent) email: the same row goes round again."""
+def notification_resend(*, notification: Notification, actor: User | None) -> Notification:
+    """A manager's resend of a failed (or sent) email: the same row goes round again. The row
+    keeps who resent it last, and when (`actor` None: the system); the log keeps every resend."""
+    now = timezone.now()
     with transaction.atomic():
         resent = Notification.objects.filter(pk=notification.pk, status__in=RESENDABLE).update(
             status=Status.QUEUED,
@@ -89,13 +93,16 @@ def notification_resend(notification: Notification) -> Notification:
             last_error="",
             sent_at=None,
             next_attempt_at=None,
-            dispatched_at=timezone.now(),
+            dispatched_at=now,
+            resent_by=actor,
+            resent_at=now,
         )
         notification.refresh_from_db()
         if not resent:
             state = notification.get_status_display().lower()
             raise Refused([f"only a failed or sent email can be sent again, not {state}"])
         _deliver_on_commit(notification.pk)
+    logger.info("%s resent notification %s", actor or "the system", notification.pk)
     return notification
 
 
@@ -131,7 +138,13 @@ def reminders_queue(reminders: Iterable[Reminder]) -> int:
 # --- manager-written and previewed emails ------------------------------------------------------
 
 
-def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, context: dict):
+def _draft(
+    challenge: PeerChallenge,
+    kind: Kind,
+    recipient_email: str,
+    recipient_name: str,
+    context: dict,
+) -> Notification:
     """An unsaved row for rendering; raises InvalidInput on anything that would not send."""
     errors: dict[str, list[str]] = {}
     if kind not in KINDS:
@@ -145,7 +158,7 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
             errors["recipient_email"] = ["enter a valid email address"]
     if "\n" in recipient_name or "\r" in recipient_name:
         errors["recipient_name"] = ["a name must be on one line"]
-    if kind == "manual":
+    if kind == Kind.MANUAL:
         for name in ("subject", "message"):
             if not str(context.get(name, "")).strip():
                 errors[name] = ["required for a manual message"]
@@ -154,7 +167,7 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
     # A manual message is its own topic: a second one to the same person on the same day is
     # a new email, not a duplicate. Template kinds keep the case as their key.
     topic_key = (
-        f"manual:{uuid.uuid4().hex}" if kind == "manual" else Notification.case_topic(challenge)
+        f"manual:{uuid.uuid4().hex}" if kind == Kind.MANUAL else Notification.case_topic(challenge)
     )
     return Notification(
         kind=kind,
@@ -168,7 +181,12 @@ def _draft(challenge, kind: str, recipient_email: str, recipient_name: str, cont
 
 
 def notification_preview(
-    *, challenge, kind: str, recipient_email: str, recipient_name: str = "", context: dict
+    *,
+    challenge: PeerChallenge,
+    kind: Kind,
+    recipient_email: str,
+    recipient_name: str = "",
+    context: dict,
 ) -> dict[str, str]:
     """Render an email as it would be sent, saving nothing."""
     return rendered_parts(_draft(challenge, kind, recipient_email, recipient_name, context))
@@ -184,11 +202,18 @@ def rendered_parts(notification: Notification) -> dict[str, str]:
 
 
 def notification_send_manual(
-    *, challenge, actor, kind: str, recipient_email: str, recipient_name: str = "", context: dict
+    *,
+    challenge: PeerChallenge,
+    actor: User | None,
+    kind: Kind,
+    recipient_email: str,
+    recipient_name: str = "",
+    context: dict,
 ) -> Notification:
-    """A manager sends an email now: rendered first (bad input is a 400, not a failed row)."""
-    sender = actor.get_full_name() or actor.username
-    context = {**context, "sender_name": sender} if kind == "manual" else context
+    """A manager sends an email now: rendered first (bad input is a 400, not a failed row).
+    A manual message is signed with the actor's name (the team's, with no actor)."""
+    if kind == Kind.MANUAL and actor is not None:
+        context = {**context, "sender_name": actor.get_full_name() or actor.username}
     draft = _draft(challenge, kind, recipient_email, recipient_name, context)
     rendered_parts(draft)
     notification, created = _queue_like(draft)
@@ -196,7 +221,7 @@ def notification_send_manual(
         raise Refused(
             [f"a {kind} email to {draft.recipient_email} was already sent or queued today"]
         )
-    logger.info("%s queued %s to %s", actor, kind, draft.recipient_email)
+    logger.info("%s queued %s to %s", actor or "the system", kind, draft.recipient_email)
     return notification
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from notifications.models import Notification
 from notifications.services import notification_queue
 
 # Reset emails to one account: at most one per window, so the public form cannot be used to
@@ -49,7 +50,7 @@ class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
         now = timezone.localtime()
         window = now.minute // RESET_EMAIL_WINDOW_MINUTES
         notification_queue(
-            kind="password_reset",
+            kind=Notification.Kind.PASSWORD_RESET,
             topic_key=f"user:{user.pk}:{now:%H}:{window}",
             recipient_email=to_email,
             recipient_name=user.get_full_name(),

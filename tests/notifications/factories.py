@@ -9,6 +9,8 @@ from notifications.models import Notification
 from tests.workflow.factories import PeerChallengeFactory, UserFactory
 from workflow import roles
 
+Kind = Notification.Kind
+
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
@@ -25,7 +27,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Notification
 
-    kind = "booking_confirmation"
+    kind = Kind.BOOKING_CONFIRMATION
     challenge = factory.SubFactory(PeerChallengeFactory)
     topic_key = factory.LazyAttribute(lambda n: f"challenge:{n.challenge.pk}")
     recipient_email = factory.Sequence(lambda i: f"recipient{i}@council.example.gov.uk")
@@ -33,7 +35,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(timezone.localdate)
 
 
-def queued_about(challenge, kind: str, *, recipient_email="ce@example.org", **context):
+def queued_about(challenge, kind: Kind, *, recipient_email="ce@example.org", **context):
     """A row about `challenge` written by the service, so it carries the case's snapshot. Due
     on the visit's first day, so nothing is dispatched now."""
     notification, _ = services.notification_queue(

@@ -7,6 +7,7 @@ from tests.notifications.factories import NotificationFactory
 from tests.workflow.factories import PeerChallengeFactory, council
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def admin_client(client):
 
 
 def test_the_admin_shows_a_rendered_preview_of_the_email(admin_client):
-    notification = NotificationFactory(kind="booking_confirmation")
+    notification = NotificationFactory(kind=Kind.BOOKING_CONFIRMATION)
 
     response = admin_client.get(f"/admin/notifications/notification/{notification.pk}/change/")
 
@@ -43,6 +44,8 @@ def test_the_admin_filters_by_status_and_resends_failed_rows(
     sent.refresh_from_db()
     assert (failed.status, failed.last_error) == (Notification.Status.QUEUED, "")
     assert sent.status == Notification.Status.QUEUED
+    root = User.objects.get(username="root")
+    assert failed.resent_by == sent.resent_by == root
 
 
 def test_the_admin_lists_one_cases_emails_from_the_link_on_the_case_page(admin_client):

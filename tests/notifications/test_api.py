@@ -11,6 +11,7 @@ from workflow import roles
 from workflow.models import Assignment
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 Status = Notification.Status
 
 
@@ -82,7 +83,7 @@ def test_a_manager_previews_an_email_and_nothing_is_saved(challenge):
     response = client_for(manager()).post(
         outbox_url(challenge) + "preview/",
         {
-            "kind": "booking_confirmation",
+            "kind": Kind.BOOKING_CONFIRMATION,
             "recipient_email": "ce@adur.example.gov.uk",
             "recipient_name": "Chris Executive",
             "message": "Looking forward to it.",
@@ -102,9 +103,12 @@ def test_a_manager_previews_an_email_and_nothing_is_saved(challenge):
     ("payload", "field"),
     [
         ({"kind": "no_such_kind", "recipient_email": "a@example.org"}, "kind"),
-        ({"kind": "booking_confirmation"}, "recipient_email"),
-        ({"kind": "booking_confirmation", "recipient_email": "not-an-address"}, "recipient_email"),
-        ({"kind": "manual", "recipient_email": "a@example.org", "subject": "Hello"}, "message"),
+        ({"kind": Kind.BOOKING_CONFIRMATION}, "recipient_email"),
+        (
+            {"kind": Kind.BOOKING_CONFIRMATION, "recipient_email": "not-an-address"},
+            "recipient_email",
+        ),
+        ({"kind": Kind.MANUAL, "recipient_email": "a@example.org", "subject": "Hello"}, "message"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(challenge, payload, field):
@@ -119,7 +123,7 @@ def test_bad_input_is_a_400_naming_the_field(challenge, payload, field):
 
 def test_a_programme_lead_may_not_preview_or_send(challenge):
     client = client_for(programme_lead())
-    payload = {"kind": "booking_confirmation", "recipient_email": "a@example.org"}
+    payload = {"kind": Kind.BOOKING_CONFIRMATION, "recipient_email": "a@example.org"}
 
     assert client.post(outbox_url(challenge) + "preview/", payload).status_code == 403
     assert client.post(outbox_url(challenge), payload).status_code == 403
@@ -144,7 +148,7 @@ def test_a_manager_sends_two_manual_messages_to_one_person_on_one_day(
         )
 
     assert (first.status_code, second.status_code) == (201, 201)
-    assert first.json()["kind"] == "manual"
+    assert first.json()["kind"] == Kind.MANUAL
     assert [m.subject for m in mail.outbox] == [
         f"Venue change [{challenge.reference}]",
         f"Parking [{challenge.reference}]",
@@ -159,7 +163,7 @@ def test_a_manager_sends_two_manual_messages_to_one_person_on_one_day(
 
 
 def test_a_template_email_sent_by_hand_twice_in_a_day_is_refused_the_second_time(challenge):
-    payload = {"kind": "booking_confirmation", "recipient_email": "ce@adur.example.gov.uk"}
+    payload = {"kind": Kind.BOOKING_CONFIRMATION, "recipient_email": "ce@adur.example.gov.uk"}
     client = client_for(manager())
 
     first = client.post(outbox_url(challenge), payload, format="json")
@@ -171,7 +175,7 @@ def test_a_template_email_sent_by_hand_twice_in_a_day_is_refused_the_second_time
 
 def test_a_recipient_name_with_a_line_break_is_a_400(challenge):
     payload = {
-        "kind": "booking_confirmation",
+        "kind": Kind.BOOKING_CONFIRMATION,
         "recipient_email": "ce@adur.example.gov.uk",
         "recipient_name": "Chris\r\nBcc: everyone@example.org",
     }
@@ -183,16 +187,21 @@ def test_a_recipient_name_with_a_line_break_is_a_400(challenge):
     assert not Notification.objects.exists()
 
 
-def test_a_manager_resends_a_failed_email(eager_celery, django_capture_on_commit_callbacks):
+def test_a_manager_resends_a_failed_email_and_is_recorded_as_its_resender(
+    eager_celery, django_capture_on_commit_callbacks
+):
     failed = NotificationFactory(status=Status.FAILED, attempts=5, last_error="gave up")
+    resender = manager()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(manager()).post(f"/api/notifications/{failed.pk}/resend/")
+        response = client_for(resender).post(f"/api/notifications/{failed.pk}/resend/")
 
     failed.refresh_from_db()
     assert response.status_code == 200
     assert (failed.status, failed.attempts, failed.last_error) == (Status.SENT, 1, "")
     assert len(mail.outbox) == 1
+    assert failed.resent_by == resender and failed.resent_at is not None
+    assert response.json()["resent_by"] == resender.pk
 
 
 def test_a_queued_email_cannot_be_resent(challenge):
@@ -202,6 +211,8 @@ def test_a_queued_email_cannot_be_resent(challenge):
 
     assert response.status_code == 409
     assert "only a failed or sent email" in response.json()["unmet"][0]
+    queued.refresh_from_db()
+    assert (queued.resent_by, queued.resent_at) == (None, None)
 
 
 @pytest.mark.parametrize(("who", "status"), [("lead", 403), ("peer", 404)])

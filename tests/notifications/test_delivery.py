@@ -20,6 +20,7 @@ from tests.notifications.factories import NotificationFactory
 from tests.workflow.factories import PeerChallengeFactory
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 Status = Notification.Status
 MINUTE = datetime.timedelta(minutes=1)
 
@@ -224,7 +225,7 @@ def test_a_visit_the_calendar_cannot_hold_fails_the_row_instead_of_leaving_it_se
     challenge = PeerChallengeFactory(
         onsite_start=datetime.date(9999, 12, 29), onsite_end=datetime.date(9999, 12, 31)
     )
-    notification = NotificationFactory(kind="joining_instructions", challenge=challenge)
+    notification = NotificationFactory(kind=Kind.JOINING_INSTRUCTIONS, challenge=challenge)
 
     send_notification(notification.pk)
 

@@ -2,15 +2,20 @@
 
 import datetime
 from email.policy import default as default_policy
+from pathlib import Path
 
 import icalendar
 import pytest
+from django.apps import apps
+from django.template.loader import get_template
 
-from notifications.emails import KINDS, render_email
+from notifications.emails import KINDS, TEMPLATE_DIR, render_email
+from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory
 from tests.workflow.factories import PeerChallengeFactory
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 START = datetime.date(2025, 9, 22)
 
@@ -31,6 +36,24 @@ def html_of(message) -> str:
     return html
 
 
+PARTS = ("subject.txt", "body.txt", "body.html")
+
+
+def test_every_kind_has_its_three_templates_and_every_template_set_has_a_kind():
+    folder = Path(apps.get_app_config("notifications").path, "templates", TEMPLATE_DIR)
+    # Shared layouts and partials start with "_"; every other file is <kind>-<part>.
+    sets = {
+        name.rsplit("-", 1)[0]
+        for name in (p.name for p in folder.iterdir())
+        if not name.startswith("_") and name.endswith(tuple(f"-{part}" for part in PARTS))
+    }
+
+    assert sets == set(Kind.values)
+    for kind in Kind:
+        for part in PARTS:
+            get_template(f"{TEMPLATE_DIR}/{kind}-{part}")  # found where render_email looks
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_kind_renders_subject_text_and_html_from_the_shared_layout(kind, challenge):
     context = {"subject": "Venue change", "message": "We now meet at the town hall."}
@@ -49,7 +72,7 @@ def test_every_kind_renders_subject_text_and_html_from_the_shared_layout(kind, c
 
 def test_onsite_reminder_carries_the_visit_as_an_all_day_calendar_event(challenge):
     notification = NotificationFactory(
-        kind="onsite_reminder", challenge=challenge, context={"days_before": 14}
+        kind=Kind.ONSITE_REMINDER, challenge=challenge, context={"days_before": 14}
     )
 
     message = render_email(notification)
@@ -65,7 +88,7 @@ def test_onsite_reminder_carries_the_visit_as_an_all_day_calendar_event(challeng
 
 
 def test_booking_confirmation_names_the_manager_and_attaches_no_invite(challenge):
-    message = render_email(NotificationFactory(kind="booking_confirmation", challenge=challenge))
+    message = render_email(NotificationFactory(kind=Kind.BOOKING_CONFIRMATION, challenge=challenge))
 
     manager = challenge.manager
     assert message.subject.startswith(f"Your {challenge.challenge_type} is booked")
@@ -76,7 +99,7 @@ def test_booking_confirmation_names_the_manager_and_attaches_no_invite(challenge
 
 def test_a_manual_message_is_escaped_in_html_and_verbatim_in_text(challenge):
     notification = NotificationFactory(
-        kind="manual",
+        kind=Kind.MANUAL,
         challenge=challenge,
         context={"subject": "Agenda & timetable", "message": "Bring <b>ID</b> & a laptop."},
     )
@@ -93,7 +116,7 @@ def test_the_weekly_digest_lists_the_items(challenge):
         {"reference": "PC-00007", "host": "Adur", "what": "impact survey due", "due": "1 May 2025"}
     ]
     notification = NotificationFactory(
-        kind="manager_digest", challenge=None, topic_key="user:1", context={"items": items}
+        kind=Kind.MANAGER_DIGEST, challenge=None, topic_key="user:1", context={"items": items}
     )
 
     message = render_email(notification)

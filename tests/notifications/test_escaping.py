@@ -17,6 +17,7 @@ from tests.workflow.factories import PeerChallengeFactory, api_client, manager
 from workflow.services import challenge_update
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 SCRIPT = "<script>alert(document.domain)</script>"
 # An apostrophe ended the old single-quoted srcdoc attribute; <b> is markup that must stay text.
@@ -72,7 +73,7 @@ def sent_by_a_manager(challenge, django_capture_on_commit_callbacks) -> Notifica
 @pytest.fixture
 def booking_confirmation(challenge) -> Notification:
     """A template email whose facts (the chief executive's name) came from the case."""
-    return queued_about(challenge, "booking_confirmation", recipient_email="ce@example.org")
+    return queued_about(challenge, Kind.BOOKING_CONFIRMATION, recipient_email="ce@example.org")
 
 
 @pytest.fixture
@@ -144,7 +145,12 @@ def test_admin_pages_show_user_text_as_text(url, sent_by_a_manager, superuser_cl
 def test_the_api_preview_is_json_with_the_html_part_escaped(challenge):
     response = api_client(manager()).post(
         f"/api/challenges/{challenge.pk}/notifications/preview/",
-        {"kind": "manual", "recipient_email": "a@example.org", "subject": "Hi", "message": SCRIPT},
+        {
+            "kind": Kind.MANUAL,
+            "recipient_email": "a@example.org",
+            "subject": "Hi",
+            "message": SCRIPT,
+        },
         format="json",
     )
 
@@ -199,7 +205,7 @@ def test_the_admin_never_shows_a_password_reset_link(superuser_client):
     not someone reading the outbox (a manager could otherwise take over an admin's account)."""
     target = User.objects.create_user("ada", "ada@example.org", "pw-123456!")
     notification, _ = services.notification_queue(
-        kind="password_reset",
+        kind=Kind.PASSWORD_RESET,
         topic_key=f"user:{target.pk}:test",
         recipient_email=target.email,
         due_on=timezone.localdate() + datetime.timedelta(days=1),  # not sent during the test

@@ -15,6 +15,8 @@ from tests.support.races import Start, race, real_race
 from tests.workflow.factories import PeerChallengeFactory
 from workflow.models import Council, State
 
+Kind = Notification.Kind
+
 WAITING_ROWS = 60  # due and never dispatched: the sweeps' work
 OVERDUE_CASES = 30  # reports overdue today: the rule's work
 
@@ -51,7 +53,9 @@ def test_two_sweeps_and_two_rule_runs_at_once_write_and_dispatch_each_row_once(m
         [sweep_while_the_rules_run, sweep_while_the_rules_run, run_rule, run_rule]
     )
 
-    written = list(Notification.objects.filter(kind="report_overdue").values_list("pk", flat=True))
+    written = list(
+        Notification.objects.filter(kind=Kind.REPORT_OVERDUE).values_list("pk", flat=True)
+    )
     assert len(written) == OVERDUE_CASES
     assert rule_1 + rule_2 == OVERDUE_CASES, (rule_1, rule_2)
     # The rule's rows are stamped as dispatched in their insert, so no sweep takes them too.

@@ -11,6 +11,7 @@ from workflow.models import CaseEvent, State
 from workflow.services import challenge_transition
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 
 def test_booking_writes_and_sends_the_confirmation_to_the_council_contacts(
@@ -22,7 +23,7 @@ def test_booking_writes_and_sends_the_confirmation_to_the_council_contacts(
         challenge_transition(name="book", challenge=challenge, actor=manager())
         # Written before commit, in the booking's own transaction; sent only after it.
         queued = set(Notification.objects.filter(challenge=challenge).values_list("kind", "status"))
-        assert queued == {("booking_confirmation", Notification.Status.QUEUED)}
+        assert queued == {(Kind.BOOKING_CONFIRMATION, Notification.Status.QUEUED)}
         assert mail.outbox == []
 
     assert len(callbacks) == 2

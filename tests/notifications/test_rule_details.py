@@ -12,6 +12,7 @@ from tests.workflow.factories import PeerChallengeFactory, challenge_type, counc
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 TODAY = datetime.date(2025, 6, 16)
 DAY = datetime.timedelta(days=1)
@@ -56,8 +57,8 @@ def test_report_overdue_escalates_to_active_programme_leads():
     challenge = PeerChallengeFactory(state=State.REPORTING, feedback_date=TODAY - 56 * DAY)
 
     assert keys(rules.report_overdue(TODAY)) == {
-        ("report_overdue", challenge.manager.email, TODAY - 28 * DAY),
-        ("report_overdue", lead.email, TODAY),
+        (Kind.REPORT_OVERDUE, challenge.manager.email, TODAY - 28 * DAY),
+        (Kind.REPORT_OVERDUE, lead.email, TODAY),
     }
 
 
@@ -65,7 +66,7 @@ def test_a_case_without_a_manager_reminds_the_programme_leads_instead():
     lead = programme_lead()
     PeerChallengeFactory(state=State.REPORTING, feedback_date=TODAY - 28 * DAY, manager=None)
 
-    assert keys(rules.report_overdue(TODAY)) == {("report_overdue", lead.email, TODAY)}
+    assert keys(rules.report_overdue(TODAY)) == {(Kind.REPORT_OVERDUE, lead.email, TODAY)}
 
 
 @pytest.fixture
@@ -82,10 +83,10 @@ def test_publication_ladder_council_then_manager_then_programme_leads():
     )
 
     assert keys(rules.publication_due(TODAY)) == {
-        ("publication_reminder", challenge.chief_executive_email, datetime.date(2025, 3, 16)),
-        ("publication_reminder", challenge.leader_email, datetime.date(2025, 3, 16)),
-        ("publication_escalation", challenge.manager.email, datetime.date(2025, 5, 16)),
-        ("publication_escalation", lead.email, TODAY),
+        (Kind.PUBLICATION_REMINDER, challenge.chief_executive_email, datetime.date(2025, 3, 16)),
+        (Kind.PUBLICATION_REMINDER, challenge.leader_email, datetime.date(2025, 3, 16)),
+        (Kind.PUBLICATION_ESCALATION, challenge.manager.email, datetime.date(2025, 5, 16)),
+        (Kind.PUBLICATION_ESCALATION, lead.email, TODAY),
     }
 
 
@@ -110,9 +111,9 @@ def test_action_plan_reminder_goes_to_the_council_at_5_months_and_the_manager_at
     challenge = published_without_action_plan()
 
     assert keys(rules.action_plan_due(TODAY)) == {
-        ("action_plan_due", challenge.chief_executive_email, datetime.date(2025, 5, 16)),
-        ("action_plan_due", challenge.leader_email, datetime.date(2025, 5, 16)),
-        ("action_plan_due", challenge.manager.email, TODAY),
+        (Kind.ACTION_PLAN_DUE, challenge.chief_executive_email, datetime.date(2025, 5, 16)),
+        (Kind.ACTION_PLAN_DUE, challenge.leader_email, datetime.date(2025, 5, 16)),
+        (Kind.ACTION_PLAN_DUE, challenge.manager.email, TODAY),
     }
 
 
@@ -176,7 +177,7 @@ def test_a_withdrawn_follow_up_does_not_silence_the_prompt():
     )
 
     assert keys(rules.follow_up_prompt(TODAY)) == {
-        ("follow_up_prompt", parent.manager.email, datetime.date(2025, 6, 13))
+        (Kind.FOLLOW_UP_PROMPT, parent.manager.email, datetime.date(2025, 6, 13))
     }
 
 

@@ -15,6 +15,7 @@ from tests.workflow.factories import PeerChallengeFactory, council, manager
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 TODAY = datetime.date(2025, 6, 16)
 DAY = datetime.timedelta(days=1)
@@ -48,7 +49,7 @@ def test_a_reminder_older_than_the_catch_up_window_is_not_written(days_late, wri
 
     found = keys(rules.report_overdue(TODAY))
 
-    manager_reminder = ("report_overdue", challenge.manager.email, TODAY - days_late * DAY)
+    manager_reminder = (Kind.REPORT_OVERDUE, challenge.manager.email, TODAY - days_late * DAY)
     assert (manager_reminder in found) is written
 
 
@@ -69,7 +70,7 @@ def test_a_closed_case_drops_out_of_the_prompt_and_the_digest_once_prompted():
     closed = finished_case(months_ago=0)
     running = finished_case(months_ago=0, state=State.POST_CHALLENGE, host=council("BIR"))
     for case in (closed, running):
-        NotificationFactory(challenge=case, kind="follow_up_prompt", due_on=TODAY)
+        NotificationFactory(challenge=case, kind=Kind.FOLLOW_UP_PROMPT, due_on=TODAY)
 
     assert {r.challenge for r in rules.follow_up_prompt(TODAY)} == {running}
     assert (closed.reference, "follow-up visit or progress review to arrange") not in (
@@ -147,7 +148,7 @@ def test_a_council_without_contact_emails_has_its_reminder_sent_to_the_manager_w
     services.reminders_queue(rules.publication_due(TODAY))
 
     [row] = Notification.objects.all()
-    assert (row.kind, row.recipient_email) == ("publication_reminder", challenge.manager.email)
+    assert (row.kind, row.recipient_email) == (Kind.PUBLICATION_REMINDER, challenge.manager.email)
     body = render_email(row).body
     assert "We hold no email address for the council's chief executive or leader" in body
     assert "Your challenge manager is" not in body  # not to the manager about themselves
@@ -167,7 +168,7 @@ def test_a_reminder_for_the_manager_goes_to_the_programme_leads_with_an_email(ma
     programme_lead(email="")
     report_late_since(0, manager=managed_by())
 
-    assert keys(rules.report_overdue(TODAY)) == {("report_overdue", lead.email, TODAY)}
+    assert keys(rules.report_overdue(TODAY)) == {(Kind.REPORT_OVERDUE, lead.email, TODAY)}
 
 
 def test_a_reminder_with_no_one_to_receive_it_is_logged_naming_the_case_and_kind(caplog):

@@ -15,6 +15,7 @@ from tests.workflow.factories import PeerChallengeFactory
 from workflow.models import State
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 
 # A Monday, so the weekly digest is due on the same nominal date as the rest.
 DUE = datetime.date(2025, 6, 16)
@@ -50,7 +51,7 @@ class Scenario:
 SCENARIOS = [
     Scenario(
         "onsite_approaching",
-        "onsite_reminder",
+        Kind.ONSITE_REMINDER,
         {
             "state": State.BOOKED,
             "onsite_start": DUE + 14 * DAY,
@@ -60,12 +61,12 @@ SCENARIOS = [
     ),
     Scenario(
         "report_overdue",
-        "report_overdue",
+        Kind.REPORT_OVERDUE,
         REPORT_LATE,
     ),
     Scenario(
         "publication_due",
-        "publication_reminder",
+        Kind.PUBLICATION_REMINDER,
         {
             "state": State.REPORT_ISSUED,
             "onsite_start": datetime.date(2025, 1, 6),
@@ -77,7 +78,7 @@ SCENARIOS = [
     ),
     Scenario(
         "action_plan_due",
-        "action_plan_due",
+        Kind.ACTION_PLAN_DUE,
         {
             "state": State.PUBLISHED,
             "onsite_start": datetime.date(2024, 12, 2),
@@ -89,7 +90,7 @@ SCENARIOS = [
     ),
     Scenario(
         "impact_survey_due",
-        "impact_survey_due",
+        Kind.IMPACT_SURVEY_DUE,
         {
             "state": State.POST_CHALLENGE,
             "onsite_start": datetime.date(2024, 6, 13),
@@ -98,7 +99,7 @@ SCENARIOS = [
     ),
     Scenario(
         "follow_up_prompt",
-        "follow_up_prompt",
+        Kind.FOLLOW_UP_PROMPT,
         {
             "state": State.CLOSED,
             "onsite_start": datetime.date(2024, 6, 13),
@@ -107,7 +108,7 @@ SCENARIOS = [
     ),
     Scenario(
         "manager_weekly_digest",
-        "manager_digest",
+        Kind.MANAGER_DIGEST,
         REPORT_LATE,
     ),
 ]

@@ -14,6 +14,8 @@ from tests.notifications.factories import london
 from tests.workflow.factories import PeerChallengeFactory
 from workflow.models import State
 
+Kind = Notification.Kind
+
 MONDAY = datetime.date(2025, 6, 16)
 DAY = datetime.timedelta(days=1)
 RULE_TASK = "notifications.tasks.run_reminder_rule"
@@ -50,5 +52,5 @@ def test_a_digest_missed_on_monday_goes_on_tuesday_and_only_once_that_week():
 
     assert created == [1, 0, 1]
     assert list(
-        Notification.objects.filter(kind="manager_digest").values_list("due_on", flat=True)
+        Notification.objects.filter(kind=Kind.MANAGER_DIGEST).values_list("due_on", flat=True)
     ) == [MONDAY + 7 * DAY, MONDAY]

@@ -15,6 +15,7 @@ from tests.workflow.factories import PeerChallengeFactory, manager
 from workflow.services import challenge_transition, challenge_update
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 DAY = datetime.timedelta(days=1)
 
 
@@ -53,7 +54,7 @@ def test_a_resent_email_says_what_it_said_the_first_time(
     challenge = PeerChallengeFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notification, _ = services.notification_queue(
-            kind="booking_confirmation",
+            kind=Kind.BOOKING_CONFIRMATION,
             topic_key=Notification.case_topic(challenge),
             recipient_email=challenge.chief_executive_email,
             due_on=timezone.localdate(),
@@ -67,7 +68,9 @@ def test_a_resent_email_says_what_it_said_the_first_time(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.notification_resend(Notification.objects.get(pk=notification.pk))
+        services.notification_resend(
+            notification=Notification.objects.get(pk=notification.pk), actor=None
+        )
 
     assert [m.body for m in mail.outbox] == [first, first]
 
@@ -75,7 +78,7 @@ def test_a_resent_email_says_what_it_said_the_first_time(
 def test_every_row_written_for_a_case_carries_its_facts_as_json():
     challenge = PeerChallengeFactory(local_objectives=["Test the financial plan"])
 
-    notification = queued_about(challenge, "onsite_reminder", days_before=14)
+    notification = queued_about(challenge, Kind.ONSITE_REMINDER, days_before=14)
 
     notification.refresh_from_db()
     case = notification.context["case"]

@@ -17,6 +17,7 @@ from workflow.models import CaseEvent, State
 from workflow.services import challenge_transition, challenge_update
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 DAY = datetime.timedelta(days=1)
 COUNCIL = {"chief.executive@adur.example.gov.uk", "leader@adur.example.gov.uk"}
 
@@ -112,7 +113,7 @@ def test_an_edit_that_does_not_move_the_visit_sends_nothing(team, delivered):
         )
         == []
     )
-    assert not Notification.objects.filter(kind="visit_changed").exists()
+    assert not Notification.objects.filter(kind=Kind.VISIT_CHANGED).exists()
 
 
 def test_dates_moved_before_the_team_is_confirmed_are_part_of_scoping(delivered):
@@ -131,7 +132,7 @@ def test_two_changes_on_one_day_each_send_and_each_invite_is_newer(team, deliver
     assert len(first) == len(second) == len(peers) + len(COUNCIL)
     sequences = [invite(m)["sequence"] for m in [*first, *second] if address(m) == peer]
     assert joining["sequence"] < sequences[0] < sequences[1]
-    keys = Notification.objects.filter(kind="visit_changed").values_list("topic_key", flat=True)
+    keys = Notification.objects.filter(kind=Kind.VISIT_CHANGED).values_list("topic_key", flat=True)
     assert len(set(keys)) == 2
 
 
@@ -149,8 +150,8 @@ def test_the_same_event_handled_twice_writes_nothing_new(team, delivered):
 @pytest.mark.parametrize(
     ("name", "kind", "subject"),
     [
-        ("postpone", "visit_postponed", "Postponed: Corporate peer challenge at Adur"),
-        ("withdraw", "visit_withdrawn", "Withdrawn: Corporate peer challenge at Adur"),
+        ("postpone", Kind.VISIT_POSTPONED, "Postponed: Corporate peer challenge at Adur"),
+        ("withdraw", Kind.VISIT_WITHDRAWN, "Withdrawn: Corporate peer challenge at Adur"),
     ],
 )
 def test_postponing_or_withdrawing_cancels_the_invite_and_tells_the_council(
@@ -204,7 +205,7 @@ def test_a_later_onsite_reminder_carries_the_current_invite(team, delivered):
     challenge, _, joining = team
     delivered(move, challenge, 7)
 
-    notification = queued_about(challenge, "onsite_reminder", days_before=14)
+    notification = queued_about(challenge, Kind.ONSITE_REMINDER, days_before=14)
 
     event = invite(render_email(notification))
     assert event["sequence"] == joining["sequence"] + 1

@@ -13,6 +13,7 @@ from tests.workflow import factories as f
 from workflow.models import Assignment
 
 pytestmark = pytest.mark.django_db
+Kind = Notification.Kind
 Status = Notification.Status
 
 
@@ -61,7 +62,7 @@ def panel(client, case) -> str:
 
 
 def test_a_manager_sees_the_case_emails_and_no_other_case_s(as_manager, case, failed):
-    sent = NotificationFactory(challenge=case, kind="onsite_reminder", status=Status.SENT)
+    sent = NotificationFactory(challenge=case, kind=Kind.ONSITE_REMINDER, status=Status.SENT)
     other = NotificationFactory(recipient_email="someone.else@example.org")
 
     shown = panel(as_manager, case)
@@ -161,7 +162,7 @@ def manual_message(case, as_manager, django_capture_on_commit_callbacks) -> Noti
             {"recipient": "chief_executive", "subject": f"Agenda {SCRIPT}", "message": SCRIPT},
         )
     assert response.status_code == 302
-    return Notification.objects.get(kind="manual")
+    return Notification.objects.get(kind=Kind.MANUAL)
 
 
 def test_the_preview_shows_every_part_as_text(as_manager, manual_message):
@@ -175,7 +176,7 @@ def test_the_preview_shows_every_part_as_text(as_manager, manual_message):
 
 
 def test_an_account_email_is_never_previewed(as_manager, case):
-    reset = NotificationFactory(challenge=case, kind="password_reset", context={"user_id": 1})
+    reset = NotificationFactory(challenge=case, kind=Kind.PASSWORD_RESET, context={"user_id": 1})
 
     assert as_manager.get(preview_url(reset)).status_code == 404
     assert preview_url(reset) not in panel(as_manager, case)
@@ -208,6 +209,7 @@ def test_resending_a_failed_email_queues_it(as_manager, failed, django_capture_o
 
     failed.refresh_from_db()
     assert failed.status == Status.QUEUED and failed.last_error == ""
+    assert failed.resent_by_id == int(as_manager.session["_auth_user_id"])
     assert len(delivered) == 1
     assert response.redirect_chain == [(f"{case_url(failed.challenge)}#emails", 302)]
     assert f"The email to {failed.recipient_email} is queued to be sent again" in (
@@ -280,7 +282,7 @@ def test_a_manual_message_is_sent_through_the_service(
         )
 
     row = Notification.objects.get()
-    assert (row.kind, row.challenge, row.recipient_email) == ("manual", case, case.leader_email)
+    assert (row.kind, row.challenge, row.recipient_email) == (Kind.MANUAL, case, case.leader_email)
     assert row.recipient_name == case.leader_name
     assert row.context["subject"] == "Agenda" and row.context["message"] == "See you on Monday."
     assert row.context["sender_name"]  # signed by the manager, as the API's sends are
