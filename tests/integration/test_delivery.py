@@ -36,7 +36,9 @@ def test_booking_confirmations_are_delivered_by_a_worker_through_redis(
 
     challenge_transition(name="book", challenge=challenge, actor=challenge.manager)
 
-    rows = Notification.objects.filter(challenge=challenge, kind="booking_confirmation")
+    rows = Notification.objects.filter(
+        challenge=challenge, kind=Notification.Kind.BOOKING_CONFIRMATION
+    )
     assert rows.count() == 2
 
     def all_sent() -> bool:

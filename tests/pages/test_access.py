@@ -80,13 +80,14 @@ def test_repeated_reset_requests_write_one_email_per_window(client):
     for _ in range(3):
         client.post("/password-reset/", {"email": "amira@example.org"})
 
-    assert Notification.objects.filter(kind="password_reset").count() == 1
+    assert Notification.objects.filter(kind=Notification.Kind.PASSWORD_RESET).count() == 1
 
 
 def test_reset_email_refuses_a_recipient_other_than_the_account(settings):
     user = manager(email="amira@example.org")
     row = Notification.objects.create(
-        kind="password_reset", topic_key=f"user:{user.pk}:x", recipient_email="evil@example.org",
+        kind=Notification.Kind.PASSWORD_RESET, topic_key=f"user:{user.pk}:x",
+        recipient_email="evil@example.org",
         due_on="2026-01-01", context={"user_id": user.pk, "username": user.username},
     )  # fmt: skip
 
@@ -97,7 +98,7 @@ def test_reset_email_refuses_a_recipient_other_than_the_account(settings):
 def test_reset_email_link_works_once(client):
     user = manager(email="amira@example.org")
     row = Notification(
-        kind="password_reset",
+        kind=Notification.Kind.PASSWORD_RESET,
         recipient_email="amira@example.org",
         context={"user_id": user.pk, "username": user.username},
     )
@@ -114,5 +115,5 @@ def test_reset_email_link_works_once(client):
 
 
 def test_the_reset_email_is_not_offered_to_managers():
-    assert "password_reset" in ACCOUNT_KINDS
-    assert "password_reset" not in KINDS
+    assert Notification.Kind.PASSWORD_RESET in ACCOUNT_KINDS
+    assert Notification.Kind.PASSWORD_RESET not in KINDS

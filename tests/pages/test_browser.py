@@ -105,7 +105,7 @@ def test_password_reset_through_the_outbox_end_to_end(page, sign_in, check_axe, 
     check_axe(page)
 
     # The email is an outbox row that holds no link; the link is made when it is sent.
-    row = Notification.objects.get(kind="password_reset")
+    row = Notification.objects.get(kind=Notification.Kind.PASSWORD_RESET)
     assert row.recipient_email == "amira@lga.example.org"
     assert row.context == {"user_id": user.pk, "username": "amira"}
     assert row.status == Notification.Status.SENT

@@ -33,7 +33,7 @@ def test_a_manager_resends_a_failed_email_and_writes_to_the_council(
     )
     NotificationFactory(
         challenge=case,
-        kind="onsite_reminder",
+        kind=Notification.Kind.ONSITE_REMINDER,
         context={"days": 14},
         status=Status.SENT,
         sent_at=timezone.now(),
@@ -93,7 +93,7 @@ def test_a_manager_resends_a_failed_email_and_writes_to_the_council(
         "Your message to Siân O'Brien is queued to be sent"
     )
     expect(page.locator("#emails")).to_contain_text("A message from the challenge manager")
-    manual = Notification.objects.get(kind="manual")
+    manual = Notification.objects.get(kind=Notification.Kind.MANUAL)
     assert manual.recipient_email == case.leader_email
     assert manual.status == Status.SENT
 

@@ -38,7 +38,7 @@ def create_due_notifications(cases, count: int) -> list[int]:
     today = timezone.localdate()
     rows = [
         Notification(
-            kind="booking_confirmation",
+            kind=Notification.Kind.BOOKING_CONFIRMATION,
             topic_key=Notification.case_topic(case),
             challenge=case,
             recipient_email=f"contact{i}@fault.example.gov.uk",

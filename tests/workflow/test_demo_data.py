@@ -141,7 +141,11 @@ def test_history_is_recorded_as_sent_and_nothing_is_mailed(first_run):
     assert not rows.filter(sent_at__isnull=True).exists()
     assert not rows.filter(dispatched_at__isnull=False).exists()
     kinds = set(rows.values_list("kind", flat=True))
-    assert {"booking_confirmation", "joining_instructions", "visit_postponed"} <= kinds
+    assert {
+        Notification.Kind.BOOKING_CONFIRMATION,
+        Notification.Kind.JOINING_INSTRUCTIONS,
+        Notification.Kind.VISIT_POSTPONED,
+    } <= kinds
     deliveries = [f for f in first_run.on_commit if getattr(f, "func", None) == delivery_task]
     assert deliveries == []
     assert services.sweep_outbox()["dispatched"] == 0
