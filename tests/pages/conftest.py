@@ -5,6 +5,7 @@ Fixtures:
   sign_in       sign_in(page, user) through the sign-in form, password PASSWORD
   check_axe     check_axe(page): axe-core on the page as it is; fails on serious/critical findings
   screenshot    screenshot(page, "name"): a full-page PNG under the run's screenshot folder
+                (start="#emails", height=1200: that much of the page, from that element)
 
 Chromium is /usr/bin/chromium (scripts/lib.sh installs it); Playwright never downloads a
 browser. Without Chromium the tests are skipped, except in CI (CI=true), where that fails.
@@ -147,9 +148,22 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def screenshot(screenshot_dir):
-    def screenshot(page, name: str) -> Path:
+    def screenshot(page, name: str, *, start: str | None = None, height: int | None = None) -> Path:
+        """The whole page; or `height` pixels of it (the README's pictures stay small) from the
+        top of the page or of the first element matching the selector `start`."""
         path = screenshot_dir / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if start is None and height is None:
+            page.screenshot(path=str(path), full_page=True)
+            return path
+        top = 0
+        if start is not None:
+            top = page.locator(start).first.evaluate(
+                "e => Math.floor(e.getBoundingClientRect().top + window.scrollY)"
+            )
+        bottom = page.evaluate("document.documentElement.scrollHeight")
+        width = page.viewport_size["width"]
+        clip = {"x": 0, "y": top, "width": width, "height": min(height or bottom, bottom - top)}
+        page.screenshot(path=str(path), full_page=True, clip=clip)
         return path
 
     return screenshot

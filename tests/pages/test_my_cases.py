@@ -135,6 +135,15 @@ def test_each_case_says_what_it_waits_for_and_what_the_list_can_tell_is_unmet(si
     assert "Onsite visit starts on" in response.content.decode()
 
 
+def test_a_closed_case_waits_for_nothing_and_says_so(signed_in, amira):
+    case(manager=amira, state=State.CLOSED)
+
+    page = signed_in.get("/cases/").content.decode()
+
+    assert "Nothing" in page and "Not waiting" in page
+    assert " days" not in page
+
+
 def test_the_guards_the_list_runs_are_declared_steps_with_guards():
     assert all(TRANSITIONS[name].guard for name in GUARDS_READING_ONLY_THE_ROW)
 
