@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
 
 from workflow.dates import financial_year_bounds, financial_year_label, is_impossible_date
-from workflow.models import Council, PeerChallenge, State
+from workflow.models import Council, Peer, PeerChallenge, State
 
 
 def passthrough_parameters() -> set[str]:
@@ -245,3 +245,46 @@ class ChallengeFilter(StrictFilterSet):
         if reference:
             matches |= Q(pk=int(reference[1]))
         return queryset.filter(matches)
+
+
+# --- the peer pool -------------------------------------------------------------------------
+
+YES_NO = [("true", "true"), ("false", "false")]
+
+
+class PeerFilter(StrictFilterSet):
+    kind = django_filters.ChoiceFilter(choices=Peer.Kind.choices)
+    region = django_filters.CharFilter(
+        field_name="council__region", lookup_expr="iexact", help_text="The home council's region"
+    )
+    specialism = django_filters.CharFilter(
+        field_name="specialisms__slug", max_length=60, help_text="A specialism's slug"
+    )
+    political_group = django_filters.ChoiceFilter(choices=Peer.PoliticalGroup.choices)
+    officer_role = django_filters.ChoiceFilter(choices=Peer.OfficerRole.choices)
+    active = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_active", help_text="true: active peers; false: the others"
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Part of the name, email or home council's name, or the council's code",
+    )
+
+    class Meta(StrictFilterSet.Meta):
+        model = Peer
+        fields: list[str] = []  # each filter is declared above
+
+    def filter_active(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_active=value == "true")
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(council__name__icontains=value)
+            | Q(council__code__iexact=value)
+        )

@@ -4,7 +4,7 @@ nothing changed. The columns are described in the README ("Peer CSV")."""
 
 import csv
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, Protocol
 
 from workflow.models import Peer
 
@@ -106,7 +106,11 @@ def peer_cells(peer: Peer) -> list[str]:
     return [values[column] for column in COLUMNS]
 
 
-def write_peers(out: TextIO, peers: Iterable[Peer] | None = None) -> int:
+class Writable(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+def write_peers(out: Writable, peers: Iterable[Peer] | None = None) -> int:
     """Write the header and a row per peer (every peer by default); return how many."""
     if peers is None:
         peers = Peer.objects.with_everything().order_by("name", "pk")

@@ -53,3 +53,12 @@ def visible_challenges(user, queryset):
     return queryset.filter(
         assignments__peer__user=user, assignments__status__in=SEEN_BY_PEER
     ).distinct()
+
+
+def visible_peers(user, queryset):
+    """The peers a user may see: all for staff roles, themselves for a peer."""
+    if can_read_all(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(user=user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow import api
+from workflow import api, peer_api
 from workflow.transitions import TRANSITIONS
 
 # One URL per transition: the schema documents each one's input, and an unknown name is a 404.
@@ -13,6 +13,20 @@ transition_urls = [
         name=f"challenge-{name.replace('_', '-')}",
     )
     for name in TRANSITIONS
+]
+
+# The peer pool (workflow/peer_api.py).
+peer_urls = [
+    path("peers/", peer_api.PeerListApi.as_view(), name="peer-list"),
+    path("peers/export.csv", peer_api.PeerExportApi.as_view(), name="peer-export"),
+    path("peers/import/", peer_api.PeerImportApi.as_view(), name="peer-import"),
+    path("peers/<int:pk>/", peer_api.PeerDetailApi.as_view(), name="peer-detail"),
+    path("specialisms/", peer_api.SpecialismListApi.as_view(), name="specialism-list"),
+    path(
+        "challenges/<int:pk>/conflicts/",
+        peer_api.ChallengeConflictsApi.as_view(),
+        name="challenge-conflicts",
+    ),
 ]
 
 urlpatterns = [
@@ -31,4 +45,5 @@ urlpatterns = [
         "challenges/<int:pk>/events/", api.ChallengeEventListApi.as_view(), name="challenge-events"
     ),
     *transition_urls,
+    *peer_urls,
 ]

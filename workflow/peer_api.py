@@ -1,0 +1,155 @@
+"""The peer pool's API: peers (staff see all, a peer sees themselves), specialisms, the CSV
+export and import, and a peer's conflicts with a case's host. Thin views, as in
+workflow/api.py: check who may act, read the input, call one function, render."""
+
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api_schema import BAD_INPUT
+from workflow import roles
+from workflow.conflicts import conflicts
+from workflow.filters import PeerFilter, passthrough_parameters
+from workflow.models import Peer, PeerChallenge, Specialism
+from workflow.peer_csv import write_peers
+from workflow.peer_import import import_peers, read_upload
+from workflow.peer_serializers import (
+    PeerConflictsOutput,
+    PeerConflictsQuery,
+    PeerImportInput,
+    PeerImportOutput,
+    PeerOutput,
+    SpecialismOutput,
+)
+
+
+class ManagesPeers(BasePermission):
+    message = "only challenge managers and admins may export or import peers"
+
+    def has_permission(self, request, view) -> bool:
+        return roles.can_manage(request.user)
+
+
+class ReadsAllPeers(BasePermission):
+    message = "only challenge managers, admins and programme leads may check conflicts"
+
+    def has_permission(self, request, view) -> bool:
+        return roles.can_read_all(request.user)
+
+
+class _VisiblePeers(generics.GenericAPIView):
+    """Managers, admins and programme leads see every peer; a peer sees only themselves; a
+    peer they may not see is a 404."""
+
+    serializer_class = PeerOutput
+    queryset = Peer.objects.none()  # for the schema; get_queryset is what runs
+
+    def get_queryset(self):
+        peers = Peer.objects.with_everything().order_by("name", "pk")
+        return roles.visible_peers(self.request.user, peers)
+
+
+class PeerListApi(_VisiblePeers, generics.ListAPIView):
+    """The peer pool, filtered."""
+
+    filterset_class = PeerFilter
+
+
+class PeerDetailApi(_VisiblePeers, generics.RetrieveAPIView):
+    pass
+
+
+class SpecialismListApi(generics.ListAPIView):
+    """The specialisms peers can have (kept in the admin); `specialism=` filters peers by slug."""
+
+    queryset = Specialism.objects.all()
+    serializer_class = SpecialismOutput
+
+
+class AnyAccept(BaseContentNegotiation):
+    """The export answers CSV itself, whatever the request accepts; its errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class PeerExportApi(APIView):
+    """Every peer as CSV (UTF-8 with a byte order mark, for Excel), in the columns the import
+    reads: the file imports back with nothing changed. Cells a spreadsheet would run as formulas
+    start with a quote."""
+
+    permission_classes = [IsAuthenticated, ManagesPeers]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request):
+        out = io.StringIO()
+        write_peers(out)
+        response = HttpResponse(f"\ufeff{out.getvalue()}", content_type="text/csv; charset=utf-8")
+        filename = f"peers-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class PeerImportApi(APIView):
+    """Import peers from a CSV file (multipart field `file`). Every row is checked first: any
+    problem is a 400 listing each one by row number, and nothing is written."""
+
+    permission_classes = [IsAuthenticated, ManagesPeers]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=PeerImportInput, responses={200: PeerImportOutput})
+    def post(self, request):
+        data = PeerImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = read_upload(data.validated_data["file"])
+        report = import_peers(upload, dry_run=data.validated_data["dry_run"])
+        return Response(PeerImportOutput(report).data)
+
+
+class ChallengeConflictsApi(APIView):
+    """A peer's conflicts with the case's host council, on the onsite start (today while the
+    case has none): hard ones block the invitation, soft ones need the manager's reason."""
+
+    permission_classes = [IsAuthenticated, ReadsAllPeers]
+
+    @extend_schema(
+        parameters=[PeerConflictsQuery],
+        responses={200: PeerConflictsOutput, 400: BAD_INPUT},
+    )
+    def get(self, request, pk: int):
+        visible = roles.visible_challenges(request.user, PeerChallenge.objects.all())
+        challenge = get_object_or_404(visible.select_related("host"), pk=pk)
+        unknown = set(request.query_params) - {"peer"} - passthrough_parameters()
+        if unknown:
+            raise ValidationError(
+                {name: ["unknown parameter; this reads peer"] for name in unknown}
+            )
+        query = PeerConflictsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        peer = query.validated_data["peer"]
+        on = challenge.onsite_start or timezone.localdate()
+        found = conflicts(peer, challenge.host, on=on)
+        result = {
+            "peer": peer,
+            "host": challenge.host,
+            "on": on,
+            "blocked": any(c.is_hard for c in found),
+            "conflicts": found,
+        }
+        return Response(PeerConflictsOutput(result).data)

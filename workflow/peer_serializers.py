@@ -1,0 +1,118 @@
+"""The peer pool's API shapes: peers, specialisms, conflicts, the CSV import."""
+
+from rest_framework import serializers
+
+from workflow.conflicts import Code, Severity
+from workflow.models import DeclaredInterest, Peer, PeerFormerCouncil, Specialism
+
+
+class SpecialismOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Specialism
+        fields = ["slug", "name", "description"]
+
+
+class CouncilRef(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FormerCouncilOutput(serializers.ModelSerializer):
+    council = CouncilRef()
+
+    class Meta:
+        model = PeerFormerCouncil
+        fields = ["council", "until"]
+
+
+class DeclaredInterestOutput(serializers.ModelSerializer):
+    council = CouncilRef()
+
+    class Meta:
+        model = DeclaredInterest
+        fields = ["council", "note"]
+
+
+class PeerOutput(serializers.ModelSerializer):
+    political_group = serializers.ChoiceField(
+        Peer.PoliticalGroup.choices, allow_blank=True, read_only=True, help_text="Member peers"
+    )
+    officer_role = serializers.ChoiceField(
+        Peer.OfficerRole.choices, allow_blank=True, read_only=True, help_text="Officer peers"
+    )
+    council = CouncilRef(allow_null=True, help_text="The home council")
+    region = serializers.CharField(help_text="The home council's region; blank without one")
+    former_councils = FormerCouncilOutput(many=True)
+    declared_interests = DeclaredInterestOutput(source="interests", many=True)
+    specialisms: "serializers.SlugRelatedField[Specialism]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    username = serializers.CharField(
+        source="user.username", allow_null=True, default=None, help_text="The linked account"
+    )
+
+    class Meta:
+        model = Peer
+        fields = [
+            "id",
+            "name",
+            "email",
+            "kind",
+            "political_group",
+            "officer_role",
+            "job_title",
+            "council",
+            "region",
+            "former_councils",
+            "specialisms",
+            "declared_interests",
+            "accredited_on",
+            "max_days_per_year",
+            "is_active",
+            "username",
+        ]
+        read_only_fields = fields
+
+
+class ConflictOutput(serializers.Serializer):
+    severity = serializers.ChoiceField(
+        [s.value for s in Severity],
+        help_text="hard: no invitation; soft: an invitation needs the manager's reason",
+    )
+    code = serializers.ChoiceField([c.value for c in Code])
+    reason = serializers.CharField(help_text="Why, in words naming both councils")
+
+
+class _PeerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PeerConflictsOutput(serializers.Serializer):
+    peer = _PeerRef()
+    host = CouncilRef()
+    on = serializers.DateField(help_text="The day checked: the onsite start, or today")
+    blocked = serializers.BooleanField(help_text="A hard conflict: the peer cannot be invited")
+    conflicts = ConflictOutput(many=True)
+
+
+class PeerConflictsQuery(serializers.Serializer):
+    peer = serializers.PrimaryKeyRelatedField(
+        queryset=Peer.objects.with_councils(),
+        help_text="The peer's id",
+        error_messages={"does_not_exist": "no peer with id {pk_value}"},
+    )
+
+
+class PeerImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="A CSV file in the columns of GET /api/peers/export.csv")
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Check the file and count; write nothing"
+    )
+
+
+class PeerImportOutput(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
