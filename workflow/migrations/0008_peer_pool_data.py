@@ -117,9 +117,12 @@ def _grant_permissions(apps):
     perms = Permission.objects.filter(content_type__app_label="workflow", content_type__model__in=models)
     view = perms.filter(codename__startswith="view_")
     work = perms.filter(content_type__model__in=MANAGERS_WORK_ON)
+    # Exactly these: on a new database 0003 has already granted managers every add_ and
+    # change_ permission of today's models, the list of specialisms included.
     for name, granted in (("manager", [*view, *work]), ("programme lead", view), ("admin", perms)):
         group = Group.objects.filter(name=name).first()
         if group is not None:
+            group.permissions.remove(*perms)
             group.permissions.add(*granted)
 
 
