@@ -113,21 +113,22 @@ def _day(value: datetime.date) -> str:
     return f"{value:%-d %B %Y}"
 
 
-def _own_councils(peer: Peer, cutoff: datetime.date) -> Iterator[tuple[Council, str]]:
-    """The councils that count as the peer's own, each with how to say whose it is."""
+def _own_councils(peer: Peer, cutoff: datetime.date) -> Iterator[tuple[Council, Code, str]]:
+    """The councils that count as the peer's own: each with the conflict it is when it hosts,
+    and how to say whose it is."""
     if peer.council is not None:
-        yield peer.council, "the peer's home council"
+        yield peer.council, Code.HOME_COUNCIL, "the peer's home council"
     for former in peer.former_councils.all():
         if former.until >= cutoff:
-            yield former.council, f"the peer's council until {_day(former.until)}"
+            whose = f"the peer's council until {_day(former.until)}"
+            yield former.council, Code.FORMER_COUNCIL, whose
 
 
 def _conflicts(peer: Peer, facts: _Host, cutoff: datetime.date) -> Iterator[Conflict]:
     host = facts.council
     hard, soft = Severity.HARD, Severity.SOFT
-    for council, whose in _own_councils(peer, cutoff):
+    for council, code, whose in _own_councils(peer, cutoff):
         if council.pk == host.pk:
-            code = Code.HOME_COUNCIL if council == peer.council else Code.FORMER_COUNCIL
             yield Conflict(hard, code, f"{host}, the host, is {whose}")
             continue
         if council.county_id == host.pk:
