@@ -78,7 +78,7 @@ def _record_send_failure(
 ) -> None:
     error = f"{type(exc).__name__}: {exc}"
     if refused_for_good(exc):
-        notification_mark_failed(notification, f"refused by the mail server: {error}")
+        notification_mark_failed(notification, f"refused by the mail server: {server_said(exc)}")
     elif isinstance(exc, TRANSIENT_ERRORS):
         notification_retry_later(
             notification, error, possibly_delivered=possibly_delivered and not answered(exc)
@@ -110,6 +110,24 @@ def answered(exc: Exception) -> bool:
         | smtplib.SMTPRecipientsRefused
         | smtplib.SMTPNotSupportedError,
     )
+
+
+def server_said(exc: Exception) -> str:
+    """A refusal as the mail server worded it, for the person reading the emails panel: "550
+    5.1.1 No such user (ce@adur.example.gov.uk)", not Python's repr of the exception."""
+
+    def reply(code: int, text: bytes | str) -> str:
+        words = text.decode(errors="replace") if isinstance(text, bytes) else text
+        return f"{code} {words}".strip()
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        return "; ".join(
+            f"{reply(code, text)} ({recipient})"
+            for recipient, (code, text) in exc.recipients.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return reply(exc.smtp_code, exc.smtp_error)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def refused_for_good(exc: Exception) -> bool:
