@@ -168,3 +168,18 @@ def test_the_key_may_come_from_a_file(environment, tmp_path):
 
 def test_with_debug_on_the_development_key_is_the_default(environment):
     assert environment()["SECRET_KEY"] == "insecure-development-key"
+
+
+# --- the peer pool -------------------------------------------------------------------------
+
+
+def test_the_former_council_window_is_five_years_unless_set(environment):
+    assert environment()["PEER_FORMER_COUNCIL_YEARS"] == 5
+    assert dotenv_example("PEER_FORMER_COUNCIL_YEARS") == "5"
+    assert environment(PEER_FORMER_COUNCIL_YEARS="3")["PEER_FORMER_COUNCIL_YEARS"] == 3
+
+
+@pytest.mark.parametrize("years", ["-1", "51"])
+def test_a_former_council_window_out_of_range_stops_the_start(environment, years):
+    with pytest.raises(ImproperlyConfigured, match="PEER_FORMER_COUNCIL_YEARS must be between"):
+        environment(PEER_FORMER_COUNCIL_YEARS=years)
