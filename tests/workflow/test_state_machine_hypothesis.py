@@ -1,17 +1,23 @@
-"""Hypothesis drives one case through random sequences of service calls (valid and invalid
-inputs, edits, team changes, a rival case) and checks after every step that the case obeys the
-design's machine (tests/workflow/spec.py): terminal states hold, a postponed case resumes where
-it left off, each successful transition writes exactly one CaseEvent and a refused one none,
-and the database always agrees with the object in memory.
+"""Hypothesis drives one case through random sequences of service calls (transitions with valid
+and invalid inputs, edits, team changes, a rival case) beside a model of the design's rules
+(tests/workflow/spec.py). Before every call the model predicts whether it must succeed, be
+refused (409, and for which unmet conditions) or be invalid (400, and in which fields); the call
+must do exactly that, both ways: a guard that refuses `book` or `confirm_team` on valid data
+fails the test as surely as one that lets a bad case through. After every step the case, its
+team, its audit trail and the places held agree with the model: at most one case per host and
+type holds a place.
 
 Each generated example runs inside a savepoint that is rolled back at teardown, so examples
 never see each other's rows while the register, types, manager and peers are set up once.
 """
 
 import datetime
+import warnings
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -26,9 +32,27 @@ from hypothesis.stateful import (
 
 from core.errors import InvalidInput, Refused
 from tests.workflow import factories as f
-from tests.workflow.spec import ACTIONS, REASON_REQUIRED, SPEC, TERMINAL
-from workflow import services
-from workflow.challenge_types import CPC_COMPONENTS_2016
+from tests.workflow.spec import (
+    ACTIONS,
+    CPC_COMPONENTS,
+    CPC_TEAM,
+    MEMBER,
+    OFFICER,
+    PLACE_MOVES,
+    PRE_ONSITE,
+    REASON_TAKEN,
+    SPEC,
+    Case,
+    Outcome,
+    Place,
+    apply_transition,
+    predict_edit,
+    predict_team_change,
+    predict_transition,
+    state_word,
+    unmet_conditions,
+)
+from workflow import services, team_services
 from workflow.choices import HOLDS_A_PLACE
 from workflow.models import Assignment, Peer, PeerChallenge, State
 
@@ -36,19 +60,27 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
-CPC_SCOPE = [c["code"] for c in CPC_COMPONENTS_2016]
+CPC_SCOPE = list(CPC_COMPONENTS)
 REASONS = st.sampled_from(["", "   ", "The council asked to move the dates"])
 URLS = st.sampled_from(["", "https://adur.example.gov.uk/peer-challenge"])
 DATES = st.sampled_from([None, TODAY - 30 * DAY, TODAY - DAY, TODAY, TODAY + DAY, TODAY + 60 * DAY])
+SCOPES = st.sampled_from(
+    [
+        None,
+        [],
+        CPC_SCOPE[:2],
+        CPC_SCOPE,
+        [*CPC_SCOPE, "not-a-component"],
+        [*CPC_SCOPE, CPC_SCOPE[0]],
+    ]
+)
+OBJECTIVES = st.sampled_from([None, [], ["  "], ["Housing delivery"], ["Housing", " "]])
 
-# Inputs for each transition service: a mix of valid and invalid values.
+# Inputs for each transition: a mix of valid and invalid values.
 INPUTS = {
     "book": st.fixed_dictionaries({}),
     "start_team_assembly": st.fixed_dictionaries(
-        {
-            "scope_components": st.sampled_from([None, [], CPC_SCOPE[:2], CPC_SCOPE]),
-            "local_objectives": st.sampled_from([None, [], ["  "], ["Housing delivery"]]),
-        }
+        {"scope_components": SCOPES, "local_objectives": OBJECTIVES}
     ),
     "confirm_team": st.fixed_dictionaries({}),
     "start_onsite": st.fixed_dictionaries({}),
@@ -56,13 +88,9 @@ INPUTS = {
     "issue_report": st.fixed_dictionaries({"report_url": URLS}),
     "publish": st.fixed_dictionaries({"publication_url": URLS, "published_on": DATES}),
     "start_post_challenge": st.fixed_dictionaries({}),
-    "close": st.fixed_dictionaries({"reason": REASONS}),
-    "postpone": st.fixed_dictionaries({"reason": REASONS}),
-    "resume": st.fixed_dictionaries({"reason": REASONS}),
-    "withdraw": st.fixed_dictionaries({"reason": REASONS}),
+    **{name: st.fixed_dictionaries({"reason": REASONS}) for name in REASON_TAKEN},
 }
 FIRE = st.sampled_from(sorted(INPUTS)).flatmap(lambda name: st.tuples(st.just(name), INPUTS[name]))
-
 
 # The happy path's valid inputs, so random runs also get far down the machine.
 NEXT = {
@@ -83,92 +111,206 @@ NEXT = {
     State.POST_CHALLENGE: ("close", {"reason": "Impact survey completed"}),
     State.POSTPONED: ("resume", {}),
 }
+CASE_FIELDS = [
+    "state",
+    "postponed_from",
+    "onsite_start",
+    "onsite_end",
+    "chief_executive_name",
+    "chief_executive_email",
+    "leader_name",
+    "leader_email",
+    "scope_components",
+    "local_objectives",
+    "feedback_date",
+    "report_url",
+    "report_issued_on",
+    "publication_url",
+    "published_on",
+]
+# The steps with a guard: each must also go through on valid data, not only be refused.
+GUARDED = ("book", "start_team_assembly", "confirm_team", "start_onsite", "record_feedback")
+VISIT_AHEAD = {"onsite_start": TODAY + 5 * DAY, "onsite_end": TODAY + 8 * DAY}
+VISIT_DONE = {"onsite_start": TODAY - 5 * DAY, "onsite_end": TODAY - 2 * DAY}
+CONTACTS = {
+    "chief_executive_name": "Chris Executive",
+    "chief_executive_email": "ce@adur.example.gov.uk",
+    "leader_name": "Lee Leader",
+    "leader_email": "leader@adur.example.gov.uk",
+}
+# Peers' names are distinct words, so a refusal naming one names no other.
+MEMBER_NAMES = ["Ash Grove", "Birch Lane", "Cedar Hill", "Dale Moor"]
+OFFICER_NAMES = ["Elm Field", "Fern Bank", "Gorse Heath", "Holly Wood", "Ivy Brook", "Juniper Vale"]
+STATUSES = sorted({*PLACE_MOVES, *(s for moves in PLACE_MOVES.values() for s in moves)})
 
 
-def _must_succeed(name: str, source: str, inputs: dict) -> bool:
-    """Where the design leaves nothing to a guard, a transition from a right state must work."""
-    if source not in SPEC[name][0]:
-        return False
-    if name in ("start_post_challenge", "resume"):
+def explains(messages: list[str], conditions: tuple[tuple[str, ...], ...]) -> bool:
+    """Each message names exactly one predicted condition, and each condition is named once."""
+
+    def names(message: str, condition: tuple[str, ...]) -> bool:
+        return all(word.lower() in message.lower() for word in condition)
+
+    return (
+        len(messages) == len(conditions)
+        and all(sum(names(m, c) for c in conditions) == 1 for m in messages)
+        and all(sum(names(m, c) for m in messages) == 1 for c in conditions)
+    )
+
+
+# Where the implementation answers otherwise than the model: reported (issue 6), not bent into
+# the model. (what was called, the fields the model names, the fields the code names): why.
+KNOWN_DISAGREEMENTS = {
+    ("edit", frozenset({"onsite_start"}), frozenset({"feedback_date"})): (
+        "moving the onsite start after the feedback date blames feedback_date, a field the "
+        "request did not send, rather than the onsite_start it did"
+    ),
+    (
+        "publish",
+        frozenset({"publication_url", "published_on"}),
+        frozenset({"published_on"}),
+    ): (
+        "a blank publication URL together with a wrong publication date reports only the "
+        "date: the URL's error comes from a later stage of validation"
+    ),
+}
+DISAGREEMENTS_MET: Counter = Counter()
+
+
+def known_disagreement(what: str, outcome: Outcome, fields: set[str]) -> bool:
+    key = (what, outcome.invalid, frozenset(fields))
+    if key in KNOWN_DISAGREEMENTS:
+        DISAGREEMENTS_MET[key] += 1
         return True
-    return name in REASON_REQUIRED and bool(inputs["reason"].strip())
+    return False
+
+
+def compiled(queryset) -> tuple[str, tuple]:
+    """The SQL of a query, to run it many times without building it again. The invariants run
+    after every step, some 10,000 times a run, and building the query was most of their cost."""
+    return queryset.query.sql_with_params()
 
 
 class CaseMachine(RuleBasedStateMachine):
     actor = None
-    members: list[Peer] = []
-    officers: list[Peer] = []
+    peers: dict[str, Peer] = {}
     reached: set[str] = set()  # across all examples: proof the search covers the machine
+    succeeded: Counter = Counter()  # transitions that went through, across all examples
+    advanced: Counter = Counter()  # states the next step on valid data left, likewise
+    holding_places: tuple[str, tuple] = ("", ())  # SQL: (pk, host, type) of cases holding one
 
     def __init__(self):
         super().__init__()
         self._savepoint = transaction.atomic()
         self._savepoint.__enter__()
+        visit = {"onsite_start": TODAY - 2 * DAY, "onsite_end": TODAY + DAY}  # running now
         self.case = services.challenge_create(
             actor=self.actor,
             host=f.council("ADU"),
             challenge_type=f.challenge_type("corporate"),
-            onsite_start=TODAY - 2 * DAY,
-            onsite_end=TODAY + DAY,
-            chief_executive_name="Chris Executive",
-            chief_executive_email="ce@adur.example.gov.uk",
-            leader_name="Lee Leader",
-            leader_email="leader@adur.example.gov.uk",
+            **visit,
+            **CONTACTS,
         )
-        self.expected_state = State.ENQUIRY
+        self.model = Case(
+            **visit,
+            chief_executive=(CONTACTS["chief_executive_name"], CONTACTS["chief_executive_email"]),
+            leader=(CONTACTS["leader_name"], CONTACTS["leader_email"]),
+        )
         self.expected_events = 1  # "created"
-        self.left_for_postponement = ""
-        self.rival = None
-
-    def holds_a_place(self) -> bool:
-        return PeerChallenge.objects.filter(HOLDS_A_PLACE, pk=self.case.pk).exists()
+        self.rival: PeerChallenge | None = None
+        self.stored_case = compiled(
+            PeerChallenge.objects.filter(pk=self.case.pk).annotate(events_written=Count("events"))
+        )
 
     def teardown(self):
         transaction.set_rollback(True)
         self._savepoint.__exit__(None, None, None)
 
+    def expect(self, outcome: Outcome, call: Callable[[], object], what: str = "") -> bool:
+        """Make the call; it must do what the model predicted. True if it succeeded."""
+        try:
+            call()
+        except InvalidInput as invalid:
+            fields = set(invalid.errors)
+            if outcome.wrong_state:  # also wrong in itself: either answer is right
+                assert fields and fields <= outcome.invalid, (invalid.errors, outcome)
+            elif fields != outcome.invalid and not known_disagreement(what, outcome, fields):
+                raise AssertionError((what, invalid.errors, outcome)) from None
+            return False
+        except Refused as refused:
+            if outcome.wrong_state:
+                [message] = refused.unmet
+                assert state_word(self.model.state) in message, (message, outcome)
+            else:
+                assert outcome.unmet, f"refused although the model says {outcome}: {refused.unmet}"
+                assert explains(refused.unmet, outcome.unmet), (refused.unmet, outcome.unmet)
+            return False
+        assert outcome.succeeds, f"succeeded although the model says {outcome}"
+        return True
+
     # --- the transitions -----------------------------------------------------------------
 
-    @precondition(lambda self: self.case.state in NEXT)
-    @rule()
-    def advance(self):
-        """The next step of the happy path with valid inputs (which a guard may still refuse:
-        e.g. after a random edit blanked a contact)."""
-        if self.case.state == State.TEAM_ASSEMBLY:
-            self.choose_team(size=4, lead_member=True, lead_officer=True, all_declared=True)
-        self.fire(NEXT[self.case.state])
+    @precondition(lambda self: self.model.state in NEXT)
+    @rule(team_size=st.sampled_from(CPC_TEAM))
+    def advance(self, team_size):
+        """What a manager does to move the case on: make it ready through the ordinary services
+        (dates, contacts, team), then fire the next step with valid inputs. The model says it
+        must succeed unless something outside the case blocks it (a rival, no peers left)."""
+        state = self.model.state
+        if state == State.ENQUIRY:
+            self.edit_case({**VISIT_AHEAD, **CONTACTS})
+        elif state == State.TEAM_ASSEMBLY:
+            self.make_team_valid(team_size)
+        elif state in (State.PREPARATION, State.ONSITE):
+            self.edit_case(VISIT_DONE)
+        self.check_available_transitions()
+        if self.transition(*NEXT[state]):
+            self.advanced[state] += 1
+
+    def check_available_transitions(self) -> None:
+        """What the API offers: the steps out of this state, each with what it still lacks."""
+        offered = services.available_transitions(self.case, self.actor)
+        leaving = {name for name, (sources, _) in SPEC.items() if self.model.state in sources}
+        assert {t["name"] for t in offered} == leaving
+        for t in offered:
+            expected = unmet_conditions(self.model, t["name"], {}, TODAY)
+            assert explains(t["unmet"], expected), (t, expected)
+            assert t["ready"] == (not expected)
+
+    @precondition(lambda self: self.model.state in SPEC["withdraw"][0])
+    @rule(name=st.sampled_from(["postpone", "postpone", "withdraw"]))
+    def step_aside(self, name):
+        """Postpone or withdraw with a reason, as a manager does when the council asks; the
+        side states are otherwise rare, a valid reason being one input in three."""
+        self.transition(name, {"reason": "The council asked to move the dates"})
 
     @rule(call=FIRE)
     def fire(self, call):
-        name, inputs = call
-        source = self.case.state
-        try:
+        self.transition(*call)
+
+    def transition(self, name: str, inputs: dict) -> bool:
+        source = self.model.state
+        outcome = predict_transition(self.model, name, inputs, TODAY)
+
+        def fire():
             services.challenge_transition(
                 name=name, challenge=self.case, actor=self.actor, **inputs
             )
-        except InvalidInput as invalid:
-            # The one input rule a random date can break: published before the report.
-            assert list(invalid.errors) == ["published_on"], invalid.errors
-            assert inputs["published_on"] < self.case.report_issued_on
-            assert self.case.state == source
-            return
-        except Refused as refused:
-            assert refused.unmet, "a refusal must say what is unmet"
-            assert not _must_succeed(name, source, inputs), refused.unmet
-            if source not in SPEC[name][0]:
-                label = State(source).label.lower()
-                assert refused.unmet == [f"cannot {name.replace('_', ' ')} a case that is {label}"]
-            assert self.case.state == source
-            return
 
-        assert source in SPEC[name][0], f"{name} succeeded from {source}"
-        target = SPEC[name][1] or self.left_for_postponement
-        assert self.case.state == target
+        if not self.expect(outcome, fire, name):
+            assert self.case.state == source
+            in_memory = tuple(getattr(self.case, f) for f in CASE_FIELDS)
+            assert in_memory == self.expected_row(), "a refused call left its values in memory"
+            return False
+        apply_transition(self.model, name, inputs, TODAY)
+        self.succeeded[name] += 1
         event = self.case.events.order_by("pk").last()
-        assert (event.action, event.from_state, event.to_state) == (ACTIONS[name], source, target)
+        assert (event.action, event.from_state, event.to_state) == (
+            ACTIONS[name],
+            source,
+            self.model.state,
+        )
         self.expected_events += 1
-        self.expected_state = target
-        self.left_for_postponement = source if name == "postpone" else ""
+        return True
 
     # --- what the guards read, changed the ordinary ways ---------------------------------
 
@@ -180,44 +322,144 @@ class CaseMachine(RuleBasedStateMachine):
     def edit(self, field, blank, past):
         if field == "onsite_start":
             value = None if blank else TODAY + (-5 if past else 5) * DAY
-            changes = {"onsite_start": value, "onsite_end": value and value + 3 * DAY}
+            self.edit_case({"onsite_start": value, "onsite_end": value and value + 3 * DAY})
         else:
-            changes = {field: "" if blank else "someone@adur.example.gov.uk"}
-        changed = any(getattr(self.case, k) != v for k, v in changes.items())
-        try:
+            self.edit_case({field: "" if blank else "someone@adur.example.gov.uk"})
+
+    def edit_case(self, changes: dict) -> None:
+        changed = {k: v for k, v in changes.items() if getattr(self.case, k) != v}
+        outcome = predict_edit(self.model, changes)
+
+        def edit():
             services.challenge_update(challenge=self.case, actor=self.actor, changes=changes)
-        except Refused:
-            assert self.case.state in TERMINAL
-            return
-        assert self.case.state not in TERMINAL, "a finished case was edited"
-        self.expected_events += changed
+
+        if self.expect(outcome, edit, "edit"):
+            self.expected_events += bool(changed)
+            for key, value in changes.items():
+                self.remember(key, value)
+
+    def remember(self, key: str, value) -> None:
+        model = self.model
+        if key in ("onsite_start", "onsite_end"):
+            setattr(model, key, value)
+        elif key.startswith("chief_executive_"):
+            name, email = model.chief_executive
+            model.chief_executive = (value, email) if key.endswith("name") else (name, value)
+        else:
+            name, email = model.leader
+            model.leader = (value, email) if key.endswith("name") else (name, value)
+
+    # --- the team, through its service ---------------------------------------------------
 
     @rule(
-        size=st.integers(min_value=0, max_value=7),
-        lead_member=st.booleans(),
-        lead_officer=st.booleans(),
-        all_declared=st.booleans(),
+        which=st.integers(min_value=0, max_value=len(MEMBER_NAMES) + len(OFFICER_NAMES) - 1),
+        accepted=st.booleans(),
+        lead=st.booleans(),
+        declared=st.booleans(),
+        conflict=st.booleans(),
     )
-    def choose_team(self, size, lead_member, lead_officer, all_declared):
-        Assignment.objects.filter(challenge=self.case).delete()
-        peers = (self.members[:1] + self.officers + self.members[1:])[:size]
-        leads = {self.members[0]} if lead_member else set()
-        leads |= {self.officers[0]} if lead_officer else set()
-        for i, peer in enumerate(peers):
-            Assignment.objects.create(
+    def add_peer(self, which, accepted, lead, declared, conflict):
+        name = sorted(self.peers)[which]
+        if name not in self.model.team:
+            status = "accepted" if accepted else "invited"
+            self.team_add(name, Place(self.peers[name].kind, status, lead, declared, conflict))
+
+    @rule(
+        which=st.integers(min_value=0, max_value=9),
+        change=st.one_of(
+            st.tuples(st.just("status"), st.sampled_from(STATUSES)),
+            st.tuples(
+                st.sampled_from(["is_lead", "interests_declared", "conflict_unresolved"]),
+                st.booleans(),
+            ),
+        ),
+    )
+    def change_place(self, which, change):
+        if not self.model.team:
+            return
+        name = sorted(self.model.team)[which % len(self.model.team)]
+        field, value = change
+        before_visit = (*PRE_ONSITE, State.POSTPONED)
+        if field == "status" and value == "completed" and self.model.state in before_visit:
+            return  # a place is completed after the visit (DESIGN.md §4); not modelled before
+        self.team_change(name, **{field: value})
+
+    def team_add(self, name: str, place: Place) -> None:
+        outcome = predict_team_change(self.model, None, {})
+
+        def add():
+            team_services.assignment_add(
                 challenge=self.case,
-                peer=peer,
-                status=Assignment.Status.ACCEPTED,
-                is_lead=peer in leads,
-                interests_declared=all_declared or i > 0,
+                peer=self.peers[name],
+                actor=self.actor,
+                is_lead=place.lead,
+                status=place.status,
+                interests_declared=place.declared,
+                conflict_unresolved=place.conflict,
             )
 
-    @precondition(lambda self: self.rival is None and not self.holds_a_place())
+        if self.expect(outcome, add):
+            self.model.team[name] = place
+            self.expected_events += 1
+        self.check_team()
+
+    def team_change(self, name: str, **changes) -> None:
+        place = self.model.team[name]
+        assignment = Assignment.objects.get(challenge=self.case, peer=self.peers[name])
+        outcome = predict_team_change(self.model, place, changes)
+        attributes = {
+            "status": "status",
+            "is_lead": "lead",
+            "interests_declared": "declared",
+            "conflict_unresolved": "conflict",
+        }
+        changed = {k: v for k, v in changes.items() if getattr(place, attributes[k]) != v}
+
+        def change():
+            team_services.assignment_update(
+                assignment=assignment, actor=self.actor, changes=changes
+            )
+
+        if self.expect(outcome, change):
+            for key, value in changes.items():
+                setattr(place, attributes[key], value)
+            self.expected_events += bool(changed)
+        self.check_team()
+
+    def make_team_valid(self, size: int) -> None:
+        """Declare, clear conflicts, name the leads and fill the team to size, with the peers
+        left (a peer's place on a case is theirs once: a withdrawn peer does not come back)."""
+        team = self.model.team
+        for name, place in self.model.accepted().items():
+            if not place.declared or place.conflict:
+                self.team_change(name, interests_declared=True, conflict_unresolved=False)
+        unused = [name for name in sorted(self.peers) if name not in team]
+        for kind in (MEMBER, OFFICER):
+            accepted = self.model.accepted()
+            if any(p.lead and p.kind == kind for p in accepted.values()):
+                continue
+            same_kind = [n for n, p in accepted.items() if p.kind == kind]
+            if same_kind:
+                self.team_change(same_kind[0], is_lead=True)
+            elif candidates := [n for n in unused if self.peers[n].kind == kind]:
+                unused.remove(candidates[0])
+                self.team_add(candidates[0], Place(kind, "accepted", lead=True, declared=True))
+        while len(self.model.accepted()) < size and unused:
+            name = unused.pop(0)
+            self.team_add(name, Place(self.peers[name].kind, "accepted", declared=True))
+        while len(accepted := self.model.accepted()) > size:
+            spare = [n for n, p in accepted.items() if not p.lead] or list(accepted)
+            self.team_change(spare[0], status="withdrawn")
+
+    # --- a rival case for the same council and type --------------------------------------
+
+    @precondition(lambda self: self.rival is None and not self.model.holds_a_place)
     @rule()
     def open_rival_case(self):
         """Another open CPC for the same council: booking must now be refused. (While this
         case holds the place, the database refuses a rival outright.)"""
         self.rival = f.PeerChallengeFactory(state=State.BOOKED, manager=self.actor)
+        self.model.rival = self.rival.reference
 
     @precondition(lambda self: self.rival is not None and self.rival.state == State.BOOKED)
     @rule()
@@ -225,6 +467,7 @@ class CaseMachine(RuleBasedStateMachine):
         services.challenge_transition(
             name="withdraw", challenge=self.rival, actor=self.actor, reason="Merged"
         )
+        self.model.rival = ""
 
     @rule(target_state=st.sampled_from(State))
     def assign_state_directly(self, target_state):
@@ -238,11 +481,59 @@ class CaseMachine(RuleBasedStateMachine):
 
     @invariant()
     def memory_database_and_model_agree(self):
-        stored = PeerChallenge.objects.annotate(events_written=Count("events")).get(pk=self.case.pk)
-        assert self.case.state == stored.state == self.expected_state
-        assert self.case.postponed_from == stored.postponed_from == self.left_for_postponement
+        [stored] = PeerChallenge.objects.raw(*self.stored_case)
+        assert self.case.state == self.model.state
+        assert tuple(getattr(stored, f) for f in CASE_FIELDS) == self.expected_row()
         assert stored.events_written == self.expected_events, "one event per change, no more"
-        self.reached.add(stored.state)
+        self.reached.add(self.model.state)
+
+    def expected_row(self) -> tuple:
+        """CASE_FIELDS as the model has them."""
+        model = self.model
+        return (
+            model.state,
+            model.postponed_from,
+            model.onsite_start,
+            model.onsite_end,
+            *model.chief_executive,
+            *model.leader,
+            model.scope,
+            model.objectives,
+            model.feedback_date,
+            model.report_url,
+            model.report_issued_on,
+            model.publication_url,
+            model.published_on,
+        )
+
+    def check_team(self) -> None:
+        """The team is what its service was told (checked after each team change: nothing
+        else changes it)."""
+        stored = {
+            name: Place(kind, status, lead, declared, conflict)
+            for name, kind, status, lead, declared, conflict in Assignment.objects.filter(
+                challenge=self.case
+            ).values_list(
+                "peer__name",
+                "peer__kind",
+                "status",
+                "is_lead",
+                "interests_declared",
+                "conflict_unresolved",
+            )
+        }
+        assert stored == self.model.team
+
+    @invariant()
+    def at_most_one_case_per_host_and_type_holds_a_place(self):
+        with connection.cursor() as cursor:
+            cursor.execute(*self.holding_places)
+            holding = cursor.fetchall()
+        places = Counter((host, ctype) for _, host, ctype in holding)
+        assert max(places.values(), default=0) <= 1, places
+        held = {pk for pk, _, _ in holding}
+        assert (self.case.pk in held) == self.model.holds_a_place
+        assert (self.rival is not None and self.rival.pk in held) == bool(self.model.rival)
 
     @invariant()
     def a_postponed_case_remembers_where_it_was(self):
@@ -252,8 +543,14 @@ class CaseMachine(RuleBasedStateMachine):
 
 def test_case_state_machine_holds_under_random_service_calls():
     CaseMachine.actor = f.manager()
-    CaseMachine.members = [f.PeerFactory(kind=Peer.Kind.MEMBER) for _ in range(3)]
-    CaseMachine.officers = [f.PeerFactory(kind=Peer.Kind.OFFICER) for _ in range(5)]
+    CaseMachine.peers = {
+        name: f.PeerFactory(name=name, kind=kind)
+        for names, kind in ((MEMBER_NAMES, Peer.Kind.MEMBER), (OFFICER_NAMES, Peer.Kind.OFFICER))
+        for name in names
+    }
+    CaseMachine.holding_places = compiled(
+        PeerChallenge.objects.filter(HOLDS_A_PLACE).values_list("pk", "host", "challenge_type")
+    )
     run_state_machine_as_test(
         CaseMachine,
         settings=settings(
@@ -263,4 +560,11 @@ def test_case_state_machine_holds_under_random_service_calls():
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+    for key, count in DISAGREEMENTS_MET.items():
+        warnings.warn(
+            f"model and code disagree ({count} calls): {KNOWN_DISAGREEMENTS[key]}", stacklevel=1
+        )
     assert CaseMachine.reached == set(State), f"never reached {set(State) - CaseMachine.reached}"
+    assert set(CaseMachine.succeeded) == set(SPEC), set(SPEC) - set(CaseMachine.succeeded)
+    guarded = {state for state, (name, _) in NEXT.items() if name in GUARDED}
+    assert guarded <= set(CaseMachine.advanced), guarded - set(CaseMachine.advanced)
