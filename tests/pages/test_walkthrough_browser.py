@@ -141,12 +141,13 @@ def test_a_case_from_enquiry_to_published_through_the_pages(
     expect(checklist(page, "Book")).to_contain_text("leader contact missing (name and email)")
     expect(checklist(page, "Book")).to_contain_text("1 to do")
     check_axe(page)
-    screenshot(page, "walkthrough-case-checklist", height=1250)
+    screenshot(page, "walkthrough-case-checklist", height=1220)
     open_step(page, "Book")
     page.get_by_role("button", name="Book").click()
     expect(page.locator("#unmet")).to_contain_text("This step cannot happen yet")
     expect(page.locator("#unmet")).to_contain_text("leader contact missing (name and email)")
     check_axe(page)
+    screenshot(page, "walkthrough-step-refused", height=620)
     assert PeerChallenge.objects.get(pk=case.pk).state == State.ENQUIRY
 
     page.get_by_role("link", name=f"Back to {case.reference}").click()
