@@ -116,7 +116,7 @@ def case_contacts(case: PeerChallenge) -> list[Contact]:
     for assignment in case.assignments.all():
         if assignment.status in Assignment.ON_TEAM:
             peer = assignment.peer
-            role = peer.get_kind_display().lower() + (", lead" if assignment.is_lead else "")
+            role = assignment.get_role_display().lower()
             people.append(Contact(f"peer-{assignment.pk}", peer.name, peer.email, role))
     return [person for person in people if person.email]
 

@@ -6,7 +6,7 @@ writes commit together with the change.
 """
 
 from notifications import reactions as notify
-from workflow import actions
+from workflow import actions, reactions_team
 
 REACTIONS = {
     actions.BOOKED: [notify.email_booking_confirmation],
@@ -14,5 +14,6 @@ REACTIONS = {
     actions.CASE_UPDATED: [notify.email_visit_dates_changed],
     actions.POSTPONED: [notify.email_visit_postponed],
     actions.RESUMED: [notify.email_visit_back_on],
-    actions.WITHDRAWN: [notify.email_visit_withdrawn],
+    # In this order: the email goes to the peers on the team, then the team is withdrawn.
+    actions.WITHDRAWN: [notify.email_visit_withdrawn, reactions_team.withdraw_team],
 }

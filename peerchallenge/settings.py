@@ -221,7 +221,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # `state` and `postponed_from` share one choice set: name it once.
-    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "workflow.models.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "workflow.models.State",
+        "TeamPlaceStatusEnum": "workflow.choices.AssignmentStatus",
+        "NewTeamPlaceStatusEnum": ["invited", "reserve"],  # serializers.TeamPlaceInput
+    },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -30,9 +30,9 @@ from schemathesis.specs.openapi.checks import (
 from notifications.models import Notification
 from peerchallenge.wsgi import application
 from tests.notifications.factories import NotificationFactory
-from tests.workflow.factories import PeerChallengeFactory, full_team, manager, scoped
+from tests.workflow.factories import PeerChallengeFactory, full_team, manager, place, scoped
 from tests.workflow.spec import SPEC
-from workflow.models import PeerChallenge, State
+from workflow.models import Assignment, PeerChallenge, State
 
 CHECKS = [
     not_a_server_error,
@@ -44,6 +44,12 @@ CONFIG = schemathesis.Config.from_dict(
     {"phases": {"coverage": {"generation": {"mode": "negative"}}}}
 )
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+
+# The status a place's transition fires from (the rest fire from an invitation).
+TEAM_SOURCES = {
+    "invite": Assignment.Status.RESERVE,
+    "complete": Assignment.Status.ACCEPTED,
+}
 
 # Rows loaded by migration, so the same in every test database.
 REFERENCES = {"host": "ADU", "code": "ADU", "type": "corporate", "slug": "corporate"}
@@ -76,13 +82,20 @@ for location in ("path_parameters", "query", "body"):
 
 def case_for(operation) -> PeerChallenge:
     """A case its transition can fire from (the first source state in the design's order), so
-    valid input can succeed; a booked one for every other operation."""
+    valid input can succeed; a booked one for every other operation. With a team, and a place
+    that the operation's step (if it is one of a place) can fire from."""
     name = operation.path.split("/transitions/")[-1].strip("/")
-    sources = SPEC[name][0] if name in SPEC else {State.BOOKED}
+    team_step = name if "/team/" in operation.path else ""
+    sources = SPEC[name][0] if name in SPEC and not team_step else {State.BOOKED}
+    if team_step:  # on site, every step of a place can succeed (days are logged from then)
+        sources = {State.ONSITE}
     state = next(state for state in State if state in sources)
     postponed_from = State.BOOKED if state == State.POSTPONED else ""
     challenge = scoped(PeerChallengeFactory(state=state, postponed_from=postponed_from))
     full_team(challenge)
+    # A place its transition can fire from: an invitation (or a reserve to invite).
+    first = TEAM_SOURCES.get(team_step, Assignment.Status.INVITED)
+    place(challenge, status=first, role=Assignment.Role.SPECIALIST)
     return challenge
 
 
@@ -115,6 +128,7 @@ def real_ids(rows: dict, operation) -> dict[str, int]:
             "id": challenge.pk,
             "challenge_id": challenge.pk,
             "notification_id": notification.pk,
+            "assignment_id": challenge.assignments.get(role=Assignment.Role.SPECIALIST).pk,
         }
     return rows["ids"]
 

@@ -18,8 +18,14 @@ POSTPONED = "workflow.challenge.postponed"
 RESUMED = "workflow.challenge.resumed"
 WITHDRAWN = "workflow.challenge.withdrawn"
 
-# The team
+# The team: a place added or edited, and its transitions (workflow/team_transitions.py)
 ASSIGNMENT_ADDED = "workflow.assignment.added"
 ASSIGNMENT_UPDATED = "workflow.assignment.updated"
+ASSIGNMENT_INVITED = "workflow.assignment.invited"
+ASSIGNMENT_ACCEPTED = "workflow.assignment.accepted"
+ASSIGNMENT_DECLINED = "workflow.assignment.declined"
+ASSIGNMENT_EXPIRED = "workflow.assignment.expired"
+ASSIGNMENT_WITHDRAWN = "workflow.assignment.withdrawn"
+ASSIGNMENT_COMPLETED = "workflow.assignment.completed"
 
 ALL = frozenset(value for name, value in dict(globals()).items() if name.isupper())

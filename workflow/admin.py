@@ -3,11 +3,16 @@
 The case's state is read-only here as everywhere: transitions are fired from buttons on the
 change page, through a small form and the service (workflow.services), so the admin writes the
 same CaseEvent and runs the same reactions as the API. Edits to a case go through
-`challenge_update` for the same reason.
+`challenge_update` for the same reason. A team place's status is read-only too: its steps are
+links from the team table to the same kind of form, fired through
+`team_services.assignment_transition`; peers are added through `team_services.assignment_add`.
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -15,10 +20,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html_join
 from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
-from workflow import roles, services, team_services
+from workflow import machine, roles, services, team_services
 from workflow.models import (
     Assignment,
     CaseEvent,
@@ -31,8 +37,9 @@ from workflow.models import (
     Specialism,
     State,
 )
+from workflow.team_transitions import TEAM
 from workflow.transition_forms import TransitionForm
-from workflow.transitions import TRANSITIONS
+from workflow.transitions import CASE
 
 # Set on a case only by its transitions, never by editing.
 TRANSITION_FIELDS = (
@@ -136,15 +143,82 @@ class PeerAdmin(admin.ModelAdmin):
         return peer.region
 
 
-class AssignmentInline(admin.TabularInline):
-    """Saved through workflow.team_services (PeerChallengeAdmin.save_formset), so each change is
-    on the timeline. A peer leaves a team by a status (withdrawn, declined), not by deletion."""
+class TeamInline(admin.TabularInline):
+    """The case's team as it stands, leads first. Read-only: a place changes only by its steps
+    (the links, each a form fired through the service), and peers join in the table below. A
+    peer leaves a team by a step (withdrawn, declined), never by deletion."""
 
     model = Assignment
     extra = 0
     can_delete = False
+    verbose_name_plural = "team"
+    fields = ("peer", "role", "status", "respond_by", "interests", "days", "steps")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        # The steps are links to forms only managers may use.
+        steps = ("steps",) if roles.can_manage(request.user) else ()
+        return (*self.fields[:-1], *steps)
+
+    def get_queryset(self, request):
+        return Assignment.objects.select_related("peer", "challenge").in_team_order()
+
+    @admin.display(description="steps")
+    def steps(self, place: Assignment) -> str:
+        steps = machine.steps(TEAM, place)
+        if not steps:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}" title="{}">{}</a>',
+            (
+                (
+                    reverse(
+                        "admin:workflow_assignment_transition",
+                        args=[place.challenge_id, place.pk, step["name"]],
+                    ),
+                    "; ".join(step["unmet"]) or f"to {step['target']}",
+                    step["label"] + ("" if step["ready"] else " (not ready)"),
+                )
+                for step in steps
+            ),
+        )
+
+
+class NewPlaceForm(forms.ModelForm):
+    start_as = forms.ChoiceField(
+        label="add as",
+        choices=[(Assignment.Status.INVITED, "Invited"), (Assignment.Status.RESERVE, "Reserve")],
+        initial=Assignment.Status.INVITED,
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ("peer", "role", "respond_by")
+
+
+class AddToTeamInline(admin.TabularInline):
+    """Puts peers on the team, invited (respond-by two weeks ahead unless given) or as
+    reserves, through team_services.assignment_add (PeerChallengeAdmin.save_formset), so each
+    is on the timeline. Lists no rows: those are in the team table above."""
+
+    model = Assignment
+    form = NewPlaceForm
+    extra = 0
+    can_delete = False
     autocomplete_fields = ("peer",)
-    fields = ("peer", "status", "is_lead", "interests_declared", "conflict_unresolved", "days")
+    fields = ("peer", "role", "respond_by", "start_as")
+    verbose_name = "peer to add"
+    verbose_name_plural = "add to the team"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
 
 
 class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -198,7 +272,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
     search_fields = ("host__name", "host__code", "chief_executive_name", "leader_name")
     autocomplete_fields = ("host", "parent", "manager")
     date_hierarchy = "onsite_start"
-    inlines = (AssignmentInline, CaseEventInline)
+    inlines = (TeamInline, AddToTeamInline, CaseEventInline)
     change_form_template = "admin/workflow/peerchallenge/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
 
@@ -251,21 +325,19 @@ class PeerChallengeAdmin(admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         # What formset.save() would leave behind for the admin's change message.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for row in formset.forms:
-            if not row.has_changed():
+        for row in formset.forms:  # only new places: the team table is read-only
+            if row.instance.pk is not None or not row.has_changed():
                 continue
-            values = {f: row.cleaned_data[f] for f in row.changed_data}
-            if row.instance.pk is None:
-                added = team_services.assignment_add(
-                    challenge=form.instance, actor=request.user, **values
-                )
-                formset.new_objects.append(added)
-            else:
-                stored = Assignment.objects.get(pk=row.instance.pk)  # the form wrote onto its own
-                team_services.assignment_update(
-                    assignment=stored, actor=request.user, changes=values
-                )
-                formset.changed_objects.append((stored, row.changed_data))
+            values = row.cleaned_data
+            added = team_services.assignment_add(
+                challenge=form.instance,
+                actor=request.user,
+                peer=values["peer"],
+                role=values["role"],
+                respond_by=values.get("respond_by"),
+                invite=values["start_as"] == Assignment.Status.INVITED,
+            )
+            formset.new_objects.append(added)
         return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -278,13 +350,19 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    # --- transitions ---------------------------------------------------------------------
+    # --- transitions of the case and of its team's places ---------------------------------
 
     def get_urls(self):
         transition = self.admin_site.admin_view(self.transition_view)
+        team_transition = self.admin_site.admin_view(self.team_transition_view)
         return [
             path(
-                "<path:object_id>/transition/<str:name>/",
+                "<int:object_id>/team/<int:assignment_id>/transition/<str:name>/",
+                team_transition,
+                name="workflow_assignment_transition",
+            ),
+            path(
+                "<int:object_id>/transition/<str:name>/",
                 transition,
                 name="workflow_peerchallenge_transition",
             ),
@@ -292,34 +370,45 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         ]
 
     def transition_view(self, request, object_id, name):
-        if name not in TRANSITIONS:
-            raise Http404(f"no transition {name!r}")
         challenge = get_object_or_404(PeerChallenge, pk=object_id)
+        return self._step_page(request, challenge, CASE_STEPS, challenge, name)
+
+    def team_transition_view(self, request, object_id, assignment_id, name):
+        challenge = get_object_or_404(PeerChallenge, pk=object_id)
+        place = get_object_or_404(challenge.assignments.select_related("peer"), pk=assignment_id)
+        return self._step_page(request, challenge, TEAM_STEPS, place, name)
+
+    def _step_page(self, request, challenge, steps: "_Steps", instance, name: str):
+        """A step's form (its declared input), fired through the service on POST."""
+        table = steps.machine.transitions
+        if name not in table:
+            raise Http404(f"no transition {name!r}")
         if not (self.has_change_permission(request, challenge) and roles.can_manage(request.user)):
             raise PermissionDenied
-        spec = TRANSITIONS[name]
-        form = TransitionForm(challenge=challenge, spec=spec)
+        spec = table[name]
+        about = {steps.form_kwarg: instance, "spec": spec}
+        form = TransitionForm(**about)
         if request.method == "POST":
-            form = TransitionForm(request.POST, request.FILES, challenge=challenge, spec=spec)
-            if form.is_valid() and self._fire(request, challenge, name, form):
+            form = TransitionForm(request.POST, request.FILES, **about)
+            if form.is_valid() and self._fire(request, steps, instance, name, form):
                 return redirect(reverse("admin:workflow_peerchallenge_change", args=[challenge.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": challenge,
-            "title": f"{spec.label}: {challenge}",
+            "title": f"{spec.label}: {steps.subject(instance)}",
             "transition": name,
+            "subject": _capitalised(steps.machine.describe(instance)),
+            "current": _current(steps.machine, instance),
             "form": form,
-            "unmet": guard_preview(challenge, name, request.user),
+            "unmet": _preview(steps.machine, instance, name, request.user),
         }
         return TemplateResponse(request, "admin/workflow/peerchallenge/transition.html", context)
 
-    def _fire(self, request, challenge, name, form) -> bool:
+    def _fire(self, request, steps: "_Steps", instance, name: str, form) -> bool:
         """Call the service; a refusal becomes an error message, bad input form errors."""
         try:
-            services.challenge_transition(
-                challenge=challenge, name=name, actor=request.user, **form.service_inputs()
-            )
+            steps.fire(instance, name=name, actor=request.user, **form.service_inputs())
         except Refused as refused:
             self.message_user(request, f"Refused: {'; '.join(refused.unmet)}", messages.ERROR)
             return False
@@ -331,10 +420,42 @@ class PeerChallengeAdmin(admin.ModelAdmin):
         except InvalidInput as invalid:
             form.add_service_errors(invalid)
             return False
-        self.message_user(
-            request, f"{challenge.reference} is now {challenge.get_state_display().lower()}."
-        )
+        current = _current(steps.machine, instance)
+        self.message_user(request, f"{steps.subject(instance)} is now {current}.")
         return True
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """How the admin fires one machine's steps: its declarations, its service, how it names
+    the thing that moves, and which keyword the step form takes it by."""
+
+    machine: machine.Machine
+    fire: Callable[..., Any]
+    subject: Callable[[Any], str]
+    form_kwarg: str
+
+
+CASE_STEPS = _Steps(
+    CASE,
+    lambda challenge, **kw: services.challenge_transition(challenge=challenge, **kw),
+    lambda challenge: challenge.reference,
+    "challenge",
+)
+TEAM_STEPS = _Steps(
+    TEAM,
+    lambda place, **kw: team_services.assignment_transition(assignment=place, **kw),
+    lambda place: _capitalised(TEAM.describe(place)),
+    "place",
+)
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _current(on: machine.Machine, instance) -> str:
+    return getattr(instance, f"get_{on.field}_display")().lower()
 
 
 def _emails_url(challenge: PeerChallenge) -> str | None:
@@ -348,8 +469,13 @@ def _emails_url(challenge: PeerChallenge) -> str | None:
 
 
 def guard_preview(challenge: PeerChallenge, name: str, user) -> list[str]:
-    """What would stop the transition right now (inputs from the form may still fix it)."""
-    for transition in services.available_transitions(challenge, user):
+    """What would stop the case's transition right now (inputs from the form may still fix
+    it)."""
+    return _preview(CASE, challenge, name, user)
+
+
+def _preview(on: machine.Machine, instance, name: str, user) -> list[str]:
+    for transition in machine.available(on, instance, user):
         if transition["name"] == name:
             return transition["unmet"]
     return []

@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from core.api_schema import REFUSED
-from workflow import roles, selectors, services
+from workflow import roles, selectors, services, team_services
 from workflow.filters import ChallengeFilter, CouncilFilter
-from workflow.models import ChallengeType, Council, PeerChallenge
+from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
 from workflow.serializers import (
+    TEAM_TRANSITION_INPUTS,
     TRANSITION_INPUTS,
     CaseEventOutput,
     ChallengeInput,
@@ -22,6 +23,9 @@ from workflow.serializers import (
     ChallengeOutput,
     ChallengeTypeOutput,
     CouncilOutput,
+    TeamPlaceChangeInput,
+    TeamPlaceInput,
+    TeamPlaceOutput,
 )
 
 
@@ -133,6 +137,93 @@ class ChallengeTransitionApi(_VisibleChallenges, generics.GenericAPIView):
             challenge=challenge, name=self.transition, actor=request.user, **data.validated_data
         )
         return Response(self.render_case(challenge.pk))
+
+
+# --- the team ----------------------------------------------------------------------------
+
+
+class _CaseTeam(_VisibleChallenges):
+    """A case's team: the case as the user may see it (else 404), its places within it."""
+
+    def team(self, challenge: PeerChallenge):
+        # The guards of each place's steps read its case and peer: joined, not per place.
+        return challenge.assignments.select_related("peer", "challenge__challenge_type")
+
+    def get_place(self, challenge: PeerChallenge, assignment_id: int) -> Assignment:
+        return get_object_or_404(self.team(challenge), pk=assignment_id)
+
+    def render_place(self, place: Assignment) -> dict:
+        fresh = self.get_place(place.challenge, place.pk)
+        return TeamPlaceOutput(fresh, context=self.get_serializer_context()).data
+
+
+class TeamListApi(_CaseTeam):
+    """The case's team, leads first; POST puts a peer on it (invited, or as a reserve)."""
+
+    serializer_class = TeamPlaceOutput
+    pagination_class = None
+
+    @extend_schema(responses=TeamPlaceOutput(many=True))
+    def get(self, request, pk: int):
+        challenge = self.get_object()
+        places = self.team(challenge).in_team_order()
+        return Response(TeamPlaceOutput(places, many=True, context={"request": request}).data)
+
+    @extend_schema(request=TeamPlaceInput, responses={201: TeamPlaceOutput, 409: REFUSED})
+    def post(self, request, pk: int):
+        challenge = self.get_object()
+        data = TeamPlaceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        place = team_services.assignment_add(
+            challenge=challenge,
+            actor=request.user,
+            invite=fields.pop("status") == Assignment.Status.INVITED,
+            **fields,
+        )
+        return Response(self.render_place(place), status=status.HTTP_201_CREATED)
+
+
+class TeamPlaceApi(_CaseTeam):
+    """One place; PATCH edits what it holds besides its status."""
+
+    serializer_class = TeamPlaceOutput
+
+    def get(self, request, pk: int, assignment_id: int):
+        place = self.get_place(self.get_object(), assignment_id)
+        return Response(self.render_place(place))
+
+    @extend_schema(
+        request=TeamPlaceChangeInput(partial=True),
+        responses={200: TeamPlaceOutput, 409: REFUSED},
+    )
+    def patch(self, request, pk: int, assignment_id: int):
+        place = self.get_place(self.get_object(), assignment_id)
+        data = TeamPlaceChangeInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        team_services.assignment_update(
+            assignment=place, actor=request.user, changes=data.validated_data
+        )
+        return Response(self.render_place(place))
+
+
+class TeamTransitionApi(_CaseTeam):
+    """One URL per transition of a place (workflow/urls.py), each with its documented input."""
+
+    transition = ""  # set per URL by as_view(transition=...)
+
+    def get_serializer_class(self):
+        return TEAM_TRANSITION_INPUTS[self.transition]
+
+    @extend_schema(responses={200: TeamPlaceOutput, 409: REFUSED})
+    def post(self, request, pk: int, assignment_id: int):
+        place = self.get_place(self.get_object(), assignment_id)
+        data = self.get_serializer_class()(data=request.data)
+        data.is_valid(raise_exception=True)
+        team_services.assignment_transition(
+            assignment=place, name=self.transition, actor=request.user, **data.validated_data
+        )
+        return Response(self.render_place(place))
 
 
 class ChallengeEventListApi(generics.ListAPIView):

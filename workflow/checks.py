@@ -1,47 +1,62 @@
-"""Start-up checks that the declarations agree: every case transition declared once and only
-once, and every key of the reactions table naming an event that exists (a typo there would
-otherwise be a reaction that silently never runs)."""
+"""Start-up checks that the declarations agree: every transition of the case and of a team
+place declared once and only once, and every key of the reactions table naming an event that
+exists (a typo there would otherwise be a reaction that silently never runs)."""
 
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.module_loading import import_string
+from django_fsm import FSMField
 
 from workflow import actions
-from workflow.models import PeerChallenge
-from workflow.transitions import TRANSITIONS
+from workflow.machine import Machine
+from workflow.team_transitions import TEAM
+from workflow.transitions import CASE
 
 
 @checks.register()
 def transitions_declared_once(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    state = PeerChallenge._meta.get_field("state")
-    on_model = {t.name for t in state.get_all_transitions(PeerChallenge)}
+    errors: list[checks.CheckMessage] = []
+    for machine in (CASE, TEAM):
+        errors += _declared_once(machine)
+    return errors
+
+
+def _declared_once(machine: Machine) -> list[checks.CheckMessage]:
+    model, table = machine.model, machine.transitions
+    name_of = model.__name__
+    field = model._meta.get_field(machine.field)
+    assert isinstance(field, FSMField)
+    on_model = {t.name for t in field.get_all_transitions(model)}
     errors: list[checks.CheckMessage] = [
-        checks.Error(
-            f"PeerChallenge.{name} is not declared in workflow/transitions.py", id="workflow.E001"
-        )
-        for name in sorted(on_model - set(TRANSITIONS))
+        checks.Error(f"{name_of}.{name} is not declared", id="workflow.E001")
+        for name in sorted(on_model - set(table))
     ]
     errors += [
         checks.Error(
-            f"transition {name!r} has no @transition method on PeerChallenge", id="workflow.E002"
+            f"transition {name!r} has no @transition method on {name_of}", id="workflow.E002"
         )
-        for name in sorted(set(TRANSITIONS) - on_model)
+        for name in sorted(set(table) - on_model)
     ]
-    for spec in TRANSITIONS.values():
+    for spec in table.values():
         if spec.action not in actions.ALL:
             errors.append(
                 checks.Error(
                     f"{spec.name}: {spec.action!r} is not in workflow.actions", id="workflow.E003"
                 )
             )
-        for field in (*spec.fields, *filter(None, [spec.reason_field])):
+        for name in (*spec.fields, *filter(None, [spec.reason_field])):
             try:
-                PeerChallenge._meta.get_field(field)
+                model._meta.get_field(name)
             except FieldDoesNotExist:
                 errors.append(
-                    checks.Error(f"{spec.name}: no case field {field!r}", id="workflow.E004")
+                    checks.Error(f"{spec.name}: no {name_of} field {name!r}", id="workflow.E004")
                 )
+    for name in machine.written_by_methods:
+        try:
+            model._meta.get_field(name)
+        except FieldDoesNotExist:
+            errors.append(checks.Error(f"{name_of} has no field {name!r}", id="workflow.E004"))
     return errors
 
 

@@ -44,6 +44,7 @@ class PeerKind(models.TextChoices):
 
 
 class AssignmentStatus(models.TextChoices):
+    RESERVE = "reserve", "Reserve"
     INVITED = "invited", "Invited"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
@@ -52,6 +53,38 @@ class AssignmentStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+class AssignmentRole(models.TextChoices):
+    """A place's role on the team, in the order a team is listed."""
+
+    LEAD_MEMBER = "lead_member", "Lead member peer"
+    LEAD_OFFICER = "lead_officer", "Lead officer peer"
+    MEMBER = "member", "Member peer"
+    OFFICER = "officer", "Officer peer"
+    SPECIALIST = "specialist", "Specialist peer"
+    SHADOW = "shadow", "Shadow peer"
+
+
+# Roles a councillor fills (member peers) and roles a senior officer fills; specialists and
+# shadows may be either.
+MEMBER_ROLES = (AssignmentRole.LEAD_MEMBER, AssignmentRole.MEMBER)
+OFFICER_ROLES = (AssignmentRole.LEAD_OFFICER, AssignmentRole.OFFICER)
+# Shadows (trainees) come along to learn: they do not count towards the team's size.
+COUNTED_ROLES = tuple(r for r in AssignmentRole if r != AssignmentRole.SHADOW)
+
+
+class DeclineReason(models.TextChoices):
+    DATES = "dates", "Not available on the dates"
+    WORKLOAD = "workload", "Too much other work"
+    CONFLICT = "conflict", "A conflict of interest"
+    EXPERTISE = "expertise", "Not the right expertise for this challenge"
+    OTHER = "other", "Another reason"
+
+
 ON_TEAM = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
+# Places that still hold a peer's time: the invitation is open or it was accepted. Withdrawing
+# a case withdraws these.
+OPEN_PLACES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+# A place that has been accepted keeps its declaration of interests.
+DECLARED = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
 # A peer sees the cases they are invited to or on the team of.
 SEEN_BY_PEER = (AssignmentStatus.INVITED, *ON_TEAM)

@@ -9,7 +9,7 @@ from workflow.models import Assignment, CaseEvent, PeerChallenge
 
 def challenge_list(*, user) -> QuerySet[PeerChallenge]:
     """The cases `user` may see, with everything the API renders joined or prefetched."""
-    team = Assignment.objects.select_related("peer").order_by("-is_lead", "peer__name")
+    team = Assignment.objects.select_related("peer").in_team_order()
     cases = PeerChallenge.objects.select_related(
         "host", "challenge_type", "parent", "manager"
     ).prefetch_related(Prefetch("assignments", queryset=team))

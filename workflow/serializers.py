@@ -3,20 +3,23 @@ field errors); the services and guards decide what the domain allows (409)."""
 
 from collections.abc import Mapping
 
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow import roles, services
+from workflow import roles, services, team_services
 from workflow.models import (
     Assignment,
     CaseEvent,
     ChallengeType,
     Council,
+    Peer,
     PeerChallenge,
     State,
     case_rules,
 )
 from workflow.serializer_fields import INPUT_FIELD_MAPPING, OR_BLANK, TextLookupField
+from workflow.team_transitions import TEAM_TRANSITIONS
 from workflow.transitions import TRANSITIONS, Reason, Transition
 
 # --- outputs -----------------------------------------------------------------------------
@@ -97,13 +100,18 @@ class _UserRef(serializers.Serializer):
 
 
 class TeamMemberOutput(serializers.ModelSerializer):
+    """A place as the case shows it: who, in what role, where their place stands."""
+
     peer_id = serializers.IntegerField()
     peer_name = serializers.CharField(source="peer.name")
     kind = serializers.CharField(source="peer.kind")
+    role_label = serializers.CharField(source="get_role_display")
+    status_label = serializers.CharField(source="get_status_display")
 
     class Meta:
         model = Assignment
-        fields = ["id", "peer_id", "peer_name", "kind", "status", "is_lead"]
+        fields = ["id", "peer_id", "peer_name", "kind", "role", "role_label", "status",
+                  "status_label"]  # fmt: skip
 
 
 class TransitionOutput(serializers.Serializer):
@@ -188,6 +196,37 @@ class ChallengeOutput(ChallengeListOutput):
         return services.available_transitions(challenge, self.context["request"].user)
 
 
+class TeamPlaceOutput(TeamMemberOutput):
+    """A place on the team endpoints: the invitation, the answer, the days, and the steps the
+    requesting user may take with it and what each still needs."""
+
+    decline_reason = serializers.ChoiceField(
+        Assignment.DeclineReason.choices, allow_blank=True, read_only=True
+    )
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            *TeamMemberOutput.Meta.fields,
+            "invited_on",
+            "respond_by",
+            "interests",
+            "decline_reason",
+            "decline_note",
+            "conflict_unresolved",
+            "days",
+            "available_transitions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AvailableTransitionOutput(many=True))
+    def get_available_transitions(self, place: Assignment) -> list[dict]:
+        return team_services.available_team_transitions(place, self.context["request"].user)
+
+
 class CaseEventOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
 
@@ -260,11 +299,46 @@ class ChallengeInput(RefusesUnknownKeys, serializers.ModelSerializer):
         validators: list = []
 
 
-def _transition_input(spec: Transition) -> type[serializers.Serializer]:
-    """The request body of one transition, from its declaration: the case fields it takes
+# A new place starts as one of these (workflow.team_services.assignment_add).
+ADDED_AS = (Assignment.Status.INVITED, Assignment.Status.RESERVE)
+
+
+class TeamPlaceInput(RefusesUnknownKeys, serializers.ModelSerializer):
+    """A peer put on the team: invited (the default; respond-by defaults to two weeks from
+    today) or as a reserve."""
+
+    peer = serializers.PrimaryKeyRelatedField(queryset=Peer.objects.all())
+    status = serializers.ChoiceField(
+        [(status, Assignment.Status(status).label) for status in ADDED_AS],
+        default=Assignment.Status.INVITED,
+        help_text="invited, or reserve to invite later",
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["peer", "role", "status", "respond_by"]
+        # One place per peer is the service's rule, said in its words.
+        validators: list = []
+
+
+class TeamPlaceChangeInput(RefusesUnknownKeys, serializers.ModelSerializer):
+    """PATCH a place: what it holds besides its status (which changes by a transition). What
+    may change in which status is the service's rule (workflow.team_services)."""
+
+    class Meta:
+        model = Assignment
+        fields = sorted(team_services.EDITABLE_WHILE)
+
+
+def _transition_input(
+    spec: Transition, model: type[Model], *, prefix: str = ""
+) -> type[serializers.Serializer]:
+    """The request body of one transition, from its declaration: the model fields it takes
     (lengths, URL and date bounds, file checks from the model) and `reason` where it has one."""
     attrs: dict = {
-        field: CASE_INPUT_FIELDS[field]() for field in spec.fields if field in CASE_INPUT_FIELDS
+        field: CASE_INPUT_FIELDS[field]()
+        for field in spec.fields
+        if model is PeerChallenge and field in CASE_INPUT_FIELDS
     }
     if spec.reason != Reason.NONE:
         required = spec.reason == Reason.REQUIRED
@@ -275,15 +349,22 @@ def _transition_input(spec: Transition) -> type[serializers.Serializer]:
         "Meta",
         (),
         {
-            "model": PeerChallenge,
+            "model": model,
             "fields": list(spec.inputs),
             "extra_kwargs": {f: {"required": f in spec.required} for f in spec.fields},
         },
     )
     attrs["__doc__"] = f"What “{spec.label}” takes."
-    name = "".join(part.capitalize() for part in spec.name.split("_")) + "Input"
+    name = prefix + "".join(part.capitalize() for part in spec.name.split("_")) + "Input"
     return type(name, (RefusesUnknownKeys, serializers.ModelSerializer), attrs)
 
 
-# Transition name -> its request body, derived from workflow/transitions.py.
-TRANSITION_INPUTS = {name: _transition_input(spec) for name, spec in TRANSITIONS.items()}
+# Transition name -> its request body, derived from workflow/transitions.py and (for a team
+# place) workflow/team_transitions.py.
+TRANSITION_INPUTS = {
+    name: _transition_input(spec, PeerChallenge) for name, spec in TRANSITIONS.items()
+}
+TEAM_TRANSITION_INPUTS = {
+    name: _transition_input(spec, Assignment, prefix="Team")
+    for name, spec in TEAM_TRANSITIONS.items()
+}

@@ -1,7 +1,8 @@
-"""All writes to a case. Every state change goes through `challenge_transition`: one atomic
-block that applies the request's input, checks the declared guard, calls the pure @transition
-method, validates the case against its own rules, saves (compare-and-swap on state via
-ConcurrentTransitionMixin), writes the CaseEvent and runs the reactions listed for it.
+"""All writes to a case. Every state change goes through `challenge_transition`, the case's
+use of the one service path (workflow/machine.py): one atomic block that applies the request's
+input, checks the declared guard, calls the pure @transition method, validates the case against
+its own rules, saves (compare-and-swap on state via ConcurrentTransitionMixin), writes the
+CaseEvent and runs the reactions listed for it.
 
 What a refusal means, everywhere: a value in the request that is wrong or missing is
 `InvalidInput` (HTTP 400, per field); a case whose state or records do not allow the step is
@@ -10,20 +11,16 @@ What a refusal means, everywhere: a value in the request that is wrong or missin
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django_fsm import can_proceed
 
 from core.errors import InvalidInput, Refused
-from workflow import actions, guards, team_services
+from workflow import actions, guards, machine, team_services
 from workflow.audit import jsonable, record_event, undone_on_error
 from workflow.choices import REPORT_ISSUED_OR_LATER, TERMINAL
+from workflow.machine import Actor
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge, State
-from workflow.roles import can_manage
-from workflow.transitions import TRANSITIONS, Reason, Transition
-
-Actor = AbstractBaseUser | AnonymousUser | None
+from workflow.transitions import CASE
 
 # Fields a manager edits directly; everything else changes through a transition.
 EDITABLE_FIELDS = {
@@ -57,35 +54,8 @@ def challenge_transition(
     *, challenge: PeerChallenge, name: str, actor: Actor, reason: str = "", **inputs: Any
 ) -> PeerChallenge:
     """Fire transition `name` (workflow/transitions.py) with what the request supplied."""
-    spec = TRANSITIONS[name]
-    _check_inputs(spec, inputs, reason)
-    changes = {f: v for f, v in inputs.items() if v is not None}
-    if spec.reason_field:
-        changes[spec.reason_field] = reason.strip()
-    method = getattr(challenge, name)
     try:
-        with undone_on_error(challenge), transaction.atomic():
-            from_state = challenge.state
-            data = spec.event_data(challenge) if spec.event_data else {}
-            for field, value in changes.items():
-                setattr(challenge, field, value)
-            _refuse_from_wrong_state(challenge, spec)  # 409: not a step this state takes
-            _validate(challenge, fields=list(changes))  # 400: the request's values
-            unmet = spec.unmet(challenge)  # 409: what the case and its records still lack
-            if unmet:
-                raise Refused(unmet)
-            method()
-            _validate(challenge)  # what the new state needs (a published case's URL...): 400
-            # Only what this transition wrote: an edit made meanwhile to other fields survives.
-            challenge.save(update_fields=[*changes, *_WRITTEN_BY_METHODS, "state", "updated_at"])
-            record_event(
-                challenge=challenge,
-                action=spec.action,
-                from_state=from_state,
-                actor=actor,
-                reason=reason.strip(),
-                data={**data, **jsonable(changes)},
-            )
+        machine.fire(CASE, instance=challenge, name=name, actor=actor, reason=reason, inputs=inputs)
     except IntegrityError:
         # Lost a race the guard could not see: another case of this host and type was booked
         # between our guard's read and our save (constraint one_open_case_per_host_and_type).
@@ -96,63 +66,13 @@ def challenge_transition(
     return challenge
 
 
-# What the @transition methods themselves write besides the state.
-_WRITTEN_BY_METHODS = ["postponed_from", "report_issued_on", "action_plan_published_on"]
-
-
-def _check_inputs(spec: Transition, inputs: dict[str, Any], reason: str) -> None:
-    errors = {f: ["not an input of this step"] for f in inputs if f not in spec.fields}
-    errors |= {f: ["This field is required."] for f in spec.required if inputs.get(f) is None}
-    if spec.reason == Reason.REQUIRED and not reason.strip():
-        errors["reason"] = ["a reason is required"]
-    elif spec.reason == Reason.NONE and reason:
-        errors["reason"] = ["this step takes no reason"]
-    if errors:
-        raise InvalidInput(errors)
-
-
-def _refuse_from_wrong_state(challenge: PeerChallenge, spec: Transition) -> None:
-    if not can_proceed(getattr(challenge, spec.name)):
-        current = challenge.get_state_display().lower()
-        raise Refused([f"cannot {spec.label.lower()} while the case is {current}"])
-
-
-def _validate(challenge: PeerChallenge, *, fields: list[str] | None = None) -> None:
-    """The given fields' own checks (lengths, URLs, date bounds), then the case's rules
-    (PeerChallenge.clean), which read the state too."""
-    try:
-        if fields:
-            exclude = [f.name for f in challenge._meta.fields if f.name not in fields]
-            challenge.clean_fields(exclude=exclude)
-        challenge.clean()
-    except ValidationError as invalid:
-        raise _as_input_errors(invalid) from None
-
-
 def available_transitions(
     challenge: PeerChallenge, user: Actor, *, with_unmet: bool = True
 ) -> list[dict[str, Any]]:
-    """Transitions leaving the current state that this user may fire. With `with_unmet`, each
+    """Transitions leaving the case's state that this user may fire. With `with_unmet`, each
     also says whether it is ready and what is unmet; without, only the current state is read,
     so a list of cases costs no query per case."""
-    if not can_manage(user):
-        return []
-    out = []
-    for name, spec in TRANSITIONS.items():
-        method = getattr(challenge, name)
-        if not can_proceed(method):
-            continue
-        target = method._django_fsm.get_transition(challenge.state).target
-        transition: dict[str, Any] = {
-            "name": name,
-            "label": spec.label,
-            "target": str(challenge.postponed_from if name == "resume" else target),
-        }
-        if with_unmet:
-            unmet = spec.unmet(challenge)
-            transition.update(ready=not unmet, unmet=unmet)
-        out.append(transition)
-    return out
+    return machine.available(CASE, challenge, user, with_unmet=with_unmet)
 
 
 # --- creation and edits ------------------------------------------------------------------
@@ -237,9 +157,12 @@ def _check_parent(host: Council, parent: PeerChallenge | None) -> None:
 
 
 def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge, *, actor: Actor) -> None:
-    """A follow-up visit starts with the parent's team, invited again."""
-    for a in parent.assignments.filter(status__in=Assignment.ON_TEAM).select_related("peer"):
-        team_services.assignment_add(challenge=child, peer=a.peer, actor=actor, is_lead=a.is_lead)
+    """A follow-up visit starts with the parent's team, invited again in their roles."""
+    team = parent.assignments.filter(status__in=Assignment.ON_TEAM).select_related("peer")
+    for a in team.order_by("pk"):
+        team_services.assignment_add(
+            challenge=child, peer=a.peer, actor=actor, role=a.role, invite=True
+        )
 
 
 def challenge_update(

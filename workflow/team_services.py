@@ -1,99 +1,157 @@
 """Writes to a case's team. The `confirm_team` guard and the team's emails read these rows, so
-every change goes through here and lands on the case's timeline. Until assignments get their own
-machine (the team-assembly capability), the moves a place may make are the table below."""
+every change goes through here and lands on the case's timeline:
 
+* `assignment_add` puts a peer on the team in a role, as a reserve or invited;
+* `assignment_transition` fires a place's declared transition (workflow/team_transitions.py)
+  through the one service path (workflow/machine.py), exactly as the case's are fired;
+* `assignment_update` edits what a place holds besides its status (a role, a respond-by date
+  put back, a declaration revised, days corrected).
+
+Every team write first takes the case's row lock: a place added while the case is being
+withdrawn (which withdraws its open places) waits for the withdrawal and is then refused, and
+the rule that a closed or withdrawn case's team cannot change reads the state as committed.
+"""
+
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.errors import InvalidInput, Refused
-from workflow import actions
+from workflow import actions, guards, machine
 from workflow.audit import jsonable, record_event, undone_on_error
 from workflow.choices import AssignmentStatus as Status
-from workflow.models import Assignment, Peer, PeerChallenge, State
+from workflow.machine import Actor
+from workflow.models import Assignment, Peer, PeerChallenge
+from workflow.team_transitions import TEAM, TEAM_TRANSITIONS
 
-# What staff may set on a peer's place on the team.
-ASSIGNMENT_FIELDS = {
-    "peer",
-    "status",
-    "is_lead",
-    "interests_declared",
-    "conflict_unresolved",
-    "days",
+# What may be edited on a place, and while it is in which status; the status itself changes
+# only by a transition.
+EDITABLE_WHILE: dict[str, set[str]] = {
+    "role": {Status.RESERVE, Status.INVITED, Status.ACCEPTED},
+    "respond_by": {Status.RESERVE, Status.INVITED},
+    "interests": {Status.ACCEPTED},
+    "conflict_unresolved": {Status.RESERVE, Status.INVITED, Status.ACCEPTED},
+    "days": {Status.COMPLETED},
 }
-# A place starts invited (or accepted, when the peer said yes outside the system) ...
-STARTS_AS = {Status.INVITED, Status.ACCEPTED}
-# ... and moves only forward (DESIGN.md §4).
-MOVES: dict[str, set[str]] = {
-    Status.INVITED: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED},
-    Status.ACCEPTED: {Status.WITHDRAWN, Status.COMPLETED},
-}
-# No team changes once a case is over.
-FINISHED = (State.CLOSED, State.WITHDRAWN)
 
 
 def assignment_add(
-    *, challenge: PeerChallenge, peer: Peer, actor, is_lead: bool = False, **fields: Any
+    *,
+    challenge: PeerChallenge,
+    peer: Peer,
+    actor: Actor,
+    role: str,
+    respond_by: datetime.date | None = None,
+    invite: bool = True,
 ) -> Assignment:
-    """Put a peer on the team (invited unless `status` says otherwise)."""
-    _refuse_unknown(fields)
-    _refuse_if_finished(challenge)
-    status = fields.get("status", Status.INVITED)
-    if status not in STARTS_AS:
-        raise InvalidInput({"status": ["a new place on the team starts invited or accepted"]})
-    assignment = Assignment(challenge=challenge, peer=peer, is_lead=is_lead, **fields)
-    _save(
-        assignment,
-        action=actions.ASSIGNMENT_ADDED,
-        actor=actor,
-        data=jsonable({"peer": peer, "is_lead": is_lead, **fields}),
-    )
+    """Put `peer` on the team in `role`: invited (the `invite` transition, responding by
+    `respond_by` or in two weeks), or as a reserve when `invite` is false."""
+    with transaction.atomic():
+        place = Assignment(challenge=challenge, peer=peer, role=role, respond_by=respond_by)
+        _lock_case(place)
+        _refuse(guards.unmet_team_change(place))
+        _refuse_second_place(place)
+        _validate(place)
+        try:
+            with transaction.atomic():
+                place.save()
+        except IntegrityError:  # added by someone else since our check
+            _refuse_second_place(place)
+            raise
+        record_event(
+            challenge=place.challenge,
+            action=actions.ASSIGNMENT_ADDED,
+            from_state=place.challenge.state,
+            actor=actor,
+            data=jsonable({"assignment": place, "peer": peer, "role": role}),
+        )
+        if invite:
+            machine.fire(TEAM, instance=place, name="invite", actor=actor, inputs={})
+    return place
+
+
+def assignment_transition(
+    *, assignment: Assignment, name: str, actor: Actor, reason: str = "", **inputs: Any
+) -> Assignment:
+    """Fire the place's transition `name` (workflow/team_transitions.py) with what the
+    request supplied."""
+    with transaction.atomic():
+        _lock_case(assignment)
+        machine.fire(
+            TEAM, instance=assignment, name=name, actor=actor, reason=reason, inputs=inputs
+        )
     return assignment
 
 
-def assignment_update(*, assignment: Assignment, actor, changes: dict[str, Any]) -> Assignment:
+def available_team_transitions(
+    assignment: Assignment, user: Actor, *, with_unmet: bool = True
+) -> list[dict[str, Any]]:
+    """The place's transitions from its status that this user may fire (see
+    workflow.machine.available)."""
+    return machine.available(TEAM, assignment, user, with_unmet=with_unmet)
+
+
+def assignment_update(
+    *, assignment: Assignment, actor: Actor, changes: dict[str, Any]
+) -> Assignment:
     _refuse_unknown(changes)
-    _refuse_if_finished(assignment.challenge)
-    changed = {f: v for f, v in changes.items() if getattr(assignment, f) != v}
-    if not changed:
-        return assignment
-    if "status" in changed and changed["status"] not in Status.values:
-        raise InvalidInput({"status": [f"“{changed['status']}” is not a status"]})
-    if "status" in changed and changed["status"] not in MOVES.get(assignment.status, set()):
-        current, wanted = Status(assignment.status).label, Status(changed["status"]).label
-        moves = sorted(Status(s).label.lower() for s in MOVES.get(assignment.status, set()))
-        allowed = ", ".join(moves) or "nothing"
-        message = f"{current} cannot become {wanted.lower()} (it can become: {allowed})"
-        raise InvalidInput({"status": [message]})
-    with undone_on_error(assignment):
+    with undone_on_error(assignment), transaction.atomic():
+        _lock_case(assignment)
+        _refuse(guards.unmet_team_change(assignment))
+        changed = {f: v for f, v in changes.items() if getattr(assignment, f) != v}
+        if not changed:
+            return assignment
+        status = Status(assignment.status).label.lower()
+        fixed = {
+            f: [f"cannot be changed while the place is {status}"]
+            for f in changed
+            if assignment.status not in EDITABLE_WHILE[f]
+        }
+        if fixed:
+            raise InvalidInput(fixed)
         for field, value in changed.items():
             setattr(assignment, field, value)
-        _save(assignment, action=actions.ASSIGNMENT_UPDATED, actor=actor, data=jsonable(changed))
+        _validate(assignment)
+        assignment.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            challenge=assignment.challenge,
+            action=actions.ASSIGNMENT_UPDATED,
+            from_state=assignment.challenge.state,
+            actor=actor,
+            data={"assignment": assignment.pk, "peer": assignment.peer_id, **jsonable(changed)},
+        )
     return assignment
+
+
+def _lock_case(place: Assignment) -> None:
+    place.challenge = PeerChallenge.objects.select_for_update().get(pk=place.challenge_id)
+
+
+def _refuse(unmet: list[str]) -> None:
+    if unmet:
+        raise Refused(unmet)
 
 
 def _refuse_unknown(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - ASSIGNMENT_FIELDS
-    if unknown:
-        raise InvalidInput({f: ["not a field of a team place"] for f in unknown})
+    errors = {f: ["not a field of a team place"] for f in fields if f not in EDITABLE_WHILE}
+    if "status" in fields:
+        steps = ", ".join(TEAM_TRANSITIONS)
+        errors["status"] = [f"changes only by a step of the place ({steps})"]
+    if errors:
+        raise InvalidInput(errors)
 
 
-def _refuse_if_finished(challenge: PeerChallenge) -> None:
-    if challenge.state in FINISHED:
-        state = challenge.get_state_display().lower()
-        raise Refused([f"the team of a {state} case cannot change"])
+def _refuse_second_place(place: Assignment) -> None:
+    other = place.challenge.assignments.filter(peer=place.peer).first()
+    if other is not None:
+        status = Status(other.status).label.lower()
+        raise InvalidInput({"peer": [f"{place.peer} already has a place on this team ({status})"]})
 
 
-def _save(assignment: Assignment, *, action: str, actor, data: dict[str, Any]) -> None:
+def _validate(place: Assignment) -> None:
     try:
-        assignment.full_clean()
+        place.full_clean(exclude=["status"], validate_constraints=False)
     except ValidationError as invalid:
         raise InvalidInput(invalid.message_dict) from None
-    with transaction.atomic():
-        assignment.save()
-        challenge = assignment.challenge
-        data = {"assignment": assignment.pk, **data}
-        record_event(
-            challenge=challenge, action=action, from_state=challenge.state, actor=actor, data=data
-        )

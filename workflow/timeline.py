@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 
 from workflow import actions
-from workflow.choices import AssignmentStatus
-from workflow.models import CaseEvent, Peer, PeerChallenge
+from workflow.choices import AssignmentRole, AssignmentStatus, DeclineReason
+from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge
+from workflow.team_transitions import TEAM_TRANSITIONS
 from workflow.transitions import TRANSITIONS
 
-_DONE = {spec.action: spec.done for spec in TRANSITIONS.values()}
+_DONE = {spec.action: spec.done for spec in [*TRANSITIONS.values(), *TEAM_TRANSITIONS.values()]}
 _OTHER = {
     actions.CASE_CREATED: "Case opened",
     actions.CASE_UPDATED: "Details changed",
@@ -20,7 +21,9 @@ _OTHER = {
     actions.ASSIGNMENT_UPDATED: "Team place changed",
 }
 # Keys the audit rows carry for the machine, not for people.
-_NOT_SHOWN = {"assignment", "peers", "host", "type"}
+_NOT_SHOWN = {"assignment", "peers", "host", "type", "from_status"}
+# Values kept as codes, told by their labels.
+_LABELS = {"status": AssignmentStatus, "role": AssignmentRole, "decline_reason": DeclineReason}
 
 
 @dataclass(frozen=True)
@@ -42,26 +45,29 @@ def _entry(event: CaseEvent, peers: dict[int, str]) -> Entry:
     peer = peers.get(event.data.get("peer"))
     if peer:
         what = f"{peer}: {what.lower()}"
+    # A place's step names the place's role for the record; the timeline says it where the
+    # place was added or its role changed, not on every step.
+    hidden = _NOT_SHOWN | {"peer"} | ({"role"} if "from_status" in event.data else set())
     details = [
-        (_label(key), _value(key, value))
-        for key, value in event.data.items()
-        if key not in _NOT_SHOWN and key != "peer"
+        (_label(key), _value(key, value)) for key, value in event.data.items() if key not in hidden
     ]
     return Entry(event=event, what=what, details=details)
 
 
 def _label(field: str) -> str:
-    try:
-        return str(PeerChallenge._meta.get_field(field).verbose_name).capitalize()
-    except FieldDoesNotExist:  # a key of a team event or of an older row: say it plainly
-        return field.replace("_", " ").capitalize()
+    for model in (PeerChallenge, Assignment):  # a case's field, else a team place's
+        try:
+            return str(model._meta.get_field(field).verbose_name).capitalize()
+        except FieldDoesNotExist:
+            continue
+    return field.replace("_", " ").capitalize()  # a key of an older row: say it plainly
 
 
 def _value(field: str, value: Any) -> str:
     if value in (None, "", []):
         return "removed"
-    if field == "status" and value in AssignmentStatus.values:
-        return AssignmentStatus(value).label.lower()
+    if field in _LABELS and value in _LABELS[field].values:
+        return _LABELS[field](value).label.lower()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

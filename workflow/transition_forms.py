@@ -1,6 +1,7 @@
-"""The form a person fills in before firing a transition (the admin's now, the pages' next),
-built from the transition's declaration (workflow/transitions.py): exactly its input fields,
-each as the model defines it, and its reason. Forms translate; the service decides (and its
+"""The form a person fills in before firing a transition of a case or a team place (the
+admin's, the pages'), built from the transition's declaration (workflow/transitions.py,
+workflow/team_transitions.py): exactly its input fields, each as the model defines it, and its
+reason. Forms translate; the service decides (and its
 field errors come back onto the form with `add_service_errors`).
 
 `case_form_field` is also how the case's edit form (workflow/case_forms.py) shows a field, so a
@@ -12,7 +13,7 @@ from django import forms
 from django.db import models
 
 from core.errors import InvalidInput
-from workflow.models import PeerChallenge
+from workflow.models import Assignment, PeerChallenge
 from workflow.transitions import Reason, Transition
 
 
@@ -39,20 +40,28 @@ class ServiceForm(forms.Form):
 
 
 class TransitionForm(ServiceForm):
+    """The step of a case (`challenge=`) or of a team place (`place=`)."""
+
     def __init__(
         self,
         *args,
-        challenge: PeerChallenge,
         spec: Transition,
+        challenge: PeerChallenge | None = None,
+        place: Assignment | None = None,
         date_widget: type[forms.Widget] = forms.DateInput,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.challenge, self.spec = challenge, spec
+        self.challenge, self.place, self.spec = challenge, place, spec
         for name in spec.fields:
-            self.fields[name] = case_form_field(
-                challenge, name, required=name in spec.required, date_widget=date_widget
-            )
+            required = name in spec.required
+            if place is not None:
+                model_field = Assignment._meta.get_field(name)
+                self.fields[name] = model_form_field(model_field, required, date_widget)
+            elif challenge is not None:
+                self.fields[name] = case_form_field(
+                    challenge, name, required=required, date_widget=date_widget
+                )
         if spec.reason != Reason.NONE:
             self.fields["reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,7 +94,13 @@ def case_form_field(
         return ObjectivesField(
             initial=challenge.local_objectives or [], help_text="One per line.", required=required
         )
-    model_field = PeerChallenge._meta.get_field(name)
+    return model_form_field(PeerChallenge._meta.get_field(name), required, date_widget)
+
+
+def model_form_field(
+    model_field, required: bool, date_widget: type[forms.Widget] = forms.DateInput
+) -> forms.Field:
+    """A model field as a person fills it in: URLs assume https, dates take the given widget."""
     extra: dict = {}
     if isinstance(model_field, models.URLField):
         extra["assume_scheme"] = "https"  # Django 6's default, said now: "example.org" is https

@@ -9,44 +9,17 @@ reactions table's key check are all derived from this table.
 
 Adding a transition: the `@transition` method on `PeerChallenge`, an action constant in
 `workflow.actions`, and one entry here (a guard in `workflow.guards` if it has conditions).
+A team place's transitions are declared the same way in `workflow/team_transitions.py`; both
+tables are fired by the one path in `workflow/machine.py`.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from workflow import actions, guards
+from workflow.machine import Machine, Reason, Transition
 from workflow.models import Assignment, PeerChallenge
 
-
-class Reason(StrEnum):
-    NONE = "none"
-    OPTIONAL = "optional"
-    REQUIRED = "required"
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str  # the PeerChallenge @transition method
-    action: str  # the CaseEvent action it writes (workflow.actions)
-    label: str  # its button, in words
-    done: str  # what the timeline says once it has happened
-    guard: Callable[[PeerChallenge], list[str]] | None = None
-    fields: tuple[str, ...] = ()  # case fields the request supplies
-    required: tuple[str, ...] = ()  # of those, the ones every request must supply
-    reason: Reason = Reason.NONE
-    reason_field: str = ""  # where the case keeps the reason, if it keeps it
-    # Facts for the audit row, read before the transition runs.
-    event_data: Callable[[PeerChallenge], dict[str, Any]] | None = None
-
-    def unmet(self, challenge: PeerChallenge) -> list[str]:
-        return self.guard(challenge) if self.guard else []
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Every key a request may send: the fields, and `reason` where one is taken."""
-        return (*self.fields, "reason") if self.reason != Reason.NONE else self.fields
+__all__ = ["CASE", "TRANSITIONS", "Reason", "Transition"]
 
 
 def _accepted_peers(challenge: PeerChallenge) -> dict[str, Any]:
@@ -135,6 +108,7 @@ _DECLARED = [
         "Resumed",
         reason=Reason.OPTIONAL,
         event_data=_resumes_to,
+        target_of=lambda challenge: challenge.postponed_from,
     ),
     Transition(
         "withdraw",
@@ -147,3 +121,12 @@ _DECLARED = [
 ]
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in _DECLARED}
+
+CASE = Machine(
+    model=PeerChallenge,
+    field="state",
+    transitions=TRANSITIONS,
+    describe=lambda challenge: "the case",
+    case_of=lambda challenge: challenge,
+    written_by_methods=("postponed_from", "report_issued_on", "action_plan_published_on"),
+)

@@ -3,17 +3,35 @@
 from django.urls import path
 
 from workflow import api, peer_api
+from workflow.team_transitions import TEAM_TRANSITIONS
 from workflow.transitions import TRANSITIONS
 
-# One URL per transition: the schema documents each one's input, and an unknown name is a 404.
-transition_urls = [
-    path(
-        f"challenges/<int:pk>/transitions/{name}/",
-        api.ChallengeTransitionApi.as_view(transition=name),
-        name=f"challenge-{name.replace('_', '-')}",
-    )
-    for name in TRANSITIONS
-]
+
+def one_url_per_transition(route: str, view, names, url_name: str) -> list:
+    """One URL per transition (`route` with `{name}`): the schema documents each one's input,
+    and an unknown name is a 404."""
+    return [
+        path(
+            route.format(name=name),
+            view.as_view(transition=name),
+            name=url_name.format(name=name.replace("_", "-")),
+        )
+        for name in names
+    ]
+
+
+transition_urls = one_url_per_transition(
+    "challenges/<int:pk>/transitions/{name}/",
+    api.ChallengeTransitionApi,
+    TRANSITIONS,
+    "challenge-{name}",
+)
+team_transition_urls = one_url_per_transition(
+    "challenges/<int:pk>/team/<int:assignment_id>/transitions/{name}/",
+    api.TeamTransitionApi,
+    TEAM_TRANSITIONS,
+    "team-{name}",
+)
 
 # The peer pool (workflow/peer_api.py).
 peer_urls = [
@@ -45,5 +63,12 @@ urlpatterns = [
         "challenges/<int:pk>/events/", api.ChallengeEventListApi.as_view(), name="challenge-events"
     ),
     *transition_urls,
+    path("challenges/<int:pk>/team/", api.TeamListApi.as_view(), name="team-list"),
+    path(
+        "challenges/<int:pk>/team/<int:assignment_id>/",
+        api.TeamPlaceApi.as_view(),
+        name="team-place",
+    ),
+    *team_transition_urls,
     *peer_urls,
 ]

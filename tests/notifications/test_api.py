@@ -6,7 +6,13 @@ from rest_framework.test import APIClient
 
 from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory, programme_lead
-from tests.workflow.factories import PeerChallengeFactory, PeerFactory, UserFactory, manager
+from tests.workflow.factories import (
+    PeerChallengeFactory,
+    PeerFactory,
+    UserFactory,
+    manager,
+    place,
+)
 from workflow import roles
 from workflow.models import Assignment
 
@@ -32,9 +38,7 @@ def outbox_url(challenge) -> str:
 
 def peer_on(challenge):
     user = UserFactory(role=roles.PEER)
-    Assignment.objects.create(
-        challenge=challenge, peer=PeerFactory(user=user), status=Assignment.Status.ACCEPTED
-    )
+    place(challenge, peer=PeerFactory(user=user), status=Assignment.Status.ACCEPTED)
     return user
 
 

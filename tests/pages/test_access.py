@@ -8,7 +8,13 @@ from django.core import mail
 
 from notifications.emails import ACCOUNT_KINDS, KINDS, PermanentEmailError, render_email
 from notifications.models import Notification
-from tests.workflow.factories import PeerChallengeFactory, UserFactory, manager, peer_user
+from tests.workflow.factories import (
+    PeerChallengeFactory,
+    UserFactory,
+    manager,
+    peer_user,
+    place,
+)
 from tests.workflow.factories import programme_lead as lead
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +44,7 @@ def test_case_list_is_for_staff_roles_only(client, make_user, status):
 def test_a_peer_sees_only_the_visits_they_are_on(client):
     peer = peer_user()
     theirs = PeerChallengeFactory()
-    theirs.assignments.create(peer=peer.peer, status="accepted")
+    place(theirs, peer=peer.peer)
     other = PeerChallengeFactory()
     client.force_login(peer)
 

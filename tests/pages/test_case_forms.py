@@ -107,7 +107,7 @@ def test_who_may_not_edit_a_case(client, who, status):
     case = f.PeerChallengeFactory()
     user = f.programme_lead() if who == "programme lead" else f.peer_user()
     if who == "peer on the case":
-        case.assignments.create(peer=user.peer, status="accepted")
+        f.place(case, peer=user.peer)
     client.force_login(user)
 
     assert client.get(edit_url(case)).status_code == status

@@ -144,7 +144,7 @@ def test_the_timeline_tells_what_happened_in_words(client):
     case = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
     peer = f.PeerFactory(name="Cllr Rosa Diaz")
     manager = f.manager(first_name="Amira", last_name="Khan")
-    team_services.assignment_add(challenge=case, peer=peer, actor=manager)
+    team_services.assignment_add(challenge=case, peer=peer, actor=manager, role="officer")
     services.challenge_update(
         challenge=case, actor=manager, changes={"leader_name": "Lee New-Leader"}
     )
@@ -160,7 +160,8 @@ def test_the_timeline_tells_what_happened_in_words(client):
     ]
 
     assert rows == [
-        "Cllr Rosa Diaz: added to the team | Is lead: no |",
+        "Cllr Rosa Diaz: added to the team | Role: officer peer |",
+        "Cllr Rosa Diaz: invited |  |",
         "Details changed | Leader name: Lee New-Leader |",
         "Postponed | Postponed reason: Elections | Elections",
     ]

@@ -97,7 +97,7 @@ def test_a_queued_row_offers_no_resend(as_manager, case):
 
 def test_a_peer_on_the_case_sees_no_emails_panel(client, case, failed):
     peer = f.peer_user()
-    case.assignments.create(peer=peer.peer, status=Assignment.Status.ACCEPTED)
+    f.place(case, peer=peer.peer, status=Assignment.Status.ACCEPTED)
     client.force_login(peer)
 
     page = client.get(case_url(case))

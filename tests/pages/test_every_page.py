@@ -103,7 +103,7 @@ def world():
         "manager": f.manager(),
         "admin": _admin(),
     }
-    case.assignments.create(peer=users["peer on the case"].peer, status="accepted")
+    f.place(case, peer=users["peer on the case"].peer)
     email = NotificationFactory(challenge=case, status=Notification.Status.FAILED)
     kwargs = {
         "pk": case.pk,

@@ -72,20 +72,26 @@ def take_step(page: Page, case: PeerChallenge, step: str, state: State) -> None:
 
 def assemble_team_in_the_admin(page: Page, case: PeerChallenge, team: list[Peer]) -> None:
     """The team pages come with the next issue; until then a manager (staff) puts peers on the
-    team in the admin's team inline, saved through workflow.team_services. Each row: the peer
-    from its autocomplete, accepted, interests declared; the first two lead."""
+    team in the admin, through workflow.team_services: each invited from the "add to the team"
+    table, the peer from its autocomplete, in a role (the first two lead); then each
+    invitation's "Accept the invitation" step, with the peer's declaration of interests."""
     page.goto(f"/admin/workflow/peerchallenge/{case.pk}/change/")
-    for row, peer in enumerate(team):
-        page.get_by_text("Add another Assignment").click()
-        place = page.locator(f"#assignments-{row}")
+    roles = ["lead_member", "lead_officer"] + ["officer"] * (len(team) - 2)
+    for row, (peer, role) in enumerate(zip(team, roles, strict=True)):
+        page.get_by_text("Add another Peer to add").click()
+        place = page.locator(f"#assignments-2-{row}")
         place.locator(".select2-selection").click()
         page.locator(".select2-search__field").fill(peer.name.split()[-1])
         page.locator(".select2-results__option", has_text=peer.name).click()
-        place.locator("select[name$=status]").select_option("accepted")
-        place.locator("input[name$=is_lead]").set_checked(row < 2)
-        place.locator("input[name$=interests_declared]").check()
+        place.locator("select[name$=role]").select_option(role)
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    for peer in team:
+        row = page.locator("tr").filter(has_text=peer.name).filter(has=page.get_by_role("link"))
+        row.get_by_role("link", name="Accept the invitation").click()
+        page.get_by_label("Declaration of interests").fill("none")
+        page.get_by_role("button", name="accept").click()
+        expect(page.locator(".messagelist")).to_contain_text(f"{peer.name}'s place is now accepted")
     accepted = case.assignments.filter(status=Assignment.Status.ACCEPTED)
     assert sorted(accepted.values_list("peer__name", flat=True)) == sorted(p.name for p in team)
 

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -6,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from workflow import roles
-from workflow.choices import BEFORE_ONSITE, REPORT_ISSUED_OR_LATER
+from workflow.choices import BEFORE_ONSITE, MEMBER_ROLES, REPORT_ISSUED_OR_LATER
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State
 
 _BEFORE_VISIT = (*BEFORE_ONSITE, State.POSTPONED, State.WITHDRAWN)
@@ -143,18 +144,39 @@ def scoped(challenge: PeerChallenge) -> PeerChallenge:
 
 
 def full_team(challenge: PeerChallenge, size: int = 4) -> list[Assignment]:
-    """Accepted peers meeting the type's composition rules: a lead member, a lead officer."""
-    kinds = [Peer.Kind.MEMBER, Peer.Kind.OFFICER] + [Peer.Kind.OFFICER] * (size - 2)
-    return [
-        Assignment.objects.create(
-            challenge=challenge,
-            peer=PeerFactory(kind=kind),
-            status=Assignment.Status.ACCEPTED,
-            is_lead=i < 2,
-            interests_declared=True,
-        )
-        for i, kind in enumerate(kinds)
-    ]
+    """Accepted peers meeting the type's composition rules: a lead member, a lead officer,
+    officer peers. Test arrangement: written directly, not through the team's transitions."""
+    roles = [Assignment.Role.LEAD_MEMBER, Assignment.Role.LEAD_OFFICER]
+    roles += [Assignment.Role.OFFICER] * (size - 2)
+    return [place(challenge, role=role) for role in roles]
+
+
+def place(
+    challenge: PeerChallenge,
+    *,
+    role: str = Assignment.Role.OFFICER,
+    status: str = Assignment.Status.ACCEPTED,
+    peer: Peer | None = None,
+    **fields,
+) -> Assignment:
+    """A team place in `status`, holding what that status needs (a respond-by date once
+    invited, a declaration once accepted, days once completed): test arrangement, written
+    directly as a factory may (a protected FSMField refuses only re-assignment)."""
+    kind = Peer.Kind.MEMBER if role in MEMBER_ROLES else Peer.Kind.OFFICER
+    needs: dict = {}
+    if status != Assignment.Status.RESERVE:
+        needs |= {"invited_on": _today(), "respond_by": _today() + datetime.timedelta(days=14)}
+    if status in (Assignment.Status.ACCEPTED, Assignment.Status.COMPLETED):
+        needs["interests"] = "none"
+    if status == Assignment.Status.COMPLETED:
+        needs["days"] = Decimal("3.5")
+    return Assignment.objects.create(
+        challenge=challenge,
+        peer=peer or PeerFactory(kind=kind),
+        role=role,
+        status=status,
+        **{**needs, **fields},
+    )
 
 
 def admin_form_data(page) -> dict:

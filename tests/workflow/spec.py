@@ -66,11 +66,26 @@ CPC_COMPONENTS = (
 CPC_TEAM = range(3, 7)  # 3-6 peers in all, one lead member peer and one lead officer peer
 FINISHED = (State.CLOSED, State.WITHDRAWN)
 MEMBER, OFFICER = "member", "officer"
-# A place on the team moves only forward (DESIGN.md §4).
-PLACE_MOVES = {
-    "invited": {"accepted", "declined", "expired"},
-    "accepted": {"withdrawn", "completed"},
+# A place on the team moves only forward (DESIGN.md §4), each move a step of its own (issue 8):
+# (from, to) -> the step. Any other change of status is not a step: bad input.
+PLACE_STEPS = {
+    ("reserve", "invited"): "invite",
+    ("invited", "accepted"): "accept",
+    ("invited", "declined"): "decline",
+    ("invited", "expired"): "expire",
+    ("invited", "withdrawn"): "withdraw",
+    ("accepted", "withdrawn"): "withdraw",
+    ("accepted", "completed"): "complete",
 }
+PLACE_MOVES: dict[str, set[str]] = {}
+for _source, _target in PLACE_STEPS:
+    PLACE_MOVES.setdefault(_source, set()).add(_target)
+# An open invitation or an accepted place: what a withdrawn case takes with it.
+OPEN_PLACES = ("invited", "accepted")
+# A place's own fields, edited while the place is in these statuses (an unchanged value is no
+# edit at all), and the field each is kept in.
+EDITABLE_WHILE = {"lead": OPEN_PLACES, "conflict": OPEN_PLACES, "declared": ("accepted",)}
+PLACE_FIELD = {"lead": "role", "declared": "interests", "conflict": "conflict_unresolved"}
 REASON_TAKEN = ("close", "postpone", "resume", "withdraw")
 
 
@@ -206,8 +221,11 @@ def _unmet(case: Case, name: str, inputs: dict, today: datetime.date):
         if len(team) not in CPC_TEAM:
             yield (str(len(team)), "peer")
         for kind in (MEMBER, OFFICER):
-            if not any(p.lead and p.kind == kind for p in team.values()):
+            leads = sum(p.lead and p.kind == kind for p in team.values())
+            if not leads:
                 yield (f"lead {kind}",)
+            elif leads > 1:  # one of each leads
+                yield (str(leads), f"lead {kind}", "has one")
         for peer, place in team.items():
             if not place.declared:
                 yield (peer, "declared")
@@ -237,6 +255,10 @@ def apply_transition(case: Case, name: str, inputs: dict, today: datetime.date) 
         case.report_issued_on = case.report_issued_on or today
     elif name == "publish":
         case.publication_url, case.published_on = inputs["publication_url"], inputs["published_on"]
+    if name == "withdraw":  # the case takes its open places with it
+        for place in case.team.values():
+            if place.status in OPEN_PLACES:
+                place.status = "withdrawn"
     case.postponed_from = case.state if name == "postpone" else ""
     case.state = outcome.target
 
@@ -253,13 +275,28 @@ def predict_edit(case: Case, changes: dict) -> Outcome:
 
 
 def predict_team_change(case: Case, place: Place | None, changes: dict) -> Outcome:
-    """Adding a place (`place` None) or changing one. No team changes once a case is over."""
+    """Adding a place (`place` None), a step of a place (a new `status`), or an edit of one of
+    its fields (`lead`, `declared`, `conflict`: one per call). No team changes once a case is
+    over, save the withdrawal of a withdrawn case's places."""
+    status = changes.get("status")
+    if place is not None and status is not None:
+        step = PLACE_STEPS.get((place.status, status))
+        if step is None:
+            return Outcome(invalid=frozenset({"status"}))  # a status is not an edit
+        if case.state in FINISHED and not (case.state == State.WITHDRAWN and step == "withdraw"):
+            return Outcome(unmet=((state_word(case.state),),))
+        if step == "expire":  # the invitation has two weeks to be answered: not over yet
+            return Outcome(unmet=(("open until",),))
+        if step == "complete" and case.state in (*PRE_ONSITE, State.POSTPONED):
+            return Outcome(unmet=(("not started",),))
+        return Outcome(target=case.state)
     if case.state in FINISHED:
         return Outcome(unmet=((state_word(case.state),),))
-    status = changes.get("status")
-    moving = place is not None and status not in (None, place.status)
-    if moving and status not in PLACE_MOVES.get(place.status, ()):
-        return Outcome(invalid=frozenset({"status"}))
+    for key, value in changes.items() if place is not None else ():
+        if getattr(place, key) == value:
+            continue  # no change: nothing to refuse, nothing written
+        if place.status not in EDITABLE_WHILE[key] or (key == "declared" and not value):
+            return Outcome(invalid=frozenset({PLACE_FIELD[key]}))
     return Outcome(target=case.state)
 
 

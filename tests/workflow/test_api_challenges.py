@@ -209,9 +209,19 @@ def test_case_shows_its_team_leads_first(client):
     response = client.get(f"/api/challenges/{challenge.pk}/")
 
     assert response.status_code == 200
-    assert [m["is_lead"] for m in response.data["team"]] == [True, True, False, False]
+    roles = ["lead_member", "lead_officer", "officer", "officer"]
+    assert [m["role"] for m in response.data["team"]] == roles
     assert {m["peer_name"] for m in response.data["team"]} == {a.peer.name for a in team}
-    assert response.data["team"][0].keys() >= {"peer_name", "kind", "status", "is_lead"}
+    assert response.data["team"][0] | {"id": 0, "peer_id": 0, "peer_name": ""} == {
+        "id": 0,
+        "peer_id": 0,
+        "peer_name": "",
+        "kind": "member",
+        "role": "lead_member",
+        "role_label": "Lead member peer",
+        "status": "accepted",
+        "status_label": "Accepted",
+    }
     names = [t["name"] for t in response.data["available_transitions"]]
     assert names == ["confirm_team", "postpone", "withdraw"]
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import include, path
 
 from tests.workflow.factories import api_client, manager
+from workflow.team_transitions import TEAM_TRANSITIONS
 from workflow.transitions import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,11 @@ def test_workflow_api_schema_has_no_warnings_and_documents_each_transition(tmp_p
 
     for name in TRANSITIONS:
         assert f"/api/challenges/{{id}}/transitions/{name}/:" in text
+    for name in TEAM_TRANSITIONS:
+        assert f"/api/challenges/{{id}}/team/{{assignment_id}}/transitions/{name}/:" in text
+    assert "/api/challenges/{id}/team/:" in text
     assert "IssueReportInput" in text
+    assert "TeamAcceptInput" in text and "TeamCompleteInput" in text
     assert "available_transitions" in text
 
 
@@ -40,6 +45,12 @@ def test_project_schema_has_no_warnings(tmp_path):
     ("method", "path", "statuses"),
     [
         ("post", "/api/challenges/{id}/transitions/book/", {200, 400, 403, 404, 409, 415}),
+        (
+            "post",
+            "/api/challenges/{id}/team/{assignment_id}/transitions/accept/",
+            {200, 400, 403, 404, 409, 415},
+        ),
+        ("post", "/api/challenges/{id}/team/", {201, 400, 403, 404, 409, 415}),
         ("post", "/api/notifications/{notification_id}/resend/", {200, 403, 404, 409}),
         ("post", "/api/auth/token/", {200, 400, 415, 429}),
         ("get", "/api/challenges/", {200, 400, 403, 404}),

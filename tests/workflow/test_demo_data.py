@@ -18,9 +18,11 @@ from notifications import services
 from notifications.models import Notification
 from notifications.tasks import send_notification_task
 from tests.workflow.spec import ACTIONS, SPEC
+from tests.workflow.test_team_transitions import DESIGN as TEAM_DESIGN
 from workflow import actions, roles
 from workflow.management.commands.demo_data import LOGINS, MANAGERS, PASSWORD
 from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge, State
+from workflow.team_transitions import TEAM_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC)
@@ -85,8 +87,9 @@ def test_follow_ups_link_to_their_parent_and_keep_its_team(first_run):
     assert follow_ups.exists()
     for case in follow_ups:
         assert case.parent.host_id == case.host_id
-        parent_team = set(case.parent.assignments.values_list("peer", flat=True))
-        assert set(case.assignments.values_list("peer", flat=True)) == parent_team
+        parent_team = case.parent.assignments.filter(status__in=Assignment.ON_TEAM)
+        parent_peers = set(parent_team.values_list("peer", flat=True))
+        assert set(case.assignments.values_list("peer", flat=True)) == parent_peers
 
 
 def test_every_case_was_built_through_the_services(first_run):
@@ -115,21 +118,19 @@ def test_teams_meet_the_composition_rules_once_confirmed(first_run):
 
 
 def test_every_team_place_was_written_by_the_team_services(first_run):
-    """Each place has its "added" event, and each status it holds beyond invited an "updated"
-    one: nothing was written behind the services' back."""
+    """Each place has its "added" event, and its team events replay the assignment machine
+    from reserve to the status it holds: nothing was written behind the services' back."""
+    target_of = {TEAM_TRANSITIONS[name].action: target for name, (_, target) in TEAM_DESIGN.items()}
     for assignment in Assignment.objects.select_related("challenge"):
         events = CaseEvent.objects.filter(
             challenge=assignment.challenge, data__assignment=assignment.pk
-        )
+        ).order_by("pk")
         assert events.filter(action=actions.ASSIGNMENT_ADDED).count() == 1
-        statuses = [
-            e.data["status"]
-            for e in events.filter(action=actions.ASSIGNMENT_UPDATED)
-            if "status" in e.data
-        ]
-        assert statuses[-1:] == ([assignment.status] if statuses else []), assignment
-        if assignment.status != Assignment.Status.INVITED:
-            assert statuses, assignment
+        status = Assignment.Status.RESERVE
+        for event in events.filter(action__in=target_of):
+            assert event.data["from_status"] == status, (assignment, event)
+            status = target_of[event.action]
+        assert status == assignment.status, assignment
 
 
 def test_history_is_recorded_as_sent_and_nothing_is_mailed(first_run):
@@ -182,19 +183,35 @@ def assert_admin_fits_role(client, user) -> None:
     case = PeerChallenge.objects.filter(state=State.TEAM_ASSEMBLY).first()
     page = client.get(f"/admin/workflow/peerchallenge/{case.pk}/change/")
     assert page.status_code == 200, user.username
-    [team] = [f for f in page.context["inline_admin_formsets"] if f.opts.model is Assignment]
+    team, adding = [f for f in page.context["inline_admin_formsets"] if f.opts.model is Assignment]
     may_change = not user.groups.filter(name=roles.PROGRAMME_LEAD).exists()
-    assert (page.context["has_change_permission"], team.has_add_permission) == (
+    assert team.formset.queryset.exists(), user.username
+    assert (page.context["has_change_permission"], adding.has_add_permission) == (
         may_change,
         may_change,
     ), user.username
 
 
 def test_past_visits_log_peer_days(first_run):
-    done = Assignment.objects.filter(challenge__state=State.CLOSED)
+    closed = Assignment.objects.filter(challenge__state=State.CLOSED)
+    done = closed.filter(status=Assignment.Status.COMPLETED)
     assert done.exists()
-    assert not done.exclude(status=Assignment.Status.COMPLETED).exists()
     assert not done.filter(days__isnull=True).exists()
+    assert not closed.filter(status__in=Assignment.OPEN_PLACES).exists()
+
+
+def test_teams_show_the_whole_assignment_machine(first_run):
+    """Reserves, declines with a reason, open invitations on cases being assembled, the team of
+    a withdrawn case withdrawn with it."""
+    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert {"reserve", "invited", "accepted", "declined", "completed", "withdrawn"} <= statuses
+    withdrawn = Assignment.objects.filter(challenge__state=State.WITHDRAWN)
+    assert withdrawn.filter(status=Assignment.Status.WITHDRAWN).exists()
+    assert not withdrawn.filter(status__in=Assignment.OPEN_PLACES).exists()
+    assembling = Assignment.objects.filter(challenge__state=State.TEAM_ASSEMBLY)
+    assert assembling.filter(status=Assignment.Status.INVITED).exists()
+    declined = Assignment.objects.filter(status=Assignment.Status.DECLINED)
+    assert not declined.filter(decline_reason="").exists()
 
 
 def test_logins_are_printed(first_run):

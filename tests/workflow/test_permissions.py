@@ -12,6 +12,7 @@ from tests.workflow.factories import (
     api_client,
     manager,
     peer_user,
+    place,
     programme_lead,
 )
 from workflow import roles
@@ -22,7 +23,7 @@ DENIED = (401, 403)
 
 
 def on_case(user: User, challenge, status=Assignment.Status.ACCEPTED) -> User:
-    Assignment.objects.create(challenge=challenge, peer=user.peer, status=status)
+    place(challenge, peer=user.peer, status=status)
     return user
 
 

@@ -171,57 +171,104 @@ def test_a_finished_case_does_not_block_a_new_one(finished):
     assert response.status_code == 201, response.data
 
 
-# --- the team: only forward, never on a finished case ------------------------------------
+# --- the team: only forward by its steps, never on a finished case ------------------------
 
 
 @pytest.mark.parametrize(
-    ("start", "to"),
+    ("start", "step"),
     [
-        (Assignment.Status.COMPLETED, Assignment.Status.INVITED),
-        (Assignment.Status.DECLINED, Assignment.Status.ACCEPTED),
-        (Assignment.Status.INVITED, Assignment.Status.COMPLETED),
+        (Assignment.Status.COMPLETED, "invite"),
+        (Assignment.Status.DECLINED, "accept"),
+        (Assignment.Status.INVITED, "complete"),
     ],
 )
-def test_a_team_place_moves_only_forward(start, to):
+def test_a_team_place_moves_only_forward(start, step):
     challenge = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
-    [place] = f.full_team(challenge, size=3)[:1]
-    Assignment.objects.filter(pk=place.pk).update(status=start)
-    place.refresh_from_db()
+    place = f.place(challenge, status=start)
+    inputs = {"accept": {"interests": "none"}, "complete": {"days": 3}}.get(step, {})
 
-    with pytest.raises(InvalidInput) as invalid:
-        team_services.assignment_update(assignment=place, actor=None, changes={"status": to})
+    with pytest.raises(Refused) as refused:
+        team_services.assignment_transition(assignment=place, name=step, actor=None, **inputs)
 
-    assert "cannot become" in invalid.value.errors["status"][0]
+    assert refused.value.unmet[0].startswith("cannot ")
     assert Assignment.objects.get(pk=place.pk).status == start
     assert not challenge.events.exists()
+
+
+def test_a_status_cannot_be_written_as_an_edit():
+    challenge = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
+    place = f.place(challenge, status=Assignment.Status.INVITED)
+
+    with pytest.raises(InvalidInput) as invalid:
+        team_services.assignment_update(
+            assignment=place, actor=None, changes={"status": "accepted"}
+        )
+
+    assert invalid.value.errors["status"][0].startswith("changes only by a step of the place")
+    assert Assignment.objects.get(pk=place.pk).status == Assignment.Status.INVITED
 
 
 @pytest.mark.parametrize("finished", [State.CLOSED, State.WITHDRAWN])
 def test_the_team_of_a_finished_case_cannot_change(finished):
     challenge = f.PeerChallengeFactory(state=finished)
     [place, *_] = f.full_team(challenge, size=3)
+    unmet = [f"the team of a {finished.label.lower()} case cannot change"]
 
-    with pytest.raises(Refused):
-        team_services.assignment_add(challenge=challenge, peer=f.PeerFactory(), actor=None)
-    with pytest.raises(Refused):
-        team_services.assignment_update(assignment=place, actor=None, changes={"days": 3})
+    with pytest.raises(Refused) as added:
+        team_services.assignment_add(
+            challenge=challenge, peer=f.PeerFactory(), actor=None, role="officer"
+        )
+    with pytest.raises(Refused) as updated:
+        team_services.assignment_update(assignment=place, actor=None, changes={"role": "officer"})
+    with pytest.raises(Refused) as completed:
+        team_services.assignment_transition(assignment=place, name="complete", actor=None, days=3)
+    assert added.value.unmet == updated.value.unmet == completed.value.unmet == unmet
     assert challenge.assignments.count() == 3
     assert not challenge.events.exists()
 
 
-def test_a_backward_team_move_in_the_admin_is_a_message_not_a_500(admin_client):
+def test_a_refused_team_step_in_the_admin_is_a_message_not_a_500(admin_client):
     challenge = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
-    f.full_team(challenge, size=3)
-    data = f.admin_form_data(admin_client.get(change_url(challenge)))
-    data["assignments-0-status"] = Assignment.Status.INVITED  # accepted -> invited
+    place = f.place(challenge, status=Assignment.Status.INVITED)  # respond-by still ahead
+    url = reverse("admin:workflow_assignment_transition", args=[challenge.pk, place.pk, "expire"])
 
-    response = admin_client.post(change_url(challenge), data)
+    response = admin_client.post(url, {})
 
-    assert response.status_code == 302
+    assert response.status_code == 200
     [message] = messages_of(response)
-    assert message.startswith("Not saved: status: Accepted cannot become invited")
-    assert set(challenge.assignments.values_list("status", flat=True)) == {"accepted"}
+    assert message.startswith("Refused: the invitation is open until")
+    assert Assignment.objects.get(pk=place.pk).status == Assignment.Status.INVITED
     assert not challenge.events.exists()
+
+
+def test_a_team_place_without_a_declaration_is_refused_by_every_door(admin_client):
+    """Accepting needs a declaration ("none" is one): the service, the API and the admin all
+    get the model's rule."""
+    challenge = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
+    place = f.place(challenge, status=Assignment.Status.INVITED)
+    message = "declare any interests in this council, or write “none”"
+
+    with pytest.raises(InvalidInput) as invalid:
+        team_services.assignment_transition(
+            assignment=place, name="accept", actor=None, interests="   "
+        )
+    assert invalid.value.errors == {"interests": [message]}
+
+    api = f.api_client(f.manager())
+    response = api.post(
+        f"/api/challenges/{challenge.pk}/team/{place.pk}/transitions/accept/",
+        {"interests": ""},
+        format="json",
+    )
+    assert (response.status_code, response.data) == (400, {"interests": [message]})
+
+    url = reverse("admin:workflow_assignment_transition", args=[challenge.pk, place.pk, "accept"])
+    page = admin_client.post(url, {"interests": " "})
+    assert page.status_code == 200
+    assert page.context["form"].errors == {"interests": ["This field is required."]}
+    page = admin_client.post(url, {"interests": "none"})
+    assert page.status_code == 302
+    assert Assignment.objects.get(pk=place.pk).status == Assignment.Status.ACCEPTED
 
 
 def test_an_impossible_date_in_a_body_is_said_to_be_impossible(booked):

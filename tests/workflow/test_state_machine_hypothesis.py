@@ -15,6 +15,7 @@ import datetime
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -38,7 +39,9 @@ from tests.workflow.spec import (
     CPC_TEAM,
     MEMBER,
     OFFICER,
+    OPEN_PLACES,
     PLACE_MOVES,
+    PLACE_STEPS,
     PRE_ONSITE,
     REASON_TAKEN,
     SPEC,
@@ -301,15 +304,19 @@ class CaseMachine(RuleBasedStateMachine):
             in_memory = tuple(getattr(self.case, f) for f in CASE_FIELDS)
             assert in_memory == self.expected_row(), "a refused call left its values in memory"
             return False
+        taken_along = sum(p.status in OPEN_PLACES for p in self.model.team.values())
         apply_transition(self.model, name, inputs, TODAY)
         self.succeeded[name] += 1
-        event = self.case.events.order_by("pk").last()
+        event = self.case.events.filter(action__startswith="workflow.challenge.").last()
         assert (event.action, event.from_state, event.to_state) == (
             ACTIONS[name],
             source,
             self.model.state,
         )
-        self.expected_events += 1
+        # A withdrawal withdraws the open places too, each with its own event.
+        self.expected_events += 1 + (taken_along if name == "withdraw" else 0)
+        if name == "withdraw":
+            self.check_team()
         return True
 
     # --- what the guards read, changed the ordinary ways ---------------------------------
@@ -368,10 +375,7 @@ class CaseMachine(RuleBasedStateMachine):
         which=st.integers(min_value=0, max_value=9),
         change=st.one_of(
             st.tuples(st.just("status"), st.sampled_from(STATUSES)),
-            st.tuples(
-                st.sampled_from(["is_lead", "interests_declared", "conflict_unresolved"]),
-                st.booleans(),
-            ),
+            st.tuples(st.sampled_from(["lead", "declared", "conflict"]), st.booleans()),
         ),
     )
     def change_place(self, which, change):
@@ -382,48 +386,70 @@ class CaseMachine(RuleBasedStateMachine):
         before_visit = (*PRE_ONSITE, State.POSTPONED)
         if field == "status" and value == "completed" and self.model.state in before_visit:
             return  # a place is completed after the visit (DESIGN.md §4); not modelled before
+        if field == "status" and value == self.model.team[name].status:
+            return  # not a change
         self.team_change(name, **{field: value})
 
     def team_add(self, name: str, place: Place) -> None:
+        """Invite the peer in their role; an accepted place then accepts (declaring "none"),
+        and a conflict is recorded on it: each through the team's services, each an event."""
         outcome = predict_team_change(self.model, None, {})
+        kind = self.peers[name].kind
+        role = f"lead_{kind}" if place.lead else kind
 
         def add():
-            team_services.assignment_add(
-                challenge=self.case,
-                peer=self.peers[name],
-                actor=self.actor,
-                is_lead=place.lead,
-                status=place.status,
-                interests_declared=place.declared,
-                conflict_unresolved=place.conflict,
-            )
+            with transaction.atomic():
+                added = team_services.assignment_add(
+                    challenge=self.case, peer=self.peers[name], actor=self.actor, role=role
+                )
+                if place.status == "accepted":
+                    team_services.assignment_transition(
+                        assignment=added, name="accept", actor=self.actor, interests="none"
+                    )
+                if place.conflict:
+                    team_services.assignment_update(
+                        assignment=added, actor=self.actor, changes={"conflict_unresolved": True}
+                    )
 
         if self.expect(outcome, add):
+            place.declared = place.status == "accepted"  # accepting is declaring
             self.model.team[name] = place
-            self.expected_events += 1
+            self.expected_events += 2 + (place.status == "accepted") + place.conflict
         self.check_team()
 
     def team_change(self, name: str, **changes) -> None:
+        """One change to a place: a step of it (a new `status`, through the step's service,
+        or refused as an edit when it is not a step), or an edit of one field."""
+        [(key, value)] = changes.items()
         place = self.model.team[name]
         assignment = Assignment.objects.get(challenge=self.case, peer=self.peers[name])
         outcome = predict_team_change(self.model, place, changes)
-        attributes = {
-            "status": "status",
-            "is_lead": "lead",
-            "interests_declared": "declared",
-            "conflict_unresolved": "conflict",
-        }
-        changed = {k: v for k, v in changes.items() if getattr(place, attributes[k]) != v}
+        step = PLACE_STEPS.get((place.status, value)) if key == "status" else None
+        changed = getattr(place, key) != value
+        kind = self.peers[name].kind
+        edit = {
+            "status": {"status": value},
+            "lead": {"role": f"lead_{kind}" if value else kind},
+            "declared": {"interests": "none" if value else ""},
+            "conflict": {"conflict_unresolved": value},
+        }[key]
 
         def change():
-            team_services.assignment_update(
-                assignment=assignment, actor=self.actor, changes=changes
-            )
+            if step is not None:
+                inputs = {"accept": {"interests": "none"}, "complete": {"days": Decimal("3.5")}}
+                team_services.assignment_transition(
+                    assignment=assignment, name=step, actor=self.actor, **inputs.get(step, {})
+                )
+            else:
+                team_services.assignment_update(
+                    assignment=assignment, actor=self.actor, changes=edit
+                )
 
         if self.expect(outcome, change):
-            for key, value in changes.items():
-                setattr(place, attributes[key], value)
-            self.expected_events += bool(changed)
+            setattr(place, key, value)
+            if step == "accept":
+                place.declared = True
+            self.expected_events += changed
         self.check_team()
 
     def make_team_valid(self, size: int) -> None:
@@ -431,16 +457,19 @@ class CaseMachine(RuleBasedStateMachine):
         left (a peer's place on a case is theirs once: a withdrawn peer does not come back)."""
         team = self.model.team
         for name, place in self.model.accepted().items():
-            if not place.declared or place.conflict:
-                self.team_change(name, interests_declared=True, conflict_unresolved=False)
+            if place.conflict:
+                self.team_change(name, conflict=False)
         unused = [name for name in sorted(self.peers) if name not in team]
         for kind in (MEMBER, OFFICER):
             accepted = self.model.accepted()
-            if any(p.lead and p.kind == kind for p in accepted.values()):
+            leads = [n for n, p in accepted.items() if p.lead and p.kind == kind]
+            for extra in leads[1:]:  # one lead of each kind
+                self.team_change(extra, lead=False)
+            if leads:
                 continue
             same_kind = [n for n, p in accepted.items() if p.kind == kind]
             if same_kind:
-                self.team_change(same_kind[0], is_lead=True)
+                self.team_change(same_kind[0], lead=True)
             elif candidates := [n for n in unused if self.peers[n].kind == kind]:
                 unused.remove(candidates[0])
                 self.team_add(candidates[0], Place(kind, "accepted", lead=True, declared=True))
@@ -510,15 +539,15 @@ class CaseMachine(RuleBasedStateMachine):
         """The team is what its service was told (checked after each team change: nothing
         else changes it)."""
         stored = {
-            name: Place(kind, status, lead, declared, conflict)
-            for name, kind, status, lead, declared, conflict in Assignment.objects.filter(
+            name: Place(kind, status, role.startswith("lead_"), bool(interests.strip()), conflict)
+            for name, kind, status, role, interests, conflict in Assignment.objects.filter(
                 challenge=self.case
             ).values_list(
                 "peer__name",
                 "peer__kind",
                 "status",
-                "is_lead",
-                "interests_declared",
+                "role",
+                "interests",
                 "conflict_unresolved",
             )
         }

@@ -9,6 +9,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from core.errors import InvalidInput, Refused
@@ -16,7 +17,7 @@ from tests.workflow import factories as f
 from tests.workflow.spec import ACTIONS, PRE_ONSITE, REASON_REQUIRED, SPEC, wrong_sources
 from workflow import services
 from workflow.challenge_types import CPC_COMPONENTS_2016
-from workflow.models import Assignment, CaseEvent, ChallengeType, Peer, PeerChallenge, State
+from workflow.models import Assignment, CaseEvent, ChallengeType, PeerChallenge, State
 from workflow.transitions import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
@@ -313,13 +314,46 @@ def test_confirm_team_accepts_a_cpc_team_of_three_to_six(size, actor):
 
 
 @pytest.mark.parametrize(
-    ("kind", "unmet"),
-    [(Peer.Kind.MEMBER, "no lead member peer"), (Peer.Kind.OFFICER, "no lead officer peer")],
+    ("lead", "plain", "unmet"),
+    [
+        (Assignment.Role.LEAD_MEMBER, Assignment.Role.MEMBER, "no lead member peer has accepted"),
+        (
+            Assignment.Role.LEAD_OFFICER,
+            Assignment.Role.OFFICER,
+            "no lead officer peer has accepted",
+        ),
+    ],
 )
-def test_confirm_team_needs_a_lead_of_each_kind(kind, unmet, actor):
+def test_confirm_team_needs_a_lead_of_each_kind(lead, plain, unmet, actor):
     challenge, _ = _team_case()
-    Assignment.objects.filter(challenge=challenge, peer__kind=kind).update(is_lead=False)
+    Assignment.objects.filter(challenge=challenge, role=lead).update(role=plain)
     assert_refused("confirm_team", challenge, actor, unmet=unmet)
+
+
+def test_confirm_team_refuses_a_lead_who_has_only_been_invited(actor):
+    challenge, team = _team_case(5)
+    Assignment.objects.filter(pk=team[0].pk).update(status=Assignment.Status.DECLINED)
+    f.place(challenge, role=Assignment.Role.LEAD_MEMBER, status=Assignment.Status.INVITED)
+    assert_refused("confirm_team", challenge, actor, unmet="no lead member peer has accepted")
+
+
+def test_confirm_team_refuses_two_leads_of_a_kind(actor):
+    challenge, _ = _team_case()
+    f.place(challenge, role=Assignment.Role.LEAD_OFFICER)
+    unmet = "2 lead officer peers have accepted; a team has one"
+    assert_refused("confirm_team", challenge, actor, unmet=unmet)
+
+
+def test_confirm_team_does_not_count_shadows_towards_its_size(actor):
+    challenge, _ = _team_case(2)
+    f.place(challenge, role=Assignment.Role.SHADOW)
+    unmet = (
+        "team has 2 accepted peers (shadows not counted); a Corporate peer challenge needs 3 to 6"
+    )
+    assert_refused("confirm_team", challenge, actor, unmet=unmet)
+    f.place(challenge, role=Assignment.Role.SPECIALIST)
+    services.challenge_transition(name="confirm_team", challenge=challenge, actor=actor)
+    assert challenge.state == State.PREPARATION
 
 
 def test_confirm_team_ignores_peers_who_have_not_accepted(actor):
@@ -329,9 +363,15 @@ def test_confirm_team_ignores_peers_who_have_not_accepted(actor):
     assert_refused("confirm_team", challenge, actor, unmet=unmet)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="writes past a check constraint")
 def test_confirm_team_needs_every_peer_to_declare_interests(actor):
+    """An accepted place without a declaration cannot be stored now (the model's rule and a
+    constraint: test_team_rules.py); the guard still says so for a row written before."""
     challenge, team = _team_case()
-    Assignment.objects.filter(pk=team[3].pk).update(interests_declared=False)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints = ON")
+        Assignment.objects.filter(pk=team[3].pk).update(interests="  ")
+        cursor.execute("PRAGMA ignore_check_constraints = OFF")
     unmet = f"{team[3].peer} has not declared interests"
     assert_refused("confirm_team", challenge, actor, unmet=unmet)
 
@@ -531,10 +571,11 @@ def test_follow_up_is_created_with_the_parents_team_invited_again(actor):
         onsite_end=TODAY + 301 * DAY,
     )
 
-    prefilled = {(a.peer_id, a.is_lead, a.status) for a in child.assignments.all()}
-    assert prefilled == {(a.peer_id, a.is_lead, Assignment.Status.INVITED) for a in team[:3]}
+    prefilled = {(a.peer_id, a.role, a.status) for a in child.assignments.all()}
+    assert prefilled == {(a.peer_id, a.role, Assignment.Status.INVITED) for a in team[:3]}
     actions_written = list(child.events.values_list("action", flat=True))
-    assert actions_written == ["workflow.challenge.created"] + ["workflow.assignment.added"] * 3
+    each = ["workflow.assignment.added", "workflow.assignment.invited"]
+    assert actions_written == ["workflow.challenge.created", *each * 3]
 
 
 def test_follow_up_with_a_parent_can_be_booked_while_the_parent_is_open(actor):

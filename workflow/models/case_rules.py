@@ -11,10 +11,10 @@ from django.utils import timezone
 from workflow.choices import REPORT_ISSUED_OR_LATER, State
 from workflow.dates import MAX_ONSITE_DAYS
 
+from .rules import Problem, collect
+
 MAX_OBJECTIVES = 20
 MAX_OBJECTIVE_LENGTH = 500
-
-Problem = tuple[str, str]  # (field, message)
 
 
 def _day(value: datetime.date) -> str:
@@ -96,8 +96,4 @@ RULES: list[Callable] = [onsite_dates, recorded_dates, scope, objectives, what_t
 
 
 def problems(case) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for rule in RULES:
-        for field, message in rule(case):
-            found.setdefault(field, []).append(message)
-    return found
+    return collect(RULES, case)

@@ -1,4 +1,3 @@
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -8,18 +7,13 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from workflow.choices import BEFORE_ONSITE, HOLDS_A_PLACE, State
 from workflow.dates import validate_programme_date
 
 from . import case_rules
-
-# django-fsm's FSMModelMixin.refresh_from_db un-protects `state` by flipping a flag on the field
-# object that every instance and thread shares: two threads refreshing at once re-protect it
-# under each other and one fails with "Direct state modification is not allowed" (seen in
-# tests/workflow/test_race.py). Refreshes are serialised on this lock.
-_REFRESH_LOCK = threading.Lock()
+from .fsm import StateMachineMixin
 
 SANE_DATE = [validate_programme_date]
 
@@ -38,7 +32,7 @@ REPORT_FILE_VALIDATORS: list[Callable[[Any], None]] = [
 ]
 
 
-class PeerChallenge(ConcurrentTransitionMixin, models.Model):
+class PeerChallenge(StateMachineMixin, models.Model):
     """The case. `state` changes only through the transitions below, called by services."""
 
     host = models.ForeignKey(
@@ -130,10 +124,6 @@ class PeerChallenge(ConcurrentTransitionMixin, models.Model):
         found = case_rules.problems(self)
         if found:
             raise ValidationError(found)
-
-    def refresh_from_db(self, *args, **kwargs) -> None:
-        with _REFRESH_LOCK:
-            super().refresh_from_db(*args, **kwargs)
 
     @property
     def reference(self) -> str:

@@ -55,6 +55,8 @@ GROUPS = ["conservative", "labour", "liberal_democrat", "independent", "green"]
 JOBS = [("chief_executive", ""), ("director_of_finance", ""), ("director_of_place", ""),
         ("other", "Head of Policy")]  # fmt: skip
 SPECIALISMS = ["finance", "governance", "housing", "adult-social-care", "economic-growth"]
+# What peers declare on accepting: most have nothing to declare.
+INTERESTS = ["none", "none", "none", "A former colleague now works for the council"]
 OBJECTIVES = [
     "Test the medium-term financial plan",
     "Review the approach to housing delivery",
@@ -235,7 +237,7 @@ class Command(BaseCommand):
             ("corporate", State.BOOKED, "postpone"),
             ("finance", State.TEAM_ASSEMBLY, "postpone"),
             ("corporate", State.ENQUIRY, "withdraw"),
-            ("adults", State.BOOKED, "withdraw"),
+            ("adults", State.TEAM_ASSEMBLY, "withdraw"),  # its invitations withdrawn too
         ]:
             plans.append(Plan(next(hosts), types[slug], soon, state, then=then))
         return plans
@@ -326,35 +328,59 @@ class Command(BaseCommand):
         if to == State.PREPARATION:
             self.accept_team(case, actor)
         self.fire(case, TRANSITION_TO[to], actor, **inputs.get(to, {}))
+        if to == State.TEAM_ASSEMBLY:
+            self.invite_team(case, actor)
         if to == State.REPORTING:
             self.complete_team(case, actor)
 
+    def invite_team(self, case: PeerChallenge, actor: User) -> None:
+        """Team assembly begins: invite a team that fits the type's rules (a lead member peer,
+        a lead officer peer, officer peers), with an officer peer in reserve. (A follow-up's
+        team was invited when it was opened.)"""
+        if case.assignments.exists():
+            return
+        ctype = case.challenge_type
+        size = min(max(ctype.min_peers, 4), ctype.max_peers)
+        eligible = [p for p in self.peers if p.council_id != case.host_id]
+        members = self.rng.sample([p for p in eligible if p.kind == Peer.Kind.MEMBER], 1)
+        officers = [p for p in eligible if p.kind == Peer.Kind.OFFICER]
+        *team, reserve = members + self.rng.sample(officers, size)
+        roles = [Assignment.Role.LEAD_MEMBER, Assignment.Role.LEAD_OFFICER]
+        roles += [Assignment.Role.OFFICER] * (size - 2)
+        today = timezone.localdate()
+        respond_by = max(today + 14 * DAY, dates_of(case)[0] - 30 * DAY)
+        for peer, role in zip(team, roles, strict=True):
+            team_services.assignment_add(
+                challenge=case, peer=peer, actor=actor, role=role, respond_by=respond_by
+            )
+        team_services.assignment_add(
+            challenge=case, peer=reserve, actor=actor, role=Assignment.Role.OFFICER, invite=False
+        )
+
     def accept_team(self, case: PeerChallenge, actor: User) -> None:
-        """Accept the prefilled team (a follow-up) or invite one that fits the type's rules;
-        each peer accepts and declares their interests."""
-        if not case.assignments.exists():
-            ctype = case.challenge_type
-            size = min(max(ctype.min_peers, 4), ctype.max_peers)
-            eligible = [p for p in self.peers if p.council_id != case.host_id]
-            members = self.rng.sample([p for p in eligible if p.kind == Peer.Kind.MEMBER], 1)
-            officers = [p for p in eligible if p.kind == Peer.Kind.OFFICER]
-            team = members + self.rng.sample(officers, size - 1)
-            for position, peer in enumerate(team):
-                team_services.assignment_add(
-                    challenge=case, peer=peer, actor=actor, is_lead=position < 2
-                )
-        accepted = {"status": Assignment.Status.ACCEPTED, "interests_declared": True}
-        self.update_team(case, actor, Assignment.Status.INVITED, accepted)
+        """The invited peers answer (the manager records it), a fortnight before the team is
+        confirmed: each accepts, declaring their interests; now and then an officer peer
+        declines and the reserve is invited in their place and accepts."""
+        with self.on_day(dates_of(case)[0], ENTERED_ON_DAY[State.PREPARATION] - 14):
+            invited = list(case.assignments.filter(status=Assignment.Status.INVITED).order_by("pk"))
+            reserve = case.assignments.filter(status=Assignment.Status.RESERVE).first()
+            if reserve and invited[-1].role == Assignment.Role.OFFICER and self.rng.random() < 0.3:
+                declined = invited.pop()
+                reason = self.rng.choice(["dates", "workload"])
+                self.team_step(declined, "decline", actor, decline_reason=reason)
+                self.team_step(reserve, "invite", actor)
+                invited.append(reserve)
+            for place in invited:
+                self.team_step(place, "accept", actor, interests=self.rng.choice(INTERESTS))
 
     def complete_team(self, case: PeerChallenge, actor: User) -> None:
         """The visit is over: each peer's days on it, half days allowed."""
         days = Decimal(self.rng.choice(["3.5", "4.0", "4.5"]))
-        completed = {"status": Assignment.Status.COMPLETED, "days": days}
-        self.update_team(case, actor, Assignment.Status.ACCEPTED, completed)
+        for place in case.assignments.filter(status=Assignment.Status.ACCEPTED).order_by("pk"):
+            self.team_step(place, "complete", actor, days=days)
 
-    def update_team(self, case, actor, status: str, changes: dict) -> None:
-        for assignment in case.assignments.filter(status=status).order_by("pk"):
-            team_services.assignment_update(assignment=assignment, actor=actor, changes=changes)
+    def team_step(self, place: Assignment, name: str, actor: User, **inputs) -> None:
+        team_services.assignment_transition(assignment=place, name=name, actor=actor, **inputs)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
