@@ -4,6 +4,7 @@ from every other, its input checked by the model (400), its guard said in words 
 refused step leaves the row and the caller's object as they were and writes no event; an
 allowed one writes exactly one, on the case's timeline."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from io import StringIO
@@ -18,9 +19,9 @@ from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
 from tests.workflow import factories as f
-from workflow import actions, team_services
+from workflow import actions, checks, team_services
 from workflow.models import Assignment, CaseEvent, State
-from workflow.team_transitions import TEAM_TRANSITIONS
+from workflow.team_transitions import TEAM, TEAM_TRANSITIONS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_2_june_2025")]
 
@@ -384,4 +385,21 @@ def test_the_committed_team_diagram_matches_the_code_and_draws_the_design():
     }
     assert drawn == {
         (source, target, name) for name, (sources, target) in DESIGN.items() for source in sources
+    }
+
+
+def test_start_up_checks_hold_each_machine_to_its_declarations():
+    assert checks.transitions_declared_once(None) == []
+    table = {n: s for n, s in TEAM_TRANSITIONS.items() if n != "expire"}
+    table["accept"] = dataclasses.replace(table["accept"], fields=("interest",))
+    table["promote"] = dataclasses.replace(table["invite"], name="promote", action="x.y")
+    broken = dataclasses.replace(TEAM, transitions=table)
+
+    found = {(e.id, e.msg) for e in checks._declared_once(broken)}
+
+    assert found == {
+        ("workflow.E001", "Assignment.expire is not declared"),
+        ("workflow.E002", "transition 'promote' has no @transition method on Assignment"),
+        ("workflow.E003", "promote: 'x.y' is not in workflow.actions"),
+        ("workflow.E004", "accept: no Assignment field 'interest'"),
     }
