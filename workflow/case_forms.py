@@ -171,6 +171,7 @@ class CaseEditForm(_CaseForm):
         """Only what the person changed, so an edit never writes back a value it only showed."""
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
-    def showed(self, updated_at: datetime.datetime) -> bool:
-        """Whether the page showed the case as it is since its last change at `updated_at`."""
-        return self.cleaned_data["version"] == updated_at.isoformat()
+    def seen_version(self) -> datetime.datetime:
+        """The case's `updated_at` when the form was shown (the service refuses a save if the
+        case has changed since)."""
+        return datetime.datetime.fromisoformat(self.cleaned_data["version"])

@@ -1,10 +1,11 @@
 """Reads of cases that more than one caller needs, shaped to avoid N+1 queries."""
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from workflow import roles
-from workflow.models import Assignment, CaseEvent, PeerChallenge
+from workflow.choices import HOLDS_A_PLACE, TERMINAL
+from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge
 
 
 def challenge_list(*, user) -> QuerySet[PeerChallenge]:
@@ -27,3 +28,20 @@ def challenge_table(*, user) -> QuerySet[PeerChallenge]:
         state_since=Coalesce(Subquery(entered_state.values("created_at")[:1]), F("updated_at"))
     )
     return roles.visible_challenges(user, cases)
+
+
+def other_open_case(
+    *,
+    host: Council,
+    challenge_type: ChallengeType,
+    exclude: PeerChallenge | None = None,
+    enquiries_too: bool = False,
+) -> PeerChallenge | None:
+    """Another open case of this type for this council: one holding its place (booked and
+    later; the booking guard's rule), or with `enquiries_too` any not yet finished (the rule
+    for opening or re-pointing a case)."""
+    open_cases = ~Q(state__in=TERMINAL) if enquiries_too else HOLDS_A_PLACE
+    others = PeerChallenge.objects.filter(open_cases, host=host, challenge_type=challenge_type)
+    if exclude is not None and exclude.pk is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.order_by("pk").first()

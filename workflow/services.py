@@ -9,15 +9,17 @@ What a refusal means, everywhere: a value in the request that is wrong or missin
 `Refused` (HTTP 409, with the unmet conditions in words).
 """
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
-from workflow import actions, guards, machine, team_services
+from workflow import actions, guards, machine, selectors, team_services
 from workflow.audit import jsonable, record_event, undone_on_error
-from workflow.choices import REPORT_ISSUED_OR_LATER, TERMINAL
+from workflow.choices import REPORT_ISSUED_OR_LATER
 from workflow.machine import Actor
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge, State
 from workflow.transitions import CASE
@@ -45,6 +47,13 @@ _NOT_VALIDATED = ["state", "report_file"]
 
 def _as_input_errors(invalid: ValidationError) -> InvalidInput:
     return InvalidInput(invalid.message_dict)
+
+
+def _full_clean(challenge: PeerChallenge) -> None:
+    try:
+        challenge.full_clean(exclude=_NOT_VALIDATED, validate_constraints=False)
+    except ValidationError as invalid:
+        raise _as_input_errors(invalid) from None
 
 
 # --- transitions -------------------------------------------------------------------------
@@ -92,10 +101,7 @@ def challenge_create(
     check_new_case(host=host, challenge_type=challenge_type, parent=parent)
     with transaction.atomic():
         challenge = PeerChallenge(host=host, challenge_type=challenge_type, parent=parent, **fields)
-        try:
-            challenge.full_clean(exclude=_NOT_VALIDATED, validate_constraints=False)
-        except ValidationError as invalid:
-            raise _as_input_errors(invalid) from None
+        _full_clean(challenge)
         challenge.save()
         record_event(
             challenge=challenge,
@@ -126,13 +132,13 @@ def _check_host(host: Council) -> None:
         )
 
 
-def _refuse_second_open_case(host: Council, challenge_type: ChallengeType) -> None:
+def _refuse_second_open_case(
+    host: Council, challenge_type: ChallengeType, *, exclude: PeerChallenge | None = None
+) -> None:
     """One open case per council and type, enquiries included: a second enquiry is almost
     always the same request made twice."""
-    other = (
-        PeerChallenge.objects.filter(host=host, challenge_type=challenge_type)
-        .exclude(state__in=TERMINAL)
-        .first()
+    other = selectors.other_open_case(
+        host=host, challenge_type=challenge_type, exclude=exclude, enquiries_too=True
     )
     if other is not None:
         raise Refused(
@@ -156,6 +162,13 @@ def _check_parent(host: Council, parent: PeerChallenge | None) -> None:
         raise InvalidInput({"parent": errors})
 
 
+def _refuse_if_changed_since(challenge: PeerChallenge, seen: datetime.datetime) -> None:
+    # Locked (on PostgreSQL) so that no other edit or step lands between this read and the save.
+    current = PeerChallenge.objects.select_for_update().filter(pk=challenge.pk)
+    if current.values_list("updated_at", flat=True).get() != seen:
+        raise ConcurrentTransition("the case changed since the form was shown")
+
+
 def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge, *, actor: Actor) -> None:
     """A follow-up visit starts with the parent's team, invited again in their roles."""
     team = parent.assignments.filter(status__in=Assignment.ON_TEAM).select_related("peer")
@@ -165,11 +178,25 @@ def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge, *, actor: Ac
         )
 
 
-def challenge_update(
-    *, challenge: PeerChallenge, actor: Actor, changes: dict[str, Any]
-) -> PeerChallenge:
+def edit_refusal(challenge: PeerChallenge) -> list[str]:
+    """Why the case takes no edits at all, if it does not (pages ask before showing a form)."""
     if challenge.state in (State.CLOSED, State.WITHDRAWN):
-        raise Refused([f"a {challenge.get_state_display().lower()} case cannot be edited"])
+        return [f"a {challenge.get_state_display().lower()} case cannot be edited"]
+    return []
+
+
+def challenge_update(
+    *,
+    challenge: PeerChallenge,
+    actor: Actor,
+    changes: dict[str, Any],
+    seen: datetime.datetime | None = None,
+) -> PeerChallenge:
+    """Edit the case. With `seen` (the `updated_at` the person's form was built from), a case
+    changed since is a lost race: saving would write back values they never saw change."""
+    refusal = edit_refusal(challenge)
+    if refusal:
+        raise Refused(refusal)
     allowed = EDITABLE_FIELDS | (ENQUIRY_ONLY_FIELDS if challenge.state == State.ENQUIRY else set())
     refused = set(changes) - allowed
     if refused:
@@ -179,6 +206,12 @@ def challenge_update(
         return challenge
     if "host" in changed:
         _check_host(changed["host"])
+    if {"host", "challenge_type"} & set(changed):
+        _refuse_second_open_case(
+            changed.get("host", challenge.host),
+            changed.get("challenge_type", challenge.challenge_type),
+            exclude=challenge,
+        )
     if {"host", "parent"} & set(changed):
         _check_parent(changed.get("host", challenge.host), changed.get("parent", challenge.parent))
     if (
@@ -188,12 +221,11 @@ def challenge_update(
     ):
         raise InvalidInput({"parent": ["a case cannot follow up itself"]})
     with undone_on_error(challenge), transaction.atomic():
+        if seen is not None:
+            _refuse_if_changed_since(challenge, seen)
         for field, value in changed.items():
             setattr(challenge, field, value)
-        try:
-            challenge.full_clean(exclude=_NOT_VALIDATED, validate_constraints=False)
-        except ValidationError as invalid:
-            raise _as_input_errors(invalid) from None
+        _full_clean(challenge)
         # Only the edited fields, so a concurrent edit of others survives. (A concurrent
         # transition makes this save fail the compare-and-swap on state: a 409.)
         challenge.save(update_fields=[*changed, "updated_at"])

@@ -34,7 +34,10 @@ def test_every_notification_is_delivered_and_each_duplicate_is_explained_counted
     smtp_sink, redis_server, worker_env, start_celery_worker, tmp_path
 ):
     ids = create_due_notifications(PeerChallengeFactory.create_batch(5), NOTIFICATIONS)
-    env = sweeper_env(worker_env, dispatch_timeout=8, sending_timeout=3)
+    # A row is re-queued from SENDING only after 10 s: long enough that a live worker slowed by
+    # a loaded CI machine is never taken for a dead one (its re-queue would be a duplicate no
+    # kill explains: seen once in CI with 3 s), short enough for a killed one's rows to return.
+    env = sweeper_env(worker_env, dispatch_timeout=8, sending_timeout=10)
     workers = [start_celery_worker(name, {**env, **smtp_env(smtp_sink, name)}) for name in WORKERS]
 
     report = run_delivery_faults(

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
 from tests.workflow import factories as f
@@ -284,3 +285,26 @@ def test_an_impossible_date_in_a_body_is_said_to_be_impossible(booked):
     assert edit.status_code == 400
     assert "not a real date" in edit.data["onsite_start"][0]
     assert fired.status_code == 200  # the case itself was untouched by the bad edit
+
+
+def test_re_pointing_an_enquiry_at_a_council_with_an_open_case_is_refused():
+    theirs = f.PeerChallengeFactory(host=f.council("RUT"))
+    ours = f.PeerChallengeFactory(host=f.council("ADU"))
+
+    with pytest.raises(Refused) as refused:
+        services.challenge_update(challenge=ours, actor=None, changes={"host": f.council("RUT")})
+
+    assert theirs.reference in refused.value.unmet[0]
+    assert PeerChallenge.objects.get(pk=ours.pk).host.code == "ADU"
+
+
+def test_an_edit_from_a_form_built_before_another_change_is_a_lost_race():
+    case = f.PeerChallengeFactory()
+    seen = case.updated_at
+    services.challenge_update(challenge=case, actor=None, changes={"leader_name": "Someone"})
+
+    with pytest.raises(ConcurrentTransition):
+        services.challenge_update(
+            challenge=case, actor=None, changes={"leader_email": "new@adur.gov.uk"}, seen=seen
+        )
+    assert PeerChallenge.objects.get(pk=case.pk).leader_email == "leader@adur.example.gov.uk"

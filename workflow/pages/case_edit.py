@@ -6,7 +6,6 @@ words, a lost race asks for a reload."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django_fsm import ConcurrentTransition
 
@@ -17,10 +16,6 @@ from workflow.models import PeerChallenge
 
 # As the step forms say it (workflow/pages/case.py).
 CHANGED_MEANWHILE = "this case changed while you were editing: reload the case and try again"
-
-
-class _ChangedMeanwhile(Exception):
-    pass
 
 
 def _managers_only(request) -> None:
@@ -52,12 +47,9 @@ def case_new(request):
 def case_edit(request, pk: int):
     challenge = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
     _managers_only(request)
-    try:
-        # Whether the case takes edits at all is the service's to say (closed and withdrawn
-        # cases do not); asked with no change, it writes nothing.
-        services.challenge_update(challenge=challenge, actor=request.user, changes={})
-    except Refused as refusal:
-        return _refused(request, challenge, refusal)
+    refusal = services.edit_refusal(challenge)
+    if refusal:
+        return _refused(request, challenge, Refused(refusal))
     form = CaseEditForm(request.POST if request.method == "POST" else None, challenge=challenge)
     changed_meanwhile = False
     if form.is_bound and form.is_valid():
@@ -68,7 +60,7 @@ def case_edit(request, pk: int):
             form.add_service_errors(invalid)
         except Refused as refusal:
             return _refused(request, challenge, refusal)
-        except (ConcurrentTransition, _ChangedMeanwhile):
+        except ConcurrentTransition:
             form.add_error(None, CHANGED_MEANWHILE)
             changed_meanwhile = True
         else:
@@ -86,16 +78,10 @@ def case_edit(request, pk: int):
 
 
 def _save(challenge: PeerChallenge, form: CaseEditForm, changes: dict, *, actor) -> None:
-    """The changes, unless the case changed since the form showed it: its values were then
-    compared with values the person never saw, and saving would undo the other change."""
-    if not changes:
-        return
-    with transaction.atomic():
-        # Locked (on PostgreSQL) so that no edit or step lands between this check and the save.
-        current = PeerChallenge.objects.select_for_update().filter(pk=challenge.pk)
-        if not form.showed(current.values_list("updated_at", flat=True).get()):
-            raise _ChangedMeanwhile
-        services.challenge_update(challenge=challenge, actor=actor, changes=changes)
+    if changes:
+        services.challenge_update(
+            challenge=challenge, actor=actor, changes=changes, seen=form.seen_version()
+        )
 
 
 def _refused(request, challenge: PeerChallenge, refusal: Refused):
