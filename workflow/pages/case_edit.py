@@ -47,9 +47,9 @@ def case_new(request):
 def case_edit(request, pk: int):
     challenge = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
     _managers_only(request)
-    refusal = services.edit_refusal(challenge)
-    if refusal:
-        return _refused(request, challenge, Refused(refusal))
+    takes_no_edits = services.edit_refusal(challenge)
+    if takes_no_edits:
+        return _refused(request, challenge, Refused(takes_no_edits))
     form = CaseEditForm(request.POST if request.method == "POST" else None, challenge=challenge)
     changed_meanwhile = False
     if form.is_bound and form.is_valid():
