@@ -52,11 +52,6 @@ def _declared_once(machine: Machine) -> list[checks.CheckMessage]:
                 errors.append(
                     checks.Error(f"{spec.name}: no {name_of} field {name!r}", id="workflow.E004")
                 )
-    for name in machine.written_by_methods:
-        try:
-            model._meta.get_field(name)
-        except FieldDoesNotExist:
-            errors.append(checks.Error(f"{name_of} has no field {name!r}", id="workflow.E004"))
     return errors
 
 

@@ -75,8 +75,6 @@ class Machine:
     transitions: Mapping[str, Transition]
     describe: Callable[[Any], str]  # how a refusal names the instance: "the case"
     case_of: Callable[[Any], Any]  # the case on whose timeline its events go
-    # What the @transition methods themselves write besides the state.
-    written_by_methods: tuple[str, ...] = ()
     # Refusals of the instance as a whole, whatever the step (the team of a closed case).
     refusal: Callable[[Any, Transition], Unmet] | None = None
     # Facts every event of this machine records (which place, which peer).
@@ -116,11 +114,14 @@ def fire(
         _refuse_from_wrong_state(machine, instance, spec)  # 409: not a step this state takes
         validate(instance, fields=list(changes))  # 400: the request's values
         _refuse(spec.unmet(instance))  # 409: what the instance and its records still lack
+        before = _values(instance)
         getattr(instance, name)()
         validate(instance)  # 400: what the new state needs (a completed place's days...)
-        # Only what this transition wrote: an edit made meanwhile to other fields survives.
-        written = [*changes, *machine.written_by_methods, machine.field, "updated_at"]
-        instance.save(update_fields=written)
+        # Only what this transition wrote (the request's fields and whatever the method set,
+        # read off the instance, so a new method cannot forget to declare one): an edit made
+        # meanwhile to other fields survives.
+        written = {f for f, v in _values(instance).items() if before[f] != v}
+        instance.save(update_fields=sorted({*changes, *written, machine.field, "updated_at"}))
         record_event(
             challenge=case,
             action=spec.action,
@@ -129,6 +130,10 @@ def fire(
             reason=reason.strip(),
             data={**data, **jsonable(changes)},
         )
+
+
+def _values(instance: Any) -> dict[str, Any]:
+    return {f.name: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
 def check_inputs(spec: Transition, inputs: dict[str, Any], reason: str) -> None:

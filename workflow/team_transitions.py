@@ -83,7 +83,6 @@ TEAM = Machine(
     transitions=TEAM_TRANSITIONS,
     describe=lambda place: f"{place.peer}'s place",
     case_of=lambda place: place.challenge,
-    written_by_methods=("invited_on", "respond_by"),
     refusal=guards.unmet_team_change,
     event_data=_place,
 )

@@ -128,5 +128,4 @@ CASE = Machine(
     transitions=TRANSITIONS,
     describe=lambda challenge: "the case",
     case_of=lambda challenge: challenge,
-    written_by_methods=("postponed_from", "report_issued_on", "action_plan_published_on"),
 )
