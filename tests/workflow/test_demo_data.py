@@ -220,6 +220,14 @@ def test_logins_are_printed(first_run):
         assert username in first_run.output
 
 
+def test_each_login_says_the_page_it_lands_on(first_run, client):
+    for username, says in LOGINS:
+        signed_in = client.post("/sign-in/", {"username": username, "password": PASSWORD})
+        landed = client.get(signed_in["Location"], follow=True).redirect_chain[-1][0]
+        assert landed in says, username
+        client.logout()
+
+
 def test_running_twice_changes_nothing(first_run):
     counts = (PeerChallenge.objects.count(), CaseEvent.objects.count(), Peer.objects.count())
 

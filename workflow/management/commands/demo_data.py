@@ -63,12 +63,15 @@ OBJECTIVES = [
     "Assess readiness for local government reorganisation",
     "Strengthen partnership working with health",
 ]
-# Who can sign in, and where: staff use the admin (/admin/) and the API, peers the API.
+# Who can sign in, and where they land (the pages); staff also have the admin, everyone the API.
 LOGINS = [
-    ("demo-admin", "admin (superuser): /admin/ and /api/"),
-    ("demo-lead", "programme lead, read-only: /admin/ and /api/"),
-    *[(username, "manager: /admin/ and /api/") for username, _, _ in MANAGERS],
-    *[(f"demo-peer-{i}", "peer, their own cases: /api/") for i in (1, 2, 3)],
+    ("demo-admin", "admin (superuser): all cases at /cases/; /admin/"),
+    ("demo-lead", "programme lead, reads every case: /cases/"),
+    *[
+        (username, "manager: My cases at /cases/; the team in /admin/")
+        for username, _, _ in MANAGERS
+    ],
+    *[(f"demo-peer-{i}", "peer: the cases they are on, at /visits/") for i in (1, 2, 3)],
 ]
 # The types the programme runs most, weighted roughly as the board reports them.
 TYPE_WEIGHTS = {"corporate": 8, "finance": 2, "childrens-safeguarding": 1, "adults": 1,
