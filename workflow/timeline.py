@@ -2,15 +2,18 @@
 what changed (field names as the model labels them, people by name). Read in a constant number
 of queries: the peers named in team events are fetched together."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from workflow import actions
 from workflow.choices import AssignmentRole, AssignmentStatus, DeclineReason
 from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge
 from workflow.team_transitions import TEAM_TRANSITIONS
+from workflow.transition_forms import field_label
 from workflow.transitions import TRANSITIONS
 
 _DONE = {spec.action: spec.done for spec in [*TRANSITIONS.values(), *TEAM_TRANSITIONS.values()]}
@@ -37,10 +40,11 @@ def timeline(case: PeerChallenge) -> list[Entry]:
     events = list(case.events.select_related("actor"))
     peer_ids = {e.data.get("peer") for e in events if isinstance(e.data.get("peer"), int)}
     peers = dict(Peer.objects.filter(pk__in=peer_ids).values_list("pk", "name"))
-    return [_entry(e, peers) for e in events]
+    components = {c["code"]: c["label"] for c in case.challenge_type.mandatory_components}
+    return [_entry(e, peers, components) for e in events]
 
 
-def _entry(event: CaseEvent, peers: dict[int, str]) -> Entry:
+def _entry(event: CaseEvent, peers: dict[int, str], components: dict[str, str]) -> Entry:
     what = _DONE.get(event.action) or _OTHER.get(event.action) or event.action
     peer = peers.get(event.data.get("peer"))
     if peer:
@@ -49,27 +53,43 @@ def _entry(event: CaseEvent, peers: dict[int, str]) -> Entry:
     # place was added or its role changed, not on every step.
     hidden = _NOT_SHOWN | {"peer"} | ({"role"} if "from_status" in event.data else set())
     details = [
-        (_label(key), _value(key, value)) for key, value in event.data.items() if key not in hidden
+        (_label(key), _value(key, value, components))
+        for key, value in event.data.items()
+        if key not in hidden
     ]
     return Entry(event=event, what=what, details=details)
 
 
-def _label(field: str) -> str:
+def _field(name: str) -> models.Field | None:
     for model in (PeerChallenge, Assignment):  # a case's field, else a team place's
         try:
-            return str(model._meta.get_field(field).verbose_name).capitalize()
+            return model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-    return field.replace("_", " ").capitalize()  # a key of an older row: say it plainly
+    return None  # a key of an older row
 
 
-def _value(field: str, value: Any) -> str:
+def _label(name: str) -> str:
+    field = _field(name)
+    if field is None:
+        return name.replace("_", " ").capitalize()  # said plainly
+    return field_label(field.verbose_name)
+
+
+def _value(name: str, value: Any, components: dict[str, str]) -> str:
     if value in (None, "", []):
         return "removed"
-    if field in _LABELS and value in _LABELS[field].values:
-        return _LABELS[field](value).label.lower()
+    if name in _LABELS and value in _LABELS[name].values:
+        return _LABELS[name](value).label.lower()
+    if name == "scope_components" and isinstance(value, list):
+        return "; ".join(components.get(code) or str(code) for code in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(_field(name), models.DateField) and isinstance(value, str):
+        try:
+            return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
+        except ValueError:
+            return value
     return str(value)

@@ -186,7 +186,7 @@ def test_a_council_that_cannot_host_gets_the_services_reason(client, code, why):
 
 # What a manager got wrong: the field it is about, and (part of) what the page says.
 BAD_INPUT = {
-    "no-council": ({"host": ""}, "host", "This field is required."),
+    "no-council": ({"host": ""}, "host", "Select the council"),
     "unknown-council": ({"host": "ZZZ"}, "host", "Select a valid choice."),
     "unknown-type": ({"challenge_type": "teleport"}, "challenge_type", "Select a valid choice."),
     "bad-email": ({"chief_executive_email": "x"}, "chief_executive_email", "valid email"),
@@ -354,7 +354,7 @@ def test_a_case_changed_since_the_form_was_shown_is_not_saved_over(client):
     response = client.post(edit_url(case), data | {"chief_executive_name": "Chris New"})
 
     html = page(response)
-    assert "this case changed while you were editing: reload" in html
+    assert "This case changed while you were editing: reload" in html
     assert 'id="changed-meanwhile"' in html
     case.refresh_from_db()
     assert (case.leader_name, case.chief_executive_name) == ("Someone Else", "Chris Executive")
@@ -372,7 +372,7 @@ def test_a_step_racing_the_save_says_reload(client, monkeypatch):
 
     response = client.post(edit_url(case), data)
 
-    assert "this case changed while you were editing: reload" in page(response)
+    assert "This case changed while you were editing: reload" in page(response)
     assert PeerChallenge.objects.get(pk=case.pk).leader_name == "Lee Leader"
 
 

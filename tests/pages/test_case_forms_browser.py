@@ -46,7 +46,7 @@ def test_a_manager_opens_a_case_picking_the_council_with_the_autocomplete(
     page.get_by_role("button", name="Open the case").click()
 
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "must not be before the onsite start (1 June 2026)"
+        "Must not be before the onsite start (1 June 2026)"
     )
     expect(page.get_by_label("Council")).to_have_value("Adur")  # the choice survives the error
     check_axe(page)
@@ -94,7 +94,7 @@ def test_a_manager_edits_a_case_and_is_told_what_is_wrong(page, sign_in, check_a
     fill_date(page, "Onsite visit ends", case.onsite_start - datetime.timedelta(days=1))
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "must not be before the onsite start"
+        "Must not be before the onsite start"
     )
     check_axe(page)
     screenshot(page, "edit-case")

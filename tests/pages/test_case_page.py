@@ -2,7 +2,10 @@
 the user may not see is a 404, a programme lead changes nothing), the same services (a refusal
 shows its unmet conditions, bad input its field errors), user text escaped."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from django.utils.html import format_html
 from django_fsm import ConcurrentTransition
 
@@ -91,6 +94,43 @@ def test_bad_input_is_a_form_error_and_changes_nothing(client):
     assert PeerChallenge.objects.get(pk=case.pk).state == State.BOOKED
 
 
+def test_a_step_form_asks_for_what_the_case_will_need_and_names_what_is_missing(client):
+    case = f.PeerChallengeFactory(state=State.REPORT_ISSUED)
+    client.force_login(f.manager())
+
+    page = client.get(step_url(case, "publish"))
+
+    form = page.context["form"]
+    # The declaration leaves them optional; a corporate peer challenge's rules do not.
+    assert {name: field.required for name, field in form.fields.items()} == {
+        "publication_url": True,
+        "published_on": True,
+        "action_plan_url": False,
+        "action_plan_published_on": False,
+    }
+    html = page.content.decode()
+    assert "Publication URL</label>" in html and "Action plan URL (optional)</label>" in html
+
+    response = client.post(step_url(case, "publish"), {})
+
+    assert response.context["form"].errors == {
+        "publication_url": ["Enter the publication URL"],
+        "published_on": ["Enter the date the council published the report"],
+    }
+    assert PeerChallenge.objects.get(pk=case.pk).state == State.REPORT_ISSUED
+
+
+def test_a_type_that_is_not_published_may_leave_the_publication_out(client):
+    case = f.PeerChallengeFactory(state=State.REPORT_ISSUED)
+    case.challenge_type.publication_expected = False
+    case.challenge_type.save()
+    client.force_login(f.manager())
+
+    form = client.get(step_url(case, "publish")).context["form"]
+
+    assert not any(field.required for field in form.fields.values())
+
+
 def test_a_lost_race_says_reload(client, case, monkeypatch):
     def lose(**kwargs):
         raise ConcurrentTransition("changed")
@@ -165,3 +205,28 @@ def test_the_timeline_tells_what_happened_in_words(client):
         "Details changed | Leader name: Lee New-Leader |",
         "Postponed | Postponed reason: Elections | Elections",
     ]
+
+
+def test_the_timeline_says_dates_and_the_scope_in_words(client):
+    case = f.PeerChallengeFactory(state=State.BOOKED)
+    manager = f.manager()
+    components = case.challenge_type.mandatory_components[:2]
+    day = timezone.localdate() - datetime.timedelta(days=30)
+    services.challenge_update(
+        challenge=case,
+        actor=manager,
+        changes={
+            "scope_components": [c["code"] for c in components],
+            "action_plan_url": "https://adur.example.gov.uk/plan",
+            "action_plan_published_on": day,
+        },
+    )
+    client.force_login(manager)
+
+    [*_, edit] = client.get(f"/cases/{case.pk}/").context["timeline"]
+
+    assert dict(edit.details) == {
+        "Scope components": f"{components[0]['label']}; {components[1]['label']}",
+        "Action plan URL": "https://adur.example.gov.uk/plan",
+        "Action plan published on": f"{day:%-d %B %Y}",
+    }

@@ -203,7 +203,7 @@ def test_search_finds_cases_by_council_name_or_code(signed_in, amira):
     ("query", "message"),
     [
         ({"financial_year": "2026-28"}, "2026-28 is not a financial year"),
-        ({"financial_year": "last year"}, "write a financial year as 2026-27"),
+        ({"financial_year": "last year"}, "Write a financial year as 2026-27"),
         ({"state": "lost"}, "Select a valid choice. lost is not one of the available choices."),
         ({"type": "knitting"}, "Select a valid choice. knitting is not one of"),
         ({"manager": "me"}, "Enter a whole number."),

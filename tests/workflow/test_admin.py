@@ -127,7 +127,7 @@ def test_transition_from_the_wrong_state_is_a_message(admin_client, challenge):
 def test_reason_is_a_form_error_before_the_service_is_called(admin_client, challenge):
     response = admin_client.post(transition_url(challenge, "withdraw"), {"reason": ""})
     assert response.status_code == 200
-    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    assert response.context["form"].errors == {"reason": ["Enter the reason"]}
     assert not challenge.events.exists()
 
 

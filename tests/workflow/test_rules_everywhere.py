@@ -266,7 +266,7 @@ def test_a_team_place_without_a_declaration_is_refused_by_every_door(admin_clien
     url = reverse("admin:workflow_assignment_transition", args=[challenge.pk, place.pk, "accept"])
     page = admin_client.post(url, {"interests": " "})
     assert page.status_code == 200
-    assert page.context["form"].errors == {"interests": ["This field is required."]}
+    assert page.context["form"].errors == {"interests": ["Enter the declaration of interests"]}
     page = admin_client.post(url, {"interests": "none"})
     assert page.status_code == 302
     assert Assignment.objects.get(pk=place.pk).status == Assignment.Status.ACCEPTED

@@ -80,16 +80,24 @@ def objectives(case) -> Iterator[Problem]:
         yield "local_objectives", f"an objective is longer than {MAX_OBJECTIVE_LENGTH} characters"
 
 
+def fields_the_state_needs(state: str, challenge_type) -> tuple[str, ...]:
+    """The fields a case of the type must hold, each one, once in `state` (a report is a URL
+    or a file, so neither alone is needed): the step forms do not call them optional."""
+    published = state in (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED)
+    if published and challenge_type.publication_expected:
+        return ("publication_url", "published_on")
+    return ()
+
+
 def what_the_state_needs(case) -> Iterator[Problem]:
     """What a case in its state must hold, so no path can issue a report without one."""
     if case.state in REPORT_ISSUED_OR_LATER and not (case.report_file or case.report_url):
         yield "report_url", "give a report URL or upload a report file"
-    published = case.state in (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED)
-    if published and case.challenge_type.publication_expected:
-        if not case.publication_url:
-            yield "publication_url", f"a {case.challenge_type} is published at a URL: give it"
-        if case.published_on is None:
-            yield "published_on", "give the date the council published the report"
+    needed = fields_the_state_needs(case.state, case.challenge_type)
+    if "publication_url" in needed and not case.publication_url:
+        yield "publication_url", f"a {case.challenge_type} is published at a URL: give it"
+    if "published_on" in needed and case.published_on is None:
+        yield "published_on", "give the date the council published the report"
 
 
 RULES: list[Callable] = [onsite_dates, recorded_dates, scope, objectives, what_the_state_needs]
