@@ -219,7 +219,7 @@ def _unmet(case: Case, name: str, inputs: dict, today: datetime.date):
     elif name == "confirm_team":
         team = case.accepted()
         if len(team) not in CPC_TEAM:
-            yield (str(len(team)), "peer")
+            yield (str(len(team)), "peer", "needs")  # the size and what the type needs
         for kind in (MEMBER, OFFICER):
             leads = sum(p.lead and p.kind == kind for p in team.values())
             if not leads:
