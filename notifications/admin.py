@@ -94,17 +94,17 @@ class NotificationAdmin(admin.ModelAdmin):
             parts = services.rendered_parts(obj)
         except InvalidInput as exc:
             return f"Cannot render: {exc}"
-        # Every part is escaped here, where it is output: the rendered parts are SafeStrings
-        # (the text templates run with autoescape off), which format_html would pass through
-        # raw. The HTML part is escaped once more as the value of a double-quoted srcdoc, so
-        # the sandboxed frame shows the email and nothing in it can end the attribute.
+        # Every part is escaped here, where it is output (escape() escapes whatever a string's
+        # marking; the HTML part is rendered markup and marked safe). The HTML part is escaped
+        # once more as the value of a double-quoted srcdoc, so the sandboxed frame shows the
+        # email and nothing in it can end the attribute.
         return format_html(
             '<p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre>'
             '<iframe sandbox srcdoc="{}" title="HTML part" '
             'style="width: 100%; height: 24em; border: 1px solid #ccc"></iframe>',
-            escape(str(parts["subject"])),
-            escape(str(parts["text"])),
-            escape(str(parts["html"])),
+            escape(parts["subject"]),
+            escape(parts["text"]),
+            escape(parts["html"]),
         )
 
     def has_resend_permission(self, request) -> bool:

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from workflow import roles
-from workflow.choices import TERMINAL
+from workflow import roles, services
 
 register = template.Library()
 
@@ -29,4 +28,4 @@ def link_case_references(text: str) -> SafeString:
 def editable_by(case, user) -> bool:
     """Whether to offer `user` the case's edit form. The service decides on saving; this only
     spares a manager a link to a refusal (a closed or withdrawn case takes no edits)."""
-    return roles.can_manage(user) and case.state not in TERMINAL
+    return roles.can_manage(user) and not services.edit_refusal(case)
