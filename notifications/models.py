@@ -41,6 +41,23 @@ class Notification(models.Model):
             "visit_withdrawn",
             "Challenge withdrawn, with the calendar invite cancelled",
         )
+        # Team assembly (issue 8): the peer's invitation by signed link and what follows it.
+        INVITATION = "invitation", "Invitation to join a challenge team (peer)"
+        INVITATION_REMINDER = "invitation_reminder", "Invitation not yet answered (peer)"
+        INVITATION_ANSWERED = (
+            "invitation_answered",
+            "A peer accepted, declined or let an invitation lapse (manager)",
+        )
+        RESERVE_INVITED = "reserve_invited", "A reserve was invited in a peer's place (manager)"
+        PLACE_CONFIRMED = (
+            "place_confirmed",
+            "Place on the team confirmed, with the calendar invite (peer)",
+        )
+        PLACE_WITHDRAWN = (
+            "place_withdrawn",
+            "Invitation or place on the team withdrawn, calendar invite cancelled (peer)",
+        )
+        AVAILABILITY_POLL = "availability_poll", "Which onsite dates can you make? (peer)"
         # An account email, which the system sends itself (notifications.emails.ACCOUNT_KINDS).
         PASSWORD_RESET = "password_reset", "Password reset link"
 

@@ -1,8 +1,10 @@
 from workflow.choices import BEFORE_ONSITE, TERMINAL, State
 
+from .availability import Availability, AvailabilityAnswer, DateOption, ElectionPeriod
 from .challenges import PeerChallenge
 from .councils import COUNCIL_TYPES, Council
 from .events import CaseEvent
+from .feeds import CalendarFeed
 from .peers import (
     DeclaredInterest,
     OfficerRole,
@@ -19,10 +21,15 @@ __all__ = [
     "COUNCIL_TYPES",
     "TERMINAL",
     "Assignment",
+    "Availability",
+    "AvailabilityAnswer",
+    "CalendarFeed",
     "CaseEvent",
     "ChallengeType",
     "Council",
+    "DateOption",
     "DeclaredInterest",
+    "ElectionPeriod",
     "OfficerRole",
     "Peer",
     "PeerChallenge",

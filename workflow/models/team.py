@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -7,6 +8,7 @@ from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
+from core.signed_links import new_nonce
 from workflow.choices import (
     DECLARED,
     ON_TEAM,
@@ -74,6 +76,29 @@ class Assignment(StateMachineMixin, models.Model):
         max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
     )
     conflict_unresolved = models.BooleanField(default=False)
+    # A soft conflict (workflow/conflicts.py) allows the place only with the manager's reason,
+    # recorded with who gave it and when; a hard conflict allows no place at all.
+    override_reason = models.TextField(
+        "reason for overriding the conflict",
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],
+        blank=True,
+    )
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A reserve's place in the queue for its role: the lowest is invited first when an invitee
+    # of that role declines or lets the invitation lapse.
+    reserve_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The invitation link is signed over the place's id and this (core/signed_links.py): a new
+    # nonce revokes every link sent before it.
+    link_nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     days = models.DecimalField(
         "days on the challenge",
         max_digits=4,
