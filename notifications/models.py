@@ -58,6 +58,9 @@ class Notification(models.Model):
             "Invitation or place on the team withdrawn, calendar invite cancelled (peer)",
         )
         AVAILABILITY_POLL = "availability_poll", "Which onsite dates can you make? (peer)"
+        # Surveys (issue 9): the chief executive's and leader's survey by signed link.
+        SURVEY_INVITATION = "survey_invitation", "Survey invitation (chief executive or leader)"
+        SURVEY_REMINDER = "survey_reminder", "Survey not yet completed (chief executive or leader)"
         # An account email, which the system sends itself (notifications.emails.ACCOUNT_KINDS).
         PASSWORD_RESET = "password_reset", "Password reset link"
 
