@@ -1,0 +1,21 @@
+"""The survey link in a survey email, signed when the email is rendered (surveys/links.py):
+the outbox row holds the invitation's id, never the link. Loaded by name from the email
+templates, so `notifications` never imports `surveys`."""
+
+from django import template
+from django.conf import settings
+
+from surveys.links import survey_path
+from surveys.models import SurveyInvitation
+
+register = template.Library()
+
+
+@register.simple_tag
+def survey_url(notification) -> str:
+    """Refuses (the row fails, nothing is sent) when the row's recipient is not the person the
+    invitation went to: the link only ever goes to their address."""
+    invitation = SurveyInvitation.objects.get(pk=notification.context["survey_invitation"])
+    if invitation.recipient_email.strip().lower() != notification.recipient_email.strip().lower():
+        raise ValueError("the recipient is not the survey's respondent")
+    return settings.SITE_URL.rstrip("/") + survey_path(invitation)
