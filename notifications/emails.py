@@ -1,16 +1,15 @@
 """Renders an outbox row into an email: text + HTML templates per kind, an ICS invite where the
 email is about a visit."""
 
-import datetime
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from icalendar import Calendar, Event
 
 from notifications.models import Notification
 from notifications.snapshot import case_facts, readable
+from workflow.calendar import new_calendar, visit_event
 
 TEMPLATE_DIR = "notifications/emails"
 Kind = Notification.Kind
@@ -22,6 +21,9 @@ VISIT_KINDS: dict[str, str] = {
     Kind.VISIT_CHANGED: "PUBLISH",
     Kind.VISIT_POSTPONED: "CANCEL",
     Kind.VISIT_WITHDRAWN: "CANCEL",
+    Kind.PLACE_CONFIRMED: "PUBLISH",
+    # Unless the row says the peer never had the visit (an invitation withdrawn unanswered).
+    Kind.PLACE_WITHDRAWN: "CANCEL",
 }
 
 
@@ -102,7 +104,8 @@ def _build(notification: Notification) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string(f"{prefix}-body.html", context), "text/html")
     method = VISIT_KINDS.get(notification.kind)
-    if method and context["case"] and notification.challenge_id is not None:
+    with_calendar = notification.context.get("with_calendar", True)
+    if method and with_calendar and context["case"] and notification.challenge_id is not None:
         ics = visit_invite(notification.challenge_id, context["case"], method=method)
         if ics:
             # The method in the MIME type too: Outlook reads it there, not in the file.
@@ -130,25 +133,21 @@ def recipient_address(name: str, email: str) -> str:
 def visit_invite(challenge_id: int, case: dict, *, method: str = "PUBLISH") -> str | None:
     """The onsite visit as an all-day calendar event, or None if the dates are not set.
 
-    Every invite for a case has one UID, so each replaces the last in the peer's calendar;
-    SEQUENCE (the visit's change count) tells the calendar which one is newer, and a CANCEL
-    with the same UID removes the event."""
+    Every invite for a case has the visit's one UID (workflow/calendar.py), so each replaces the
+    last in the peer's calendar, as their calendar feed does; SEQUENCE (the visit's change count
+    when the row was written) tells the calendar which one is newer, and a CANCEL with the same
+    UID removes the event."""
     if not (case["onsite_start"] and case["onsite_end"]):
         return None
-    cal = Calendar()
-    cal.add("prodid", "-//Peer Challenge//peerchallenge//EN")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    event = Event()
-    event.add("uid", f"challenge-{challenge_id}-onsite@peerchallenge")
-    event.add("sequence", case.get("visit_sequence", 0))
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    event.add("summary", f"{case['type']}: {case['host']}")
-    event.add("dtstart", case["onsite_start"])
-    event.add("dtend", case["onsite_end"] + datetime.timedelta(days=1))  # DTEND is exclusive
-    event.add("location", case["host"])
-    # A calendar honours a CANCEL only from the event's organizer: the address we send from.
-    event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
-    event.add("dtstamp", datetime.datetime.now(datetime.UTC))
+    cal = new_calendar(method)
+    event = visit_event(
+        challenge_id=challenge_id,
+        type_name=case["type"],
+        host=case["host"],
+        start=case["onsite_start"],
+        end=case["onsite_end"],
+        sequence=case.get("visit_sequence", 0),
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
+    )
     cal.add_component(event)
     return cal.to_ical().decode()

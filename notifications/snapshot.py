@@ -9,9 +9,7 @@ copy. A later change that matters sends its own email.
 import datetime
 from typing import Any
 
-from django.db.models import Q
-
-from workflow import actions
+from workflow.calendar import visit_sequence
 from workflow.models import CaseEvent, PeerChallenge
 
 DATE_FACTS = (
@@ -34,20 +32,6 @@ TEXT_FACTS = (
     "withdrawn_reason",
     "closed_reason",
 )
-# The events that change the onsite visit as a calendar sees it: each raises the invite's
-# SEQUENCE, since a calendar applies an update only if its SEQUENCE is higher (RFC 5545 3.8.7.4).
-VISIT_CHANGES = Q(action__in=[actions.POSTPONED, actions.RESUMED, actions.WITHDRAWN]) | Q(
-    action=actions.CASE_UPDATED, data__has_any_keys=["onsite_start", "onsite_end"]
-)
-
-
-def visit_sequence(challenge: PeerChallenge, as_of: CaseEvent | None = None) -> int:
-    """How many times the visit has changed (up to and including `as_of`): the same number for
-    the same event however often it is asked, so a re-run writes the same rows."""
-    events = challenge.events.filter(VISIT_CHANGES)
-    if as_of is not None:
-        events = events.filter(pk__lte=as_of.pk)
-    return events.count()
 
 
 def case_facts(challenge: PeerChallenge, as_of: CaseEvent | None = None) -> dict[str, Any]:
