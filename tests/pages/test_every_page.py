@@ -59,6 +59,9 @@ EXPECTED = {
     "case-email-new": staff_only(200, lead=403, peer_on=404, others=404),
     "case-email-preview": staff_only(200, lead=403, peer_on=404, others=404),
     "case-email-resend": {**everyone(405), "anonymous": SIGN_IN},
+    "case-team-transition": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-team-link": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-reserves-order": {**everyone(405), "anonymous": SIGN_IN},
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -67,6 +70,9 @@ CHANGES = {
     "case-transition": {"manager", "admin"},
     "case-email-new": {"manager", "admin"},
     "case-email-resend": {"manager", "admin"},
+    "case-team-transition": {"manager", "admin"},
+    "case-team-link": {"manager", "admin"},
+    "case-reserves-order": {"manager", "admin"},
 }
 # The admin, the API and static files have their own tests.
 NOT_PAGES = ("admin/", "api/", "static/", "media/")
@@ -103,7 +109,7 @@ def world():
         "manager": f.manager(),
         "admin": _admin(),
     }
-    f.place(case, peer=users["peer on the case"].peer)
+    place = f.place(case, peer=users["peer on the case"].peer)
     email = NotificationFactory(challenge=case, status=Notification.Status.FAILED)
     kwargs = {
         "pk": case.pk,
@@ -111,6 +117,9 @@ def world():
         "notification_id": email.pk,
         "uidb64": "MQ",
         "token": "not-a-token",
+        "assignment_id": place.pk,
+        "step": "withdraw",
+        "role": place.role,
     }
     return users, kwargs
 

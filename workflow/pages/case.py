@@ -2,17 +2,19 @@
 the user may not see is a 404, as in the API. Other apps add their parts of the page as panels
 (settings.CASE_PANELS), so this module imports none of them."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django_fsm import ConcurrentTransition
 
-from core.errors import InvalidInput, Refused
 from core.widgets import GovukDateInput
 from workflow import roles, selectors, services
+from workflow.pages.steps import fire_step
 from workflow.panels import render_panels
+from workflow.team_panel import team_panel
 from workflow.timeline import timeline
 from workflow.transition_forms import TransitionForm
 from workflow.transitions import TRANSITIONS
@@ -26,12 +28,14 @@ def _visible_case(request, pk: int):
 def case_detail(request, pk: int):
     """The case: its summary, what each next step still needs, and its timeline."""
     challenge = _visible_case(request, pk)
+    transitions = services.available_transitions(challenge, request.user)
     return render(
         request,
         "workflow/case_detail.html",
         {
             "case": challenge,
-            "transitions": services.available_transitions(challenge, request.user),
+            "transitions": transitions,
+            "team": team_panel(challenge, request.user, transitions=transitions),
             "timeline": timeline(challenge),
             "panels": render_panels(request, challenge),
         },
@@ -55,23 +59,16 @@ def case_transition(request, pk: int, name: str):
         spec=spec,
         date_widget=GovukDateInput,
     )
-    unmet: list[str] = []
-    if posted and form.is_valid():
-        try:
-            services.challenge_transition(
-                challenge=challenge, name=name, actor=request.user, **form.service_inputs()
-            )
-        except InvalidInput as invalid:
-            form.add_service_errors(invalid)
-        except Refused as refused:
-            unmet = refused.unmet
-        except ConcurrentTransition:
-            unmet = ["this case changed while you were editing: reload the case and try again"]
-        else:
+    if posted:
+        fire = partial(
+            services.challenge_transition, challenge=challenge, name=name, actor=request.user
+        )
+        done, unmet = fire_step(form, fire)
+        if done:
             state = challenge.get_state_display().lower()
             messages.success(request, f"{challenge.reference} is now {state}.")
             return redirect("case-detail", pk=challenge.pk)
-    elif not posted:
+    else:
         unmet = spec.unmet(challenge)
     return render(
         request,

@@ -1,0 +1,167 @@
+"""The team panel of the case page, as the template shows it: the places grouped (accepted,
+invited, reserves ranked per role, and those who left), each with its role and peer and, for
+managers only, its conflicts in words, override and decline reason (personal data), and the
+steps a manager may take on it; the team's political balance; what confirming the team still
+needs. Read in a fixed number of queries however big the team."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from workflow import conflicts, roles, selectors, team_services
+from workflow.choices import TERMINAL, AssignmentRole, AssignmentStatus
+from workflow.conflicts import Conflict
+from workflow.models import Assignment, PeerChallenge
+
+Status = AssignmentStatus
+
+# The steps a manager takes on a place from the pages; accepting and declining are the peer's
+# (by the emailed link or My invitations), with their own declaration and reason.
+MANAGER_STEPS = ("invite", "expire", "withdraw", "complete")
+LEFT = (Status.DECLINED, Status.EXPIRED, Status.WITHDRAWN)
+
+
+@dataclass
+class Place:
+    assignment: Assignment
+    conflicts: list[Conflict] = field(default_factory=list)
+    steps: list[tuple[str, str]] = field(default_factory=list)  # (label, URL)
+
+    @property
+    def decline_reason(self) -> str:
+        place = self.assignment
+        reason = place.get_decline_reason_display() if place.decline_reason else ""
+        return ": ".join(part for part in (reason, place.decline_note) if part)
+
+
+@dataclass
+class Reserves:
+    role: str  # AssignmentRole value
+    label: str
+    places: list[Place]
+
+    def moves(self) -> list[tuple[Place, list[int] | None, list[int] | None]]:
+        """Each reserve with the order its "move up" and "move down" buttons would post (None
+        at either end of the queue)."""
+        ids = [p.assignment.pk for p in self.places]
+        out = []
+        for i, place in enumerate(self.places):
+            up = _swapped(ids, i - 1) if i > 0 else None
+            down = _swapped(ids, i) if i < len(ids) - 1 else None
+            out.append((place, up, down))
+        return out
+
+
+@dataclass
+class TeamPanel:
+    case: PeerChallenge
+    full: bool  # a manager's view: personal data, the places' steps, reserves, who left
+    accepted: list[Place]
+    invited: list[Place]
+    reserves: list[Reserves]
+    left: list[Place]
+    checklist: list[str] | None  # confirm_team's unmet conditions; None when not the next step
+    balance: Any  # the political balance (workflow.selectors.team_balance), when it exists
+    candidates_url: str | None
+
+
+def team_panel(
+    case: PeerChallenge, user, *, transitions: list[dict[str, Any]] | None = None
+) -> TeamPanel:
+    """The panel for `user`; `transitions` are the case's available ones (with their unmet
+    conditions), as the case page already has them."""
+    full = roles.can_manage(user)
+    places = list(
+        case.assignments.select_related("peer", "overridden_by").in_team_order()
+        if full
+        else case.assignments.filter(status__in=(Status.INVITED, Status.ACCEPTED, Status.COMPLETED))
+        .select_related("peer")
+        .in_team_order()
+    )
+    found = _conflicts(case, places) if full else {}
+    rows = [
+        Place(
+            assignment=a,
+            conflicts=found.get(a.peer_id, []),
+            steps=_steps(a, user) if full else [],
+        )
+        for a in places
+    ]
+    by_status = {s: [p for p in rows if p.assignment.status in s] for s in _GROUPS}
+    confirm = next((t for t in transitions or [] if t["name"] == "confirm_team"), None)
+    return TeamPanel(
+        case=case,
+        full=full,
+        accepted=by_status[_GROUPS[0]],
+        invited=by_status[_GROUPS[1]],
+        reserves=_reserves(by_status[_GROUPS[2]]) if full else [],
+        left=by_status[_GROUPS[3]] if full else [],
+        checklist=confirm["unmet"] if confirm else None,
+        balance=_balance(case),
+        candidates_url=_candidates_url(case) if full and case.state not in TERMINAL else None,
+    )
+
+
+_GROUPS = (
+    (Status.ACCEPTED, Status.COMPLETED),
+    (Status.INVITED,),
+    (Status.RESERVE,),
+    LEFT,
+)
+
+
+def _conflicts(case: PeerChallenge, places: list[Assignment]) -> dict[int, list]:
+    on = case.onsite_start or timezone.localdate()
+    return conflicts.conflicts_for_peers([a.peer for a in places], case.host, on=on)
+
+
+def _steps(place: Assignment, user) -> list[tuple[str, str]]:
+    """(label, URL) of each page where a manager may act on the place."""
+    ids = {"pk": place.challenge_id, "assignment_id": place.pk}
+    steps = team_services.available_team_transitions(place, user, with_unmet=False)
+    out = [
+        (s["label"], reverse("case-team-transition", kwargs={**ids, "step": s["name"]}))
+        for s in steps
+        if s["name"] in MANAGER_STEPS
+    ]
+    if place.status == Status.INVITED:
+        out.append(("Revoke the link or send it again", reverse("case-team-link", kwargs=ids)))
+    return out
+
+
+def _reserves(places: list[Place]) -> list[Reserves]:
+    """Reserves per role, in the team's role order, each queue by rank (unranked last)."""
+    by_role: dict[str, list[Place]] = {}
+    for place in places:  # already in the team's role order
+        by_role.setdefault(place.assignment.role, []).append(place)
+    return [
+        Reserves(role=role, label=AssignmentRole(role).label, places=sorted(queue, key=_rank))
+        for role, queue in by_role.items()
+    ]
+
+
+def _rank(place: Place) -> tuple[bool, int, int]:
+    rank = place.assignment.reserve_rank
+    return (rank is None, rank or 0, place.assignment.pk)
+
+
+def _swapped(ids: list[int], i: int) -> list[int]:
+    out = list(ids)
+    out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
+def _balance(case: PeerChallenge) -> Any:
+    # Engineer C's selector (issue 8); the panel shows nothing until it exists.
+    team_balance = getattr(selectors, "team_balance", None)
+    return team_balance(case) if team_balance else None
+
+
+def _candidates_url(case: PeerChallenge) -> str | None:
+    # Engineer C's candidates page (issue 8); no link until its URL exists.
+    try:
+        return reverse("case-candidates", kwargs={"pk": case.pk})
+    except NoReverseMatch:
+        return None
