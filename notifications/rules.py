@@ -32,7 +32,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from notifications.models import Notification
 from workflow import roles
-from workflow.models import PeerChallenge, State
+from workflow.choices import TERMINAL
+from workflow.models import Assignment, PeerChallenge, State
 
 logger = logging.getLogger(__name__)
 Recipient = tuple[str, str]  # (name, email)
@@ -348,6 +349,56 @@ def impact_survey_due(today: datetime.date) -> Iterator[Reminder]:
 def follow_up_prompt(today: datetime.date) -> Iterator[Reminder]:
     """Prompt the manager to arrange a follow-up visit or progress review."""
     return _climb("follow_up_prompt", today, cases_without_follow_up(), FOLLOW_UP_PROMPT)
+
+
+# --- a peer's unanswered invitation ----------------------------------------------------------
+
+
+def invitation_reminders(today: datetime.date) -> Iterator[Reminder]:
+    """An invitation not yet answered, to its peer, the days after it in
+    INVITATION_REMINDER_DAYS (3 and 6), while it is open: its respond-by day not over, its case
+    not over. The latest reminder due is the one sent: a late run sends the 3-day reminder on
+    day 4, but only the 6-day one on day 6. Keyed by the place, so a re-invited reserve or a
+    second place is a new topic. One query for the whole run."""
+    offsets = sorted(_setting("INVITATION_REMINDER_DAYS"))
+    if not offsets:
+        return
+    oldest = today - datetime.timedelta(days=_setting("MAX_CATCH_UP_DAYS"))
+    invited = (
+        Assignment.objects.filter(
+            status=Assignment.Status.INVITED,
+            respond_by__gte=today,
+            invited_on__lte=_add_days(today, -offsets[0]),
+            invited_on__gte=_add_days(oldest, -offsets[-1]),
+        )
+        .exclude(challenge__state__in=TERMINAL)
+        .select_related(
+            "peer", "challenge__host", "challenge__challenge_type", "challenge__manager"
+        )
+        .order_by("pk")
+    )
+    for place in invited:
+        assert place.invited_on is not None and place.respond_by is not None  # the query's
+        days = max(d for d in offsets if _add_days(place.invited_on, d) <= today)
+        due_on = _add_days(place.invited_on, days)
+        if due_on < oldest or not place.peer.email.strip():
+            continue
+        yield Reminder(
+            kind=Kind.INVITATION_REMINDER,
+            topic_key=f"assignment:{place.pk}",
+            recipient_email=place.peer.email.strip(),
+            recipient_name=place.peer.name,
+            due_on=due_on,
+            challenge=place.challenge,
+            # The place's id, never its link: the template signs the link when it renders.
+            context={
+                "assignment": place.pk,
+                "role": place.get_role_display().lower(),
+                "days_since_invitation": days,
+                "invited_on": f"{place.invited_on:%-d %B %Y}",
+                "respond_by": f"{place.respond_by:%A %-d %B %Y}",
+            },
+        )
 
 
 # --- the managers' weekly digest ---------------------------------------------------------------

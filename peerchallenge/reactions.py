@@ -6,6 +6,7 @@ writes commit together with the change.
 """
 
 from notifications import reactions as notify
+from notifications import reactions_reserves, team_emails
 from workflow import actions, reactions_team
 
 REACTIONS = {
@@ -16,4 +17,27 @@ REACTIONS = {
     actions.RESUMED: [notify.email_visit_back_on],
     # In this order: the email goes to the peers on the team, then the team is withdrawn.
     actions.WITHDRAWN: [notify.email_visit_withdrawn, reactions_team.withdraw_team],
+    # The role's next reserve is invited in the place of one who declined or let it lapse;
+    # the manager hears whom the queue invited (or that it is empty) from that invitation.
+    actions.ASSIGNMENT_DECLINED: [
+        team_emails.email_invitation_answered,
+        reactions_team.invite_next_reserve,
+    ],
+    actions.ASSIGNMENT_EXPIRED: [
+        team_emails.email_invitation_answered,
+        reactions_team.invite_next_reserve,
+    ],
+    actions.ASSIGNMENT_INVITED: [
+        team_emails.email_invitation,
+        reactions_reserves.email_reserve_invited,
+    ],
+    # The peer's invitation and place: confirmed with the calendar invite, the manager told of
+    # the answer; a withdrawn place told (not twice when the whole case was withdrawn).
+    actions.ASSIGNMENT_INVITATION_RESENT: [team_emails.email_invitation],
+    actions.ASSIGNMENT_ACCEPTED: [
+        team_emails.email_place_confirmed,
+        team_emails.email_invitation_answered,
+    ],
+    actions.ASSIGNMENT_WITHDRAWN: [team_emails.email_place_withdrawn],
+    actions.NO_RESERVE_LEFT: [reactions_reserves.email_reserve_invited],
 }

@@ -53,6 +53,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_days(name: str, default: str) -> list[int]:
+    """Days as a comma-separated list ("3,6"), each a whole number of at least 1."""
+    items = env_list(name, default)
+    if not all(item.isdigit() and int(item) >= 1 for item in items):
+        raise ImproperlyConfigured(
+            f"{name}={env(name)!r} is not a list of days: whole numbers of at least 1, "
+            'separated by commas (e.g. "3,6")'
+        )
+    return sorted({int(item) for item in items})
+
+
 # Nothing here touches the disk: importing settings (mypy's Django plugin, `manage.py check` in
 # a read-only container) must not create directories. What writes creates its folder: the
 # SQLite backend its database's, peerchallenge/celery.py the broker's and beat's, Django the rest.
@@ -238,14 +249,32 @@ SPECTACULAR_SETTINGS = {
 CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 # The parts other apps add to the case page, in order: each a function (request, case) -> HTML
 # or None (workflow/panels.py), so the case page imports none of those apps.
+CASE_EVENT_WORDS: list[str] = [
+    # Words for the case timeline's events other apps record (workflow/timeline.py): each a
+    # dict {action: words} by dotted path, so `workflow` imports none of those apps.
+    "surveys.actions.WORDS",
+]
 CASE_PANELS: list[str] = [
     "notifications.panels.emails_panel",
+    "surveys.panels.surveys_panel",
 ]
+# Survey results (surveys/results.py): a figure resting on fewer answers than this is hidden
+# (its base still shown): with a handful of councils a percentage identifies them.
+SURVEY_MIN_BASE = env_int("SURVEY_MIN_BASE", 5)
+if not 1 <= SURVEY_MIN_BASE <= 100:
+    raise ImproperlyConfigured("SURVEY_MIN_BASE must be between 1 and 100")
 # Conflict checks (workflow/conflicts.py): a council the peer left less than this many years
 # before the visit still counts as their own (a hard conflict, like their home council).
 PEER_FORMER_COUNCIL_YEARS = env_int("PEER_FORMER_COUNCIL_YEARS", 5)
 if not 0 <= PEER_FORMER_COUNCIL_YEARS <= 50:
     raise ImproperlyConfigured("PEER_FORMER_COUNCIL_YEARS must be between 0 and 50")
+# Reserves (workflow/reserves.py): when an invitee declines or lets the invitation lapse, the
+# role's next reserve is invited only while fewer than this many invitations of that role
+# wait for an answer. Per role, counting open invitations only: a team needing two member
+# peers fills them one answer at a time at 1, or both at once at 2.
+TEAM_MAX_OPEN_INVITATIONS_PER_ROLE = env_int("TEAM_MAX_OPEN_INVITATIONS_PER_ROLE", 1)
+if not 1 <= TEAM_MAX_OPEN_INVITATIONS_PER_ROLE <= 10:
+    raise ImproperlyConfigured("TEAM_MAX_OPEN_INVITATIONS_PER_ROLE must be between 1 and 10")
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -312,13 +341,28 @@ CELERY_BEAT_SCHEDULE = {
     # daily 07:00 London: report published but no action plan - council, then manager
     # (ACTION_PLAN_*_MONTHS)
     "action-plan-due": _rule("notifications.rules.action_plan_due", _DAILY_0700),
-    # daily 07:00 London: impact survey falls due at onsite end + 12 months
-    "impact-survey-due": _rule("notifications.rules.impact_survey_due", _DAILY_0700),
+    # daily 07:00 London: surveys (surveys/rules.py) - lapsed links expire, a case whose
+    # impact survey is over closes, invitations falling due are sent (the impact survey at
+    # onsite end + SURVEY_IMPACT_MONTHS), the unanswered are reminded (SURVEY_REMINDER_DAYS)
+    "survey-sweep": {
+        "task": "surveys.tasks.sweep_surveys",
+        "schedule": _DAILY_0700,
+        "options": {"expires": 3600},
+    },
     # daily 07:00 London: follow-up visit / progress review prompt
     "follow-up-prompt": _rule("notifications.rules.follow_up_prompt", _DAILY_0700),
     # daily 08:00 London: each manager's weekly digest of overdue items. Its key is the week's
     # Monday, so it goes once a week; running daily means a missed Monday is sent on Tuesday.
     "manager-digest": _rule("notifications.rules.manager_weekly_digest", crontab(hour=8, minute=0)),
+    # daily 07:00 London: an unanswered invitation, to its peer, the days after it in
+    # INVITATION_REMINDER_DAYS while it is still open
+    "invitation-reminders": _rule("notifications.rules.invitation_reminders", _DAILY_0700),
+    # daily 00:15 London: invitations whose respond-by day is over expire (and the role's next
+    # reserve is invited); before the 07:00 reminders, so a lapsed one is not reminded
+    "expire-lapsed-invitations": {
+        "task": "workflow.tasks.expire_lapsed_invitations",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # daily 06:00 London: cases in preparation whose onsite visit has begun move to onsite
     "start-due-onsite-visits": {
         "task": "workflow.tasks.start_due_onsite_visits",
@@ -332,12 +376,13 @@ CELERY_BEAT_SCHEDULE = {
 # recipient -> manager -> programme lead.
 NOTIFICATION_SETTINGS = {
     "ONSITE_REMINDER_DAYS_BEFORE": [14, 2],
+    # After an invitation, to its peer while it is unanswered and its respond-by day not over.
+    "INVITATION_REMINDER_DAYS": env_days("INVITATION_REMINDER_DAYS", "3,6"),
     "REPORT_OVERDUE_DAYS": 28,  # after the feedback presentation, to the manager
     "REPORT_OVERDUE_ESCALATE_DAYS": 56,  # to the programme leads
     "PUBLICATION_REMINDER_MONTHS": 3,  # to the council contacts
     "PUBLICATION_ESCALATE_MONTHS": 5,  # to the manager: the latest date for the action plan
     "PUBLICATION_LEAD_MONTHS": 6,  # to the programme leads
-    "IMPACT_SURVEY_MONTHS": 12,  # after onsite end
     "FOLLOW_UP_PROMPT_MONTHS": 12,  # after onsite end
     "ACTION_PLAN_REMINDER_MONTHS": 5,  # after the report, published without its action plan
     "ACTION_PLAN_ESCALATE_MONTHS": 6,  # to the manager
@@ -353,6 +398,17 @@ NOTIFICATION_SETTINGS = {
     "RETRY_BASE_SECONDS": 60,
     "RETRY_MAX_SECONDS": 3600,
 }
+
+# Surveys (surveys/lifecycle.py). A survey link works until SURVEY_EXPIRE_DAYS after it is sent
+# (a manager may extend it); the unanswered are reminded the days after sending in
+# SURVEY_REMINDER_DAYS; the impact survey goes SURVEY_IMPACT_MONTHS after the visit ends.
+SURVEY_EXPIRE_DAYS = env_int("SURVEY_EXPIRE_DAYS", 28)
+if not 1 <= SURVEY_EXPIRE_DAYS <= 365:
+    raise ImproperlyConfigured("SURVEY_EXPIRE_DAYS must be between 1 and 365")
+SURVEY_REMINDER_DAYS = env_days("SURVEY_REMINDER_DAYS", "7,14")
+if any(days >= SURVEY_EXPIRE_DAYS for days in SURVEY_REMINDER_DAYS):
+    raise ImproperlyConfigured("SURVEY_REMINDER_DAYS must fall before SURVEY_EXPIRE_DAYS")
+SURVEY_IMPACT_MONTHS = 12
 
 # --- Production hardening (checked by `manage.py check --deploy`) -------------------------
 if not DEBUG:

@@ -27,5 +27,14 @@ ASSIGNMENT_DECLINED = "workflow.assignment.declined"
 ASSIGNMENT_EXPIRED = "workflow.assignment.expired"
 ASSIGNMENT_WITHDRAWN = "workflow.assignment.withdrawn"
 ASSIGNMENT_COMPLETED = "workflow.assignment.completed"
+# A place's invitation link replaced (revoked), and sent again with a new link
+ASSIGNMENT_LINK_REVOKED = "workflow.assignment.link_revoked"
+ASSIGNMENT_INVITATION_RESENT = "workflow.assignment.invitation_resent"
+# A role's reserves ranked by the manager; no reserve left to invite in a lapsed place's stead
+RESERVES_REORDERED = "workflow.team.reserves_reordered"
+NO_RESERVE_LEFT = "workflow.team.no_reserve_left"
+# The onsite dates being chosen: candidate ranges offered, and a peer's answers to them
+DATE_OPTIONS_SET = "workflow.challenge.date_options_set"
+AVAILABILITY_ANSWERED = "workflow.assignment.availability_answered"
 
 ALL = frozenset(value for name, value in dict(globals()).items() if name.isupper())

@@ -23,6 +23,8 @@ from workflow.serializers import (
     ChallengeOutput,
     ChallengeTypeOutput,
     CouncilOutput,
+    ReservesOrderInput,
+    TeamLinkRevokeInput,
     TeamPlaceChangeInput,
     TeamPlaceInput,
     TeamPlaceOutput,
@@ -184,6 +186,29 @@ class TeamListApi(_CaseTeam):
         return Response(self.render_place(place), status=status.HTTP_201_CREATED)
 
 
+class TeamReservesApi(_CaseTeam):
+    """Rank a role's reserves: the first is invited when an invitee of that role declines or
+    lets the invitation lapse. Answers with that role's reserves in their new order."""
+
+    serializer_class = ReservesOrderInput
+
+    @extend_schema(
+        request=ReservesOrderInput,
+        responses={200: TeamPlaceOutput(many=True), 409: REFUSED},
+    )
+    def post(self, request, pk: int):
+        challenge = self.get_object()
+        data = ReservesOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ranked = team_services.reserves_reorder(
+            challenge=challenge, actor=request.user, **data.validated_data
+        )
+        places = self.team(challenge).filter(pk__in=[place.pk for place in ranked])
+        by_pk = {place.pk: place for place in places}
+        ordered = [by_pk[place.pk] for place in ranked]
+        return Response(TeamPlaceOutput(ordered, many=True, context={"request": request}).data)
+
+
 class TeamPlaceApi(_CaseTeam):
     """One place; PATCH edits what it holds besides its status."""
 
@@ -203,6 +228,23 @@ class TeamPlaceApi(_CaseTeam):
         data.is_valid(raise_exception=True)
         team_services.assignment_update(
             assignment=place, actor=request.user, changes=data.validated_data
+        )
+        return Response(self.render_place(place))
+
+
+class TeamRevokeLinkApi(_CaseTeam):
+    """Replace an open invitation's link (a forwarded email, a lost phone): the links sent
+    before stop working; with `resend`, the peer is emailed the invitation with the new link."""
+
+    serializer_class = TeamLinkRevokeInput
+
+    @extend_schema(responses={200: TeamPlaceOutput, 409: REFUSED})
+    def post(self, request, pk: int, assignment_id: int):
+        place = self.get_place(self.get_object(), assignment_id)
+        data = TeamLinkRevokeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        team_services.assignment_revoke_link(
+            assignment=place, actor=request.user, **data.validated_data
         )
         return Response(self.render_place(place))
 

@@ -10,6 +10,7 @@ events go. `fire` is the path itself, in one transaction:
     a step the current state does not take                                409
     the request's values against the model's own field checks and rules  400
     the declared guard: what the instance and its records still lack      409
+    the declared check: what the request must add, given those records    400
     the pure @transition method, then what the new state needs            400
     save(update_fields) with a compare-and-swap on the state               409 on a lost race
     the CaseEvent on the case's timeline, and the reactions listed for it
@@ -50,6 +51,9 @@ class Transition:
     label: str  # its button, in words
     done: str  # what the timeline says once it has happened
     guard: Callable[[Any], Unmet] | None = None
+    # What the request must supply given the instance's records (a soft conflict needs the
+    # manager's reason): {field: [messages]}, a 400, asked once the guard is satisfied.
+    check: Callable[[Any], dict[str, list[str]]] | None = None
     fields: tuple[str, ...] = ()  # model fields the request supplies
     required: tuple[str, ...] = ()  # of those, the ones every request must supply
     reason: Reason = Reason.NONE
@@ -95,8 +99,11 @@ def fire(
     actor: Actor,
     reason: str = "",
     inputs: dict[str, Any],
+    facts: dict[str, Any] | None = None,
 ) -> None:
-    """Fire transition `name` of `machine` on `instance` with what the request supplied."""
+    """Fire transition `name` of `machine` on `instance` with what the request supplied.
+    `facts` go on the audit row as they are: what only the caller knows (whose place an
+    automatic invitation fills), never anything the instance is changed by."""
     spec = machine.transitions[name]
     check_inputs(spec, inputs, reason)
     changes = {f: v for f, v in inputs.items() if v is not None}
@@ -107,6 +114,7 @@ def fire(
         from_state = case.state
         data = machine.event_data(instance) if machine.event_data else {}
         data |= spec.event_data(instance) if spec.event_data else {}
+        data |= facts or {}
         if machine.refusal:
             _refuse(machine.refusal(instance, spec))  # 409: nothing may change here
         for field, value in changes.items():
@@ -114,6 +122,8 @@ def fire(
         _refuse_from_wrong_state(machine, instance, spec)  # 409: not a step this state takes
         validate(instance, fields=list(changes))  # 400: the request's values
         _refuse(spec.unmet(instance))  # 409: what the instance and its records still lack
+        if spec.check and (missing := spec.check(instance)):
+            raise InvalidInput(missing)  # 400: what the request must add, given those records
         before = _values(instance)
         getattr(instance, name)()
         validate(instance)  # 400: what the new state needs (a completed place's days...)

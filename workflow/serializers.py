@@ -7,7 +7,7 @@ from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow import roles, services, team_services
+from workflow import roles, selectors, services, team_services
 from workflow.models import (
     Assignment,
     CaseEvent,
@@ -188,8 +188,25 @@ class ChallengeListOutput(serializers.ModelSerializer):
         return services.available_transitions(challenge, user, with_unmet=False)
 
 
+class PoliticalGroupCountOutput(serializers.Serializer):
+    group = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    count = serializers.IntegerField()
+
+
 class ChallengeOutput(ChallengeListOutput):
-    """One case, with the transitions the requesting user may fire and what each still needs."""
+    """One case, with the transitions the requesting user may fire and what each still needs,
+    and the political balance of its accepted member peers (shown, not a rule)."""
+
+    team_balance = serializers.SerializerMethodField()
+
+    class Meta(ChallengeListOutput.Meta):
+        fields = [*ChallengeListOutput.Meta.fields, "team_balance"]
+        read_only_fields = fields
+
+    @extend_schema_field(PoliticalGroupCountOutput(many=True))
+    def get_team_balance(self, challenge: PeerChallenge) -> list[dict]:
+        return selectors.team_balance(challenge)
 
     @extend_schema_field(AvailableTransitionOutput(many=True))
     def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
@@ -214,7 +231,10 @@ class TeamPlaceOutput(TeamMemberOutput):
             "interests",
             "decline_reason",
             "decline_note",
-            "conflict_unresolved",
+            "override_reason",
+            "overridden_by",
+            "overridden_at",
+            "reserve_rank",
             "days",
             "available_transitions",
             "created_at",
@@ -305,7 +325,8 @@ ADDED_AS = (Assignment.Status.INVITED, Assignment.Status.RESERVE)
 
 class TeamPlaceInput(RefusesUnknownKeys, serializers.ModelSerializer):
     """A peer put on the team: invited (the default; respond-by defaults to two weeks from
-    today) or as a reserve."""
+    today) or as a reserve. A peer with a soft conflict with the host needs `override_reason`
+    (the manager's reason for choosing them anyway); one with a hard conflict is refused."""
 
     peer = serializers.PrimaryKeyRelatedField(queryset=Peer.objects.all())
     status = serializers.ChoiceField(
@@ -316,9 +337,17 @@ class TeamPlaceInput(RefusesUnknownKeys, serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["peer", "role", "status", "respond_by"]
+        fields = ["peer", "role", "status", "respond_by", "override_reason"]
         # One place per peer is the service's rule, said in its words.
         validators: list = []
+
+
+class TeamLinkRevokeInput(RefusesUnknownKeys):
+    """Revoke a place's invitation link: every link sent before stops working."""
+
+    resend = serializers.BooleanField(
+        default=False, help_text="also send the invitation again, with the new link"
+    )
 
 
 class TeamPlaceChangeInput(RefusesUnknownKeys, serializers.ModelSerializer):
@@ -328,6 +357,19 @@ class TeamPlaceChangeInput(RefusesUnknownKeys, serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = sorted(team_services.EDITABLE_WHILE)
+
+
+class ReservesOrderInput(RefusesUnknownKeys):
+    """A role's reserves in the order they are to be invited when an invitee of that role
+    declines or lets the invitation lapse. That it lists each of them once is the service's
+    rule (workflow.team_services.reserves_reorder)."""
+
+    role = serializers.ChoiceField(Assignment.Role.choices)
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=200,
+        help_text="The id of every reserve place of the role, the first to be invited first",
+    )
 
 
 def _transition_input(

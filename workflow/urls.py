@@ -65,9 +65,19 @@ urlpatterns = [
     *transition_urls,
     path("challenges/<int:pk>/team/", api.TeamListApi.as_view(), name="team-list"),
     path(
+        "challenges/<int:pk>/team/reserves/",
+        api.TeamReservesApi.as_view(),
+        name="team-reserves",
+    ),
+    path(
         "challenges/<int:pk>/team/<int:assignment_id>/",
         api.TeamPlaceApi.as_view(),
         name="team-place",
+    ),
+    path(
+        "challenges/<int:pk>/team/<int:assignment_id>/revoke-link/",
+        api.TeamRevokeLinkApi.as_view(),
+        name="team-revoke-link",
     ),
     *team_transition_urls,
     *peer_urls,
