@@ -12,7 +12,8 @@ from django.template.loader import get_template
 from notifications.emails import KINDS, TEMPLATE_DIR, render_email
 from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory
-from tests.workflow.factories import PeerChallengeFactory
+from tests.workflow.factories import PeerChallengeFactory, place
+from workflow.models import Assignment
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
@@ -54,10 +55,20 @@ def test_every_kind_has_its_three_templates_and_every_template_set_has_a_kind():
             get_template(f"{TEMPLATE_DIR}/{kind}-{part}")  # found where render_email looks
 
 
+# Kinds that carry a peer's signed invitation link: the row names the place (context
+# "assignment") and goes to the place's own peer, or it refuses to render.
+LINKED_KINDS = {Kind.INVITATION, Kind.INVITATION_REMINDER}
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_kind_renders_subject_text_and_html_from_the_shared_layout(kind, challenge):
     context = {"subject": "Venue change", "message": "We now meet at the town hall."}
-    message = render_email(NotificationFactory(kind=kind, challenge=challenge, context=context))
+    row = {"kind": kind, "challenge": challenge, "context": context}
+    if kind in LINKED_KINDS:
+        invited = place(challenge, status=Assignment.Status.INVITED)
+        context["assignment"] = invited.pk
+        row["recipient_email"] = invited.peer.email
+    message = render_email(NotificationFactory(**row))
 
     assert message.subject
     assert f"[{challenge.reference}]" in message.subject
