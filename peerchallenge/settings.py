@@ -247,13 +247,13 @@ SPECTACULAR_SETTINGS = {
 # The one table of cross-app consequences of a case event (DESIGN.md §2). `workflow` looks it
 # up by this dotted path so it never imports the apps that react.
 CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
-# The parts other apps add to the case page, in order: each a function (request, case) -> HTML
-# or None (workflow/panels.py), so the case page imports none of those apps.
+# Words for the case timeline's events other apps record (workflow/timeline.py): each a dict
+# {action: words} by dotted path, so `workflow` imports none of those apps.
 CASE_EVENT_WORDS: list[str] = [
-    # Words for the case timeline's events other apps record (workflow/timeline.py): each a
-    # dict {action: words} by dotted path, so `workflow` imports none of those apps.
     "surveys.actions.WORDS",
 ]
+# The parts other apps add to the case page, in order: each a function (request, case) -> HTML
+# or None (workflow/panels.py), so the case page imports none of those apps.
 CASE_PANELS: list[str] = [
     "notifications.panels.emails_panel",
     "surveys.panels.surveys_panel",
@@ -428,4 +428,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # The loggers that write a request's path (a 4xx, a CSRF refusal, runserver's access log)
+    # write a signed link's token as <token> (core/log_filters.py).
+    "filters": {"hide_tokens": {"()": "core.log_filters.HideSignedTokens"}},
+    "loggers": {
+        name: {"filters": ["hide_tokens"]}
+        for name in ("django.request", "django.security.csrf", "django.server")
+    },
 }

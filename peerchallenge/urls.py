@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("peerchallenge.account_urls")),
     path("", include("workflow.page_urls")),
     path("", include("notifications.page_urls")),
+    path("", include("surveys.page_urls")),
 ]
 
 handler404 = "peerchallenge.views.page_not_found"

@@ -34,6 +34,8 @@ _OTHER = {
 }
 # Keys the audit rows carry for the machine, not for people.
 _NOT_SHOWN = {"assignment", "peers", "host", "type", "from_status", "survey_invitation"}
+# Keys that are a person's own business: shown to managers only (timeline(personal=False)).
+PERSONAL = {"decline_reason", "decline_note", "interests", "override_reason", "soft_conflicts"}
 # Values kept as codes, told by their labels.
 _LABELS = {"status": AssignmentStatus, "role": AssignmentRole, "decline_reason": DeclineReason}
 # How a peer answered an invitation when it was not signed in (workflow.invitation_answers).
@@ -49,15 +51,20 @@ class Entry:
     who: str  # who did it: a person's name, the peer who answered by link, or the system
 
 
-def timeline(case: PeerChallenge) -> list[Entry]:
+def timeline(case: PeerChallenge, *, personal: bool = True) -> list[Entry]:
+    """The case's events in words; without `personal`, none of the personal data they hold
+    (a peer's reasons and declarations, conflicts and overrides): only managers see those."""
     events = list(case.events.select_related("actor"))
     peer_ids = {pk for e in events for pk in _peers_named(e.data)}
     peers = dict(Peer.objects.filter(pk__in=peer_ids).values_list("pk", "name"))
     components = {c["code"]: c["label"] for c in case.challenge_type.mandatory_components}
-    return [_entry(e, peers, components) for e in events]
+    private = set() if personal else PERSONAL
+    return [_entry(e, peers, components, private) for e in events]
 
 
-def _entry(event: CaseEvent, peers: dict[int, str], components: dict[str, str]) -> Entry:
+def _entry(
+    event: CaseEvent, peers: dict[int, str], components: dict[str, str], private: set[str]
+) -> Entry:
     what = (
         _DONE.get(event.action)
         or _OTHER.get(event.action)
@@ -74,7 +81,8 @@ def _entry(event: CaseEvent, peers: dict[int, str], components: dict[str, str]) 
         told.add("replaces")
     # A place's step names the place's role for the record; the timeline says it where the
     # place was added or its role changed, not on every step.
-    hidden = _NOT_SHOWN | {"peer"} | told | ({"role"} if "from_status" in event.data else set())
+    hidden = _NOT_SHOWN | {"peer"} | told | private
+    hidden |= {"role"} if "from_status" in event.data else set()
     details = [
         (_RESERVE_WORDS.get(key) or _label(key), _value(key, value, components, peers))
         for key, value in event.data.items()

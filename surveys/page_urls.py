@@ -1,0 +1,15 @@
+"""The surveys' pages (the API's are in surveys/urls.py).
+
+The respondent's pages take the signed link's token as their first part, so any other page
+under surveys/ must be listed before them, or its name would be taken for a token."""
+
+from django.urls import path
+
+from surveys import pages
+
+urlpatterns = [
+    # The respondent's pages: no sign-in, the signed link (surveys/links.py); keep them last.
+    path("surveys/<str:token>/", pages.start, name="survey"),
+    path("surveys/<str:token>/check/", pages.check_answers, name="survey-check"),
+    path("surveys/<str:token>/<int:page>/", pages.question_page, name="survey-page"),
+]
