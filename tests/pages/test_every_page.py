@@ -51,7 +51,11 @@ EXPECTED = {
     "password-reset-confirm": everyone(200),  # a bad link: the page says so
     "my-cases": staff_only(200, lead=200, peer_on=403, others=403),
     "my-cases-csv": staff_only(200, lead=200, peer_on=403, others=403),
-    "my-visits": {**everyone(200), "anonymous": SIGN_IN},
+    "my-visits": {**everyone(302), "anonymous": SIGN_IN},  # now My challenges
+    "my-invitations": {**everyone(200), "anonymous": SIGN_IN},
+    "my-challenges": {**everyone(200), "anonymous": SIGN_IN},
+    # No sign-in: a link that opens no invitation is one 404 page for everyone.
+    "invitation": everyone(404),
     "case-new": staff_only(200, lead=403, peer_on=403, others=403),
     "case-detail": staff_only(200, lead=200, peer_on=200, others=404),
     "case-edit": staff_only(200, lead=403, peer_on=403, others=404),
@@ -62,6 +66,14 @@ EXPECTED = {
     "case-team-transition": staff_only(200, lead=403, peer_on=403, others=404),
     "case-team-link": staff_only(200, lead=403, peer_on=403, others=404),
     "case-reserves-order": {**everyone(405), "anonymous": SIGN_IN},
+    # The date poll: staff see it, managers change it; a peer answers for their own place.
+    "case-availability": staff_only(200, lead=200, peer_on=403, others=404),
+    "invitation-availability": everyone(404),  # a link that opens no invitation
+    "my-place-availability": {**everyone(404), "anonymous": SIGN_IN, "peer on the case": 200},
+    # A survey's pages (no sign-in): a link that opens no survey is one 404 page for everyone.
+    "survey": everyone(404),
+    "survey-page": everyone(404),
+    "survey-check": everyone(404),
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -72,7 +84,11 @@ CHANGES = {
     "case-email-resend": {"manager", "admin"},
     "case-team-transition": {"manager", "admin"},
     "case-team-link": {"manager", "admin"},
+    # Each peer answers only their own invitations: anyone else's POST is a 404.
+    "my-invitations": {"peer on the case", "peer not on the case"},
     "case-reserves-order": {"manager", "admin"},
+    "case-availability": {"manager", "admin"},
+    "my-place-availability": {"peer on the case"},
 }
 # The admin, the API and static files have their own tests.
 NOT_PAGES = ("admin/", "api/", "static/", "media/")
@@ -120,6 +136,7 @@ def world():
         "assignment_id": place.pk,
         "step": "withdraw",
         "role": place.role,
+        "page": 1,
     }
     return users, kwargs
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from surveys.links import survey_path, survey_token
 from surveys.models import Question, Questionnaire, Respondent, SurveyInvitation
 from surveys.questions import page_numbers
-from tests.workflow.factories import PeerChallengeFactory
+from tests.workflow.factories import PeerChallengeFactory, council
 from workflow.models import PeerChallenge, State
 
 OBJECTIVES = ["Strengthen financial planning", "Improve partnership working with the NHS"]
@@ -19,11 +19,14 @@ def sent_invitation(
     respondent: str = Respondent.CHIEF_EXECUTIVE,
     challenge: PeerChallenge | None = None,
     expires_in: int = 28,
+    host: str = "ADU",
 ) -> SurveyInvitation:
     """An invitation sent today, open for `expires_in` days, its case where the survey is sent."""
     if challenge is None:
         state = State.REPORT_ISSUED if kind == "feedback" else State.POST_CHALLENGE
-        challenge = PeerChallengeFactory(state=state, local_objectives=OBJECTIVES)
+        challenge = PeerChallengeFactory(
+            state=state, host=council(host), local_objectives=OBJECTIVES
+        )
     today = timezone.localdate()
     return SurveyInvitation.objects.create(
         challenge=challenge,

@@ -94,7 +94,9 @@ def test_a_multiple_answer_takes_known_options_once_with_none_on_its_own(values,
 
 def test_a_multiple_answer_is_kept_in_the_scales_order():
     invitation = sent_invitation("impact")
-    answers_save(invitation=invitation, page=3, data={"IM7": ["mentoring", "leadership_programmes"]})
+    answers_save(
+        invitation=invitation, page=3, data={"IM7": ["mentoring", "leadership_programmes"]}
+    )
     assert invitation.answers.get().choices == ["leadership_programmes", "mentoring"]
 
 
