@@ -14,6 +14,7 @@ from workflow import conflicts, roles, selectors, team_services
 from workflow.choices import TERMINAL, AssignmentRole, AssignmentStatus
 from workflow.conflicts import Conflict
 from workflow.models import Assignment, PeerChallenge
+from workflow.team_transitions import TEAM_TRANSITIONS
 
 Status = AssignmentStatus
 
@@ -21,6 +22,10 @@ Status = AssignmentStatus
 # (by the emailed link or My invitations), with their own declaration and reason.
 MANAGER_STEPS = ("invite", "expire", "withdraw", "complete")
 LEFT = (Status.DECLINED, Status.EXPIRED, Status.WITHDRAWN)
+# Steps offered only once their guard passes (days logged once the visit has begun, an
+# invitation marked expired once its day is over): their guards read only the place and its
+# case, so asking costs no query.
+SHOWN_WHEN_READY = ("expire", "complete")
 
 
 @dataclass
@@ -80,6 +85,8 @@ def team_panel(
         .select_related("peer")
         .in_team_order()
     )
+    for a in places:
+        a.challenge = case  # what the guards and steps read, without a query a place
     found = _conflicts(case, places) if full else {}
     rows = [
         Place(
@@ -125,6 +132,7 @@ def _steps(place: Assignment, user) -> list[tuple[str, str]]:
         (s["label"], reverse("case-team-transition", kwargs={**ids, "step": s["name"]}))
         for s in steps
         if s["name"] in MANAGER_STEPS
+        and not (s["name"] in SHOWN_WHEN_READY and TEAM_TRANSITIONS[s["name"]].unmet(place))
     ]
     if place.status == Status.INVITED:
         out.append(("Revoke the link or send it again", reverse("case-team-link", kwargs=ids)))

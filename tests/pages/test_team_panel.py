@@ -31,16 +31,6 @@ def step_url(place: Assignment, step: str) -> str:
     return f"/cases/{place.challenge_id}/team/{place.pk}/steps/{step}/"
 
 
-@pytest.fixture(autouse=True)
-def _tmp_panels(settings):  # TEMPORARY while surveys.panels is being written: remove
-    from workflow.panels import panels
-
-    settings.CASE_PANELS = ["notifications.panels.emails_panel"]
-    panels.cache_clear()
-    yield
-    panels.cache_clear()
-
-
 @pytest.fixture
 def case():
     return f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
@@ -355,3 +345,48 @@ def test_assignment_add_as_reserve_shows_in_its_queue(client, case):
     client.force_login(manager)
 
     assert "Queued Quinn" in panel_html(client, case).split("Reserves")[1]
+
+
+def test_steps_whose_time_has_not_come_are_not_offered(client, case, team):
+    client.force_login(f.manager())
+
+    panel = panel_html(client, case)
+
+    accepted = team["accepted"]
+    assert step_url(accepted, "withdraw") in panel
+    assert step_url(accepted, "complete") not in panel  # the visit has not begun
+    assert step_url(team["invited"], "expire") not in panel  # open until 14 December
+
+
+def test_the_political_balance_counts_accepted_member_peers_by_group(client, case):
+    for group in ["labour", "labour", "conservative"]:
+        f.place(case, role=Role.MEMBER, peer=f.PeerFactory(kind="member", political_group=group))
+    f.place(case, role=Role.MEMBER, status=Status.INVITED, peer=f.PeerFactory(kind="member"))
+    client.force_login(f.manager())
+
+    panel = panel_html(client, case)
+
+    assert "Accepted member peers by political group: Labour 2, Conservative 1." in panel
+
+
+def test_the_timeline_keeps_a_peers_reasons_from_other_peers(client, case):
+    invited = f.place(case, status=Status.INVITED, peer=f.PeerFactory(name="Dan Decliner"))
+    team_services.assignment_transition(
+        assignment=invited,
+        name="decline",
+        actor=None,
+        decline_reason="dates",
+        decline_note="Away that week",
+    )
+    peer = f.peer_user()
+    f.place(case, peer=peer.peer)
+
+    client.force_login(peer)
+    seen_by_peer = client.get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(f.manager())
+    seen_by_manager = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Dan Decliner: declined the invitation" in seen_by_peer
+    assert "Away that week" not in seen_by_peer
+    assert "not available on the dates" not in seen_by_peer
+    assert "Away that week" in seen_by_manager

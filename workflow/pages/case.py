@@ -36,7 +36,7 @@ def case_detail(request, pk: int):
             "case": challenge,
             "transitions": transitions,
             "team": team_panel(challenge, request.user, transitions=transitions),
-            "timeline": timeline(challenge),
+            "timeline": timeline(challenge, personal=roles.can_manage(request.user)),
             "panels": render_panels(request, challenge),
         },
     )
