@@ -65,8 +65,17 @@ def _joining_instructions_went_out(challenge: PeerChallenge) -> bool:
     return challenge.notifications.filter(kind=Kind.JOINING_INSTRUCTIONS).exists()
 
 
-def _tell_team_and_council(event: CaseEvent, kind: Kind, **context) -> None:
-    """`kind` to each accepted peer (with the calendar update) and to the council contacts.
+def _places_confirmed(challenge: PeerChallenge) -> bool:
+    """Peers who accepted during team assembly have had the visit (or word of it) with their
+    place's confirmation (notifications/team_emails.py), before any joining instructions."""
+    return challenge.notifications.filter(kind=Kind.PLACE_CONFIRMED).exists()
+
+
+def _tell_team_and_council(
+    event: CaseEvent, kind: Kind, *, council: bool = True, **context
+) -> None:
+    """`kind` to each accepted peer (with the calendar update) and to the council contacts
+    (unless `council` is false: a team still being assembled is no news to the council).
 
     Keyed by the visit's change count, which is fixed per event: the same event run twice
     writes nothing new, while a second change on the same day is a new email (and a calendar
@@ -77,35 +86,40 @@ def _tell_team_and_council(event: CaseEvent, kind: Kind, **context) -> None:
     team = _accepted_peers(challenge)
     context = {**context, "case": facts, "team_told": bool(team)}
     _email(event, kind, team, topic_key=topic_key, context={**context, "audience": "team"})
-    _email(
-        event,
-        kind,
-        challenge.council_contacts,
-        topic_key=topic_key,
-        context={**context, "audience": "council"},
-    )
+    if council:
+        _email(
+            event,
+            kind,
+            challenge.council_contacts,
+            topic_key=topic_key,
+            context={**context, "audience": "council"},
+        )
 
 
 def email_visit_dates_changed(event: CaseEvent) -> None:
     """The onsite dates were edited after the team had its joining instructions and before
-    the visit was over. (Earlier edits are part of scoping: the joining instructions will carry
-    the dates that stand.)"""
+    the visit was over, or during team assembly once a peer's place was confirmed (the team
+    only). Earlier edits are part of scoping: the confirmations will carry the dates that
+    stand."""
     challenge = event.challenge
     dates_changed = {"onsite_start", "onsite_end"} & set(event.data)
-    if (
-        dates_changed
-        and challenge.state in VISIT_NOT_OVER
-        and _joining_instructions_went_out(challenge)
-    ):
+    if not dates_changed:
+        return
+    if challenge.state in VISIT_NOT_OVER and _joining_instructions_went_out(challenge):
         _tell_team_and_council(event, Kind.VISIT_CHANGED)
+    elif challenge.state == State.TEAM_ASSEMBLY and _places_confirmed(challenge):
+        _tell_team_and_council(event, Kind.VISIT_CHANGED, council=False)
 
 
 def email_visit_back_on(event: CaseEvent) -> None:
-    """A postponed case resumed with its team confirmed: the cancelled calendar event is sent
-    again, with the dates that now stand."""
+    """A postponed case resumed with its team confirmed (or, still assembling, with places
+    confirmed): the cancelled calendar event is sent again, with the dates that now stand, and
+    the team is asked to confirm they can make them."""
     challenge = event.challenge
     if challenge.state in VISIT_NOT_OVER and _joining_instructions_went_out(challenge):
         _tell_team_and_council(event, Kind.VISIT_CHANGED, resumed=True)
+    elif challenge.state == State.TEAM_ASSEMBLY and _places_confirmed(challenge):
+        _tell_team_and_council(event, Kind.VISIT_CHANGED, council=False, resumed=True)
 
 
 def email_visit_postponed(event: CaseEvent) -> None:

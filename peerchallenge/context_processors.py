@@ -14,8 +14,10 @@ def navigation(request) -> dict:
         names = role_names(user)
         if roles.can_read_all(user):
             items.append({"text": "My cases", "href": reverse("my-cases")})
+            items.append({"text": "Survey results", "href": reverse("survey-results")})
         if roles.PEER in names:
-            items.append({"text": "My visits", "href": reverse("my-visits")})
+            items.append({"text": "My invitations", "href": reverse("my-invitations")})
+            items.append({"text": "My challenges", "href": reverse("my-challenges")})
         if user.is_staff:
             items.append({"text": "Admin", "href": reverse("admin:index")})
     for item in items:

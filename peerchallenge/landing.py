@@ -16,7 +16,7 @@ def landing_url_name(user) -> str | None:
     if roles.can_read_all(user):
         return "my-cases"
     if roles.PEER in role_names(user):
-        return "my-visits"
+        return "my-challenges"
     return None
 
 

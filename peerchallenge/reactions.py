@@ -6,11 +6,16 @@ writes commit together with the change.
 """
 
 from notifications import reactions as notify
-from notifications import reactions_reserves, team_emails
+from notifications import availability_emails, reactions_reserves, team_emails
+from surveys import reactions as surveys
 from workflow import actions, reactions_team
 
 REACTIONS = {
     actions.BOOKED: [notify.email_booking_confirmation],
+    # The feedback survey to the chief executive and leader, for types that send surveys.
+    actions.REPORT_ISSUED: [surveys.invite_to_feedback_survey],
+    # The impact survey, scheduled for onsite end + 12 months (sent by the survey sweep).
+    actions.POST_CHALLENGE_STARTED: [surveys.schedule_impact_survey],
     actions.TEAM_CONFIRMED: [notify.email_team_joining_instructions],
     actions.CASE_UPDATED: [notify.email_visit_dates_changed],
     actions.POSTPONED: [notify.email_visit_postponed],
@@ -40,4 +45,6 @@ REACTIONS = {
     ],
     actions.ASSIGNMENT_WITHDRAWN: [team_emails.email_place_withdrawn],
     actions.NO_RESERVE_LEFT: [reactions_reserves.email_reserve_invited],
+    # The team asked which of the offered onsite dates they can make.
+    actions.DATE_OPTIONS_SET: [availability_emails.email_availability_poll],
 }

@@ -4,6 +4,7 @@ is rendered. A link acts only while its invitation is open: the place still invi
 respond-by day not over, its nonce not replaced and its case not over. Anything else is one
 answer, `None`, so the page can never say which of those it was."""
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,14 @@ def invitation_path(place: Assignment) -> str:
     return reverse("invitation", kwargs={"token": invitation_token(place)})
 
 
+def open_invitations() -> QuerySet[Assignment]:
+    """Every invitation that may still be answered, by link or signed in: invited, its
+    respond-by day not over, its case not over."""
+    return Assignment.objects.filter(
+        status=AssignmentStatus.INVITED, respond_by__gte=timezone.localdate()
+    ).exclude(challenge__state__in=TERMINAL)
+
+
 def open_invitation(token: str) -> Assignment | None:
     """The open invitation a link was made for, or None."""
     found = read_token(PURPOSE, token)
@@ -29,17 +38,11 @@ def open_invitation(token: str) -> Assignment | None:
         return None
     pk, nonce = found
     place = (
-        Assignment.objects.select_related("peer", "challenge__host", "challenge__challenge_type")
+        open_invitations()
+        .select_related("peer", "challenge__host", "challenge__challenge_type")
         .filter(pk=pk)
         .first()
     )
-    if (
-        place is None
-        or not nonce_matches(place.link_nonce, nonce)
-        or place.status != AssignmentStatus.INVITED
-        or place.respond_by is None
-        or place.respond_by < timezone.localdate()
-        or place.challenge.state in TERMINAL
-    ):
+    if place is None or not nonce_matches(place.link_nonce, nonce):
         return None
     return place

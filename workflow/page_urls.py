@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.pages import case, case_edit, invitations, lists, team
+from workflow.pages import availability, case, case_edit, invitations, lists, team
 
 urlpatterns = [
     path("cases/", lists.my_cases, name="my-cases"),
@@ -23,5 +23,17 @@ urlpatterns = [
     path("cases/<int:pk>/team/<int:assignment_id>/link/", team.team_link, name="case-team-link"),
     path(
         "cases/<int:pk>/team/reserves/<str:role>/", team.reserves_order, name="case-reserves-order"
+    ),
+    # The date poll (workflow/pages/availability.py): the manager's page, the peer's answer.
+    path("cases/<int:pk>/availability/", availability.case_availability, name="case-availability"),
+    path(
+        "invitations/<str:token>/availability/",
+        availability.invitation_availability,
+        name="invitation-availability",
+    ),
+    path(
+        "my/places/<int:assignment_id>/availability/",
+        availability.my_place_availability,
+        name="my-place-availability",
     ),
 ]

@@ -82,9 +82,7 @@ def assignment_add(
             action=actions.ASSIGNMENT_ADDED,
             from_state=place.challenge.state,
             actor=actor,
-            data=jsonable(
-                {"assignment": place, "peer": peer, "role": role, **overridden(place)}
-            ),
+            data=jsonable({"assignment": place, "peer": peer, "role": role, **overridden(place)}),
         )
         if invite:
             machine.fire(TEAM, instance=place, name="invite", actor=actor, inputs={})
@@ -167,7 +165,9 @@ def assignment_update(
     return assignment
 
 
-def assignment_revoke_link(*, assignment: Assignment, actor: Actor, resend: bool = False) -> Assignment:
+def assignment_revoke_link(
+    *, assignment: Assignment, actor: Actor, resend: bool = False
+) -> Assignment:
     """Replace the place's invitation link: a new nonce, so every link sent before it stops
     working (a forwarded email, a lost phone). With `resend`, the peer is sent the invitation
     again with the new link (a reaction writes the email); that needs the invitation still
@@ -186,7 +186,9 @@ def assignment_revoke_link(*, assignment: Assignment, actor: Actor, resend: bool
         assignment.save(update_fields=["link_nonce", "updated_at"])
         record_event(
             challenge=assignment.challenge,
-            action=actions.ASSIGNMENT_INVITATION_RESENT if resend else actions.ASSIGNMENT_LINK_REVOKED,
+            action=actions.ASSIGNMENT_INVITATION_RESENT
+            if resend
+            else actions.ASSIGNMENT_LINK_REVOKED,
             from_state=assignment.challenge.state,
             actor=actor,
             data={"assignment": assignment.pk, "peer": assignment.peer_id},

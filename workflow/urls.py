@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow import api, peer_api
+from workflow import api, availability_api, peer_api
 from workflow.team_transitions import TEAM_TRANSITIONS
 from workflow.transitions import TRANSITIONS
 
@@ -80,5 +80,16 @@ urlpatterns = [
         name="team-revoke-link",
     ),
     *team_transition_urls,
+    # The date poll (workflow/availability_api.py).
+    path(
+        "challenges/<int:pk>/date-options/",
+        availability_api.DateOptionsApi.as_view(),
+        name="challenge-date-options",
+    ),
+    path(
+        "challenges/<int:pk>/team/<int:assignment_id>/availability/",
+        availability_api.PlaceAvailabilityApi.as_view(),
+        name="team-place-availability",
+    ),
     *peer_urls,
 ]

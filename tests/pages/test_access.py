@@ -19,7 +19,7 @@ from tests.workflow.factories import programme_lead as lead
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/cases/", "/visits/"]
+PAGES = ["/cases/", "/visits/", "/my/invitations/", "/my/challenges/"]
 
 
 @pytest.mark.parametrize("url", ["/", *PAGES])
@@ -41,15 +41,17 @@ def test_case_list_is_for_staff_roles_only(client, make_user, status):
     assert client.get("/cases/").status_code == status
 
 
-def test_a_peer_sees_only_the_visits_they_are_on(client):
+def test_a_peer_sees_only_the_challenges_they_are_on_and_my_visits_leads_there(client):
     peer = peer_user()
     theirs = PeerChallengeFactory()
     place(theirs, peer=peer.peer)
     other = PeerChallengeFactory()
     client.force_login(peer)
 
-    page = client.get("/visits/").content.decode()
+    response = client.get("/visits/", follow=True)
 
+    assert response.redirect_chain == [("/my/challenges/", 302)]
+    page = response.content.decode()
     assert theirs.reference in page
     assert other.reference not in page
 

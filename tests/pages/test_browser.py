@@ -57,7 +57,7 @@ def test_manager_signs_in_lands_on_my_cases_and_signs_out(page, sign_in, check_a
     expect(page.get_by_test_id("signed-in-user")).to_have_text("Amira Khan")
     expect(page.locator("tbody tr")).to_have_count(1)
     nav = page.get_by_role("navigation", name="Menu")
-    expect(nav.get_by_role("link")).to_have_text(["My cases"])
+    expect(nav.get_by_role("link")).to_have_text(["My cases", "Survey results"])
     check_axe(page)
     screenshot(page, "my-cases-manager")
 
@@ -71,9 +71,19 @@ def test_manager_signs_in_lands_on_my_cases_and_signs_out(page, sign_in, check_a
 def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, check_axe):
     admin = UserFactory(role=roles.ADMIN, is_staff=True, is_superuser=True, username="ada")
     for user, lands_on, heading, links in [
-        (programme_lead(username="lee"), "/cases/", "All cases", ["My cases"]),
-        (peer_user(username="pat"), "/visits/", "My visits", ["My visits"]),
-        (admin, "/cases/", "All cases", ["My cases", "Admin"]),
+        (
+            programme_lead(username="lee"),
+            "/cases/",
+            "All cases",
+            ["My cases", "Survey results"],
+        ),
+        (
+            peer_user(username="pat"),
+            "/my/challenges/",
+            "My challenges",
+            ["My invitations", "My challenges"],
+        ),
+        (admin, "/cases/", "All cases", ["My cases", "Survey results", "Admin"]),
     ]:
         sign_in(page, user)
 

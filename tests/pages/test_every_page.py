@@ -74,6 +74,9 @@ EXPECTED = {
     "survey": everyone(404),
     "survey-page": everyone(404),
     "survey-check": everyone(404),
+    # Survey results: staff who read every case; each council's answers: managers only.
+    "survey-results": staff_only(200, lead=200, peer_on=403, others=403),
+    "survey-responses-csv": staff_only(200, lead=403, peer_on=403, others=403),
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -137,6 +140,7 @@ def world():
         "step": "withdraw",
         "role": place.role,
         "page": 1,
+        "kind": "feedback",
     }
     return users, kwargs
 

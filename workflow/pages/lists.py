@@ -1,4 +1,5 @@
-"""The landing lists: a manager's cases (everyone's for a programme lead) and a peer's visits."""
+"""The landing list: a manager's cases (everyone's for a programme lead). A peer's lists are
+in workflow/pages/invitations.py."""
 
 import csv
 import datetime
@@ -12,17 +13,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from workflow import roles, selectors
-from workflow.choices import SEEN_BY_PEER, State
+from workflow.choices import State
 from workflow.filters import CaseOrderingFilter, ChallengeFilter, RefusesUnknownParameters
 from workflow.models import ChallengeType, Council, PeerChallenge
 from workflow.transitions import TRANSITIONS, Transition
 
-LIST_LIMIT = 500
 PAGE_SIZE = 50
 COLUMNS = (
     "Reference",
@@ -177,7 +177,7 @@ def _manager_choices(user) -> list[tuple[int, str]]:
 def _case_filters(request) -> MyCasesFilter:
     user = request.user
     if not roles.can_read_all(user):
-        raise PermissionDenied  # peers have /visits/
+        raise PermissionDenied  # peers have /my/challenges/
     data = request.GET.copy()
     if roles.is_manager(user) and "manager" not in data:
         data["manager"] = str(user.pk)  # their own cases; "Anyone" sends manager=
@@ -327,16 +327,6 @@ def my_cases_csv(request):
 
 @login_required
 def my_visits(request):
-    """The cases a peer is on (invited or on the team)."""
-    user = request.user
-    cases = (
-        selectors.challenge_list(user=user)
-        .filter(assignments__peer__user=user, assignments__status__in=SEEN_BY_PEER)
-        .distinct()
-        .order_by("onsite_start", "pk")[:LIST_LIMIT]
-    )
-    return render(
-        request,
-        "workflow/case_list.html",
-        {"cases": cases, "title": "My visits", "limit": LIST_LIMIT},
-    )
+    """The old address of a peer's list of cases, kept for bookmarks: My challenges (the teams
+    they are on) and My invitations (what waits for their answer) replace it."""
+    return redirect("my-challenges")

@@ -71,7 +71,10 @@ LOGINS = [
         (username, "manager: My cases at /cases/; the team in /admin/")
         for username, _, _ in MANAGERS
     ],
-    *[(f"demo-peer-{i}", "peer: the cases they are on, at /visits/") for i in (1, 2, 3)],
+    *[
+        (f"demo-peer-{i}", "peer: My challenges at /my/challenges/, My invitations")
+        for i in (1, 2, 3)
+    ],
 ]
 # The types the programme runs most, weighted roughly as the board reports them.
 TYPE_WEIGHTS = {"corporate": 8, "finance": 2, "childrens-safeguarding": 1, "adults": 1,
