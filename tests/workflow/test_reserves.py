@@ -396,3 +396,85 @@ def test_a_promotion_that_fails_unexpectedly_undoes_the_decline(case, actor, mon
 
     assert (status(declined), status(first)) == (Status.INVITED, Status.RESERVE)
     assert events(case, actions.ASSIGNMENT_DECLINED) == []
+
+
+# --- the API: POST /api/challenges/{id}/team/reserves/ ----------------------------------------
+
+
+def reserves_url(case) -> str:
+    return f"/api/challenges/{case.pk}/team/reserves/"
+
+
+def test_the_api_ranks_a_roles_reserves_and_answers_with_them_in_order(case, actor):
+    a, b = reserve(case, actor), reserve(case, actor)
+
+    response = f.api_client(actor).post(
+        reserves_url(case), {"role": "officer", "order": [b.pk, a.pk]}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert [(p["id"], p["reserve_rank"]) for p in response.data] == [(b.pk, 1), (a.pk, 2)]
+    assert response.data[0]["status"] == "reserve"
+    assert len(events(case, actions.RESERVES_REORDERED)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "officer", "order": ["first"]}, "order"),
+        ({"role": "officer"}, "order"),
+        ({"role": "captain", "order": []}, "role"),
+        ({"role": "officer", "order": [1], "extra": 1}, "extra"),
+        ({"role": "officer", "order": "1,2"}, "order"),
+    ],
+)
+def test_the_api_refuses_a_malformed_body_with_a_400_naming_the_field(case, actor, body, field):
+    reserve(case, actor)
+
+    response = f.api_client(actor).post(reserves_url(case), body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.data
+
+
+def test_the_api_says_what_is_wrong_with_the_ranking(case, actor):
+    a = reserve(case, actor, name="Jane Smith")
+    b = reserve(case, actor)
+
+    response = f.api_client(actor).post(
+        reserves_url(case), {"role": "officer", "order": [b.pk, b.pk]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.data["order"] == [
+        f"lists {b.pk} more than once",
+        f"leaves out Jane Smith ({a.pk}): rank every officer peer reserve",
+    ]
+
+
+def test_only_managers_rank_reserves_and_an_unseen_case_is_a_404(case, actor):
+    a = reserve(case, actor)
+    body = {"role": "officer", "order": [a.pk]}
+
+    as_lead = f.api_client(f.programme_lead()).post(reserves_url(case), body, format="json")
+    as_peer = f.api_client(f.peer_user()).post(reserves_url(case), body, format="json")
+    anonymous = f.api_client().post(reserves_url(case), body, format="json")
+    unknown = f.api_client(actor).post("/api/challenges/999999/team/reserves/", body,
+                                       format="json")  # fmt: skip
+
+    assert as_lead.status_code == 403
+    assert as_peer.status_code == 404, "a case the peer is not on is not there for them"
+    assert anonymous.status_code in (401, 403)  # as every endpoint (test_permissions.py)
+    assert unknown.status_code == 404
+    assert events(case, actions.RESERVES_REORDERED) == []
+
+
+def test_a_closed_cases_ranking_is_a_409(actor):
+    case = f.PeerChallengeFactory(state=State.CLOSED)
+    a = f.place(case, status=Status.RESERVE)
+
+    response = f.api_client(actor).post(
+        reserves_url(case), {"role": a.role, "order": [a.pk]}, format="json"
+    )
+
+    assert response.status_code == 409
