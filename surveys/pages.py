@@ -22,7 +22,6 @@ from surveys.questions import (
     EXCLUSIVE,
     MAX_TEXT,
     answered_pages,
-    detail_option,
     page_numbers,
     questions_on,
 )
@@ -53,14 +52,6 @@ class Asked:
     @property
     def detail_name(self) -> str:
         return detail_field(self.question)
-
-    @property
-    def detail_on(self) -> str | None:
-        return detail_option(self.question)
-
-    @property
-    def detail_chosen(self) -> bool:
-        return self.detail_on is not None and self.detail_on in [self.value, *self.values]
 
     @property
     def component(self) -> str:

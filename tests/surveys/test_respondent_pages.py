@@ -107,12 +107,12 @@ def test_an_unknown_option_is_a_form_error_and_the_page_saves_nothing(client):
     assert not Answer.objects.exists()
 
 
-def test_the_words_of_a_describe_option_are_shown_again_when_it_is_chosen(client):
+def test_the_words_of_a_describe_option_are_shown_again_with_it(client):
     invitation = sent_invitation()
     client.post(url(invitation, 9), {"FB10": "yes", "FB10-detail": "Our family hubs"})
     body = text(client.get(url(invitation, 9)))
     assert "Our family hubs</textarea>" in body
-    assert 'class="govuk-radios__conditional" id="FB10-detail-conditional"' in body
+    assert 'value="yes" checked' in body
 
 
 def test_save_and_come_back_the_start_page_continues_at_the_first_page_not_done(client):
