@@ -14,6 +14,7 @@ from typing import cast
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from notifications.emails import PermanentEmailError, render_email
@@ -21,6 +22,12 @@ from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
+
+# Sent once a row has failed for good (refused, unrenderable, out of attempts), with
+# `notification` and `error`: the app the email is about records it on its own rows (a survey
+# invitation's bounce) without this app importing it. Delivery, not domain flow: the failure
+# happens here, outside any transaction a reaction could join.
+email_failed = Signal()
 
 # Errors worth another try: the mail server or the network, not our data.
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
@@ -155,12 +162,20 @@ def notification_mark_failed(
 ) -> None:
     """A permanent failure: recorded on the row for a manager to see and resend."""
     logger.warning("notification %s failed: %s", notification.pk, error, exc_info=exc)
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+    failed = Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
         status=Status.FAILED,
         last_error=error,
         next_attempt_at=None,
         uncertain_sends=F("uncertain_sends") + int(possibly_delivered),
     )
+    if failed:
+        # A receiver's error is logged: it must not leave the row's outcome unrecorded.
+        sent = email_failed.send_robust(Notification, notification=notification, error=error)
+        for receiver, result in sent:
+            if isinstance(result, Exception):
+                logger.error(
+                    "%s failed on notification %s", receiver, notification.pk, exc_info=result
+                )
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

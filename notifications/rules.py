@@ -195,12 +195,6 @@ def cases_awaiting_action_plan():
     )
 
 
-def cases_awaiting_impact_survey():
-    return _cases(
-        State.POST_CHALLENGE, onsite_end__isnull=False, challenge_type__sends_surveys=True
-    )
-
-
 def cases_without_follow_up():
     """Finished cases of a type that can be followed up, with no live follow-up case yet. A
     closed case drops out once its manager has been prompted: nothing more will happen to it,
@@ -263,7 +257,6 @@ ACTION_PLAN_DUE = [
     Step(Kind.ACTION_PLAN_DUE, AFTER_REPORT, "ACTION_PLAN_REMINDER_MONTHS", "council"),
     Step(Kind.ACTION_PLAN_DUE, AFTER_REPORT, "ACTION_PLAN_ESCALATE_MONTHS", "manager"),
 ]
-IMPACT_SURVEY_DUE = [Step(Kind.IMPACT_SURVEY_DUE, AFTER_VISIT, "IMPACT_SURVEY_MONTHS", "manager")]
 FOLLOW_UP_PROMPT = [Step(Kind.FOLLOW_UP_PROMPT, AFTER_VISIT, "FOLLOW_UP_PROMPT_MONTHS", "manager")]
 
 
@@ -341,11 +334,6 @@ def action_plan_due(today: datetime.date) -> Iterator[Reminder]:
     return _climb("action_plan_due", today, cases_awaiting_action_plan(), ACTION_PLAN_DUE)
 
 
-def impact_survey_due(today: datetime.date) -> Iterator[Reminder]:
-    """Prompt the manager when the impact survey falls due (onsite end + 12 months)."""
-    return _climb("impact_survey_due", today, cases_awaiting_impact_survey(), IMPACT_SURVEY_DUE)
-
-
 def follow_up_prompt(today: datetime.date) -> Iterator[Reminder]:
     """Prompt the manager to arrange a follow-up visit or progress review."""
     return _climb("follow_up_prompt", today, cases_without_follow_up(), FOLLOW_UP_PROMPT)
@@ -408,7 +396,6 @@ OVERDUE = [
     (cases_awaiting_report, "feedback report not issued", REPORT_OVERDUE[0]),
     (cases_awaiting_publication, "report not yet published", PUBLICATION_DUE[0]),
     (cases_awaiting_action_plan, "action plan not yet published", ACTION_PLAN_DUE[0]),
-    (cases_awaiting_impact_survey, "impact survey due", IMPACT_SURVEY_DUE[0]),
     (cases_without_follow_up, "follow-up visit or progress review to arrange", FOLLOW_UP_PROMPT[0]),
 ]
 

@@ -5,8 +5,8 @@ transaction: a reaction that fails rolls the transition back, and the outbox row
 writes commit together with the change.
 """
 
-from notifications import reactions as notify
 from notifications import availability_emails, reactions_reserves, team_emails
+from notifications import reactions as notify
 from surveys import reactions as surveys
 from workflow import actions, reactions_team
 

@@ -105,7 +105,7 @@ class InvitationStatus(models.TextChoices):
 class SurveyInvitation(StateMachineMixin, models.Model):
     """One person's invitation to one survey of one case:
 
-        scheduled → sent → completed | expired
+        scheduled → sent → completed | expired;  expired → sent (a manager extends it)
 
     The link is signed over the row's id and `nonce` (core/signed_links.py): a new nonce
     revokes it. `expires_on` lives here so a manager can extend it."""
@@ -170,6 +170,11 @@ class SurveyInvitation(StateMachineMixin, models.Model):
 
     @transition(field=status, source=InvitationStatus.SENT, target=InvitationStatus.EXPIRED)
     def expire(self):
+        pass
+
+    # A manager extends an expired survey's closing date: its link works again.
+    @transition(field=status, source=InvitationStatus.EXPIRED, target=InvitationStatus.SENT)
+    def reopen(self):
         pass
 
 

@@ -140,20 +140,6 @@ def test_the_action_plan_email_asks_the_council_to_publish_and_the_manager_to_ch
     assert "Please contact the council" in to_manager.body
 
 
-def test_impact_survey_prompt_skips_types_that_send_no_surveys():
-    no_surveys = challenge_type("finance")
-    no_surveys.sends_surveys = False
-    no_surveys.save()
-    PeerChallengeFactory(
-        state=State.POST_CHALLENGE,
-        challenge_type=no_surveys,
-        onsite_start=TODAY - 368 * DAY,
-        onsite_end=TODAY - 365 * DAY,
-    )
-
-    assert list(rules.impact_survey_due(TODAY)) == []
-
-
 def finished_case(**kwargs):
     return PeerChallengeFactory(
         state=State.CLOSED,

@@ -89,15 +89,6 @@ SCENARIOS = [
         to_manager=False,
     ),
     Scenario(
-        "impact_survey_due",
-        Kind.IMPACT_SURVEY_DUE,
-        {
-            "state": State.POST_CHALLENGE,
-            "onsite_start": datetime.date(2024, 6, 13),
-            "onsite_end": datetime.date(2024, 6, 16),
-        },
-    ),
-    Scenario(
         "follow_up_prompt",
         Kind.FOLLOW_UP_PROMPT,
         {
