@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import InvalidInput, Refused
 from surveys.links import open_survey
@@ -132,7 +132,7 @@ def _next_url(token: str, survey: Survey, done: set[int], after: int | None = No
 
 
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: link scanners may ask either
 @sensitive_variables("token")
 def start(request: HttpRequest, token: str) -> HttpResponse:
     survey = _open(token)
@@ -151,7 +151,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_variables("token")
 def question_page(request: HttpRequest, token: str, page: int) -> HttpResponse:
     survey = _open(token)
@@ -243,7 +243,7 @@ def _rows(token: str, invitation: SurveyInvitation) -> list[Row]:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_variables("token")
 def check_answers(request: HttpRequest, token: str) -> HttpResponse:
     survey = _open(token)
@@ -255,7 +255,7 @@ def check_answers(request: HttpRequest, token: str) -> HttpResponse:
         try:
             survey_submit(invitation=invitation)
         except Refused as refusal:
-            if not unanswered(invitation):  # closed meanwhile, not incomplete
+            if open_survey(token) is None:  # submitted or closed meanwhile, not incomplete
                 return _not_open(request)
             refused = refusal.unmet
         else:

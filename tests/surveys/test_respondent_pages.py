@@ -68,6 +68,7 @@ def test_get_get_post_opening_changes_nothing_and_only_a_post_saves(client):
     before = state(invitation)
     for _ in range(2):  # a link scanner, then the person
         for address in (url(invitation), url(invitation, 1), url(invitation, "check")):
+            assert client.head(address).status_code == 200
             assert client.get(address).status_code == 200
     assert state(invitation) == before
     response = client.post(url(invitation, 1), {"FB1": "very_satisfied"})
@@ -209,6 +210,16 @@ def test_every_link_that_opens_nothing_gets_the_same_page_and_status(client):
     assert {status for status, _ in answers.values()} == {404}
     assert len({body for _, body in answers.values()}) == 1, "the page must never say which"
     assert b"This survey link does not work" in next(iter(answers.values()))[1]
+
+
+def test_a_submit_after_the_survey_expired_on_the_check_page_is_the_invalid_page(client):
+    invitation = sent_invitation(expires_in=0)
+    client.post(url(invitation, 1), page_data(invitation, 1))
+    client.get(url(invitation, "check"))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        response = client.post(url(invitation, "check"))
+    assert response.status_code == 404
+    assert "This survey link does not work" in text(response)
 
 
 def test_a_link_still_works_on_its_last_day():
