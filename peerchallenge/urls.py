@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("workflow.urls")),
     path("api/", include("notifications.urls")),
+    path("api/", include("surveys.urls")),
     # After every API route: /api/ itself, then a JSON 404 for whatever else is under /api/.
     path("api/", views.api_root, name="api-root"),
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.api_not_found, name="api-not-found"),

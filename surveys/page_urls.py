@@ -5,9 +5,16 @@ under surveys/ must be listed before them, or its name would be taken for a toke
 
 from django.urls import path
 
-from surveys import pages
+from surveys import pages, results_pages
 
 urlpatterns = [
+    # The results (staff), before the respondent's pages: "results" is no token.
+    path("surveys/results/", results_pages.survey_results_page, name="survey-results"),
+    path(
+        "surveys/results/<str:kind>/csv/",
+        results_pages.survey_responses_csv_page,
+        name="survey-responses-csv",
+    ),
     # The respondent's pages: no sign-in, the signed link (surveys/links.py); keep them last.
     path("surveys/<str:token>/", pages.start, name="survey"),
     path("surveys/<str:token>/check/", pages.check_answers, name="survey-check"),

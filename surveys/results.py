@@ -87,6 +87,7 @@ class Wording:
     text: str
     versions: tuple[int, ...]
     question_ids: tuple[int, ...]
+    options: tuple[dict, ...]
     headlines: tuple[dict, ...]
 
 
@@ -177,6 +178,7 @@ def wordings(kind: str) -> list[Wording]:
             text=qs[0].text,
             versions=tuple(sorted(q.questionnaire.version for q in qs)),
             question_ids=tuple(q.pk for q in qs),
+            options=tuple(qs[0].options),
             headlines=tuple(qs[0].headlines),
         )
         for qs in ordered
