@@ -14,7 +14,7 @@ from notifications.models import Notification
 from surveys.lifecycle import feedback_survey_invite
 from surveys.models import SurveyInvitation
 from tests.pages.conftest import browser_test
-from tests.surveys.respondents import OBJECTIVES
+from tests.surveys.respondents import OBJECTIVES, sent_invitation, url
 from tests.workflow import factories as f
 from workflow.models import CaseEvent, State
 
@@ -167,3 +167,23 @@ def test_a_chief_executive_answers_the_feedback_survey_from_the_emailed_link(
     expect(page.get_by_role("heading", level=1)).to_have_text("This survey link does not work")
     check_axe(page)
     later.close()
+
+
+def test_the_impact_surveys_grouped_and_multiple_answer_pages_pass_axe(page, check_axe):
+    invitation = sent_invitation("impact")
+    page.goto(url(invitation, 1))
+    expect(page.locator("fieldset")).to_have_count(3)  # IM1-IM3 on one page
+    check_axe(page)
+    fits_a_phone(page)
+    for group in range(3):
+        pick(page, "Some positive impact", group=group)
+    save(page)
+    page.goto(url(invitation, 3))
+    # "None" excludes the others (GOV.UK's exclusive checkbox)
+    pick(page, "Mentoring")
+    pick(page, "None")
+    expect(page.get_by_label("Mentoring", exact=True)).not_to_be_checked()
+    save(page)
+    check_axe(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("measurable changes")
+    assert invitation.answers.get(question__key="IM7").choices == ["none"]
