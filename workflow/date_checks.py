@@ -13,24 +13,10 @@ from functools import cache
 from django.db.models import Q
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
+from workflow.dates import day_words, range_words
 from workflow.models import Council, ElectionPeriod
 
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def day_words(day: datetime.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def range_words(start: datetime.date, end: datetime.date) -> str:
-    """'4 to 8 May 2027', '30 April to 4 May 2027', '30 December 2026 to 2 January 2027'."""
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if start.year != end.year:
-        return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
-    if start.month != end.month:
-        return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
-    return f"{start.day} to {end.day} {end:%B %Y}"
 
 
 @cache

@@ -63,3 +63,21 @@ def is_impossible_date(text: str) -> bool:
     except ValueError:
         return True
     return False
+
+
+# --- dates in words ---------------------------------------------------------------------
+
+
+def day_words(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def range_words(start: datetime.date, end: datetime.date) -> str:
+    """'4 to 8 May 2027', '30 April to 4 May 2027', '30 December 2026 to 2 January 2027'."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if start.year != end.year:
+        return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    if start.month != end.month:
+        return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
+    return f"{start.day} to {end.day} {end:%B %Y}"

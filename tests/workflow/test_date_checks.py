@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from tests.workflow.factories import council
-from workflow.date_checks import date_clashes, range_words
+from workflow.date_checks import date_clashes
+from workflow.dates import range_words
 from workflow.models import ElectionPeriod
 
 pytestmark = pytest.mark.django_db

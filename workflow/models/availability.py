@@ -5,6 +5,8 @@ against the calendars below (workflow/date_checks.py)."""
 from django.db import models
 from django.db.models import F, Q
 
+from workflow.dates import range_words
+
 
 class DateOption(models.Model):
     """A candidate range for the onsite visit, offered to the team."""
@@ -26,7 +28,7 @@ class DateOption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+        return range_words(self.start, self.end)
 
 
 class Availability(models.TextChoices):
