@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from workflow import conflicts, roles, selectors, team_services
-from workflow.choices import TERMINAL, AssignmentRole, AssignmentStatus
+from workflow.choices import ON_TEAM, TERMINAL, AssignmentRole, AssignmentStatus
 from workflow.conflicts import Conflict
 from workflow.models import Assignment, PeerChallenge
 from workflow.team_transitions import TEAM_TRANSITIONS
@@ -78,13 +78,9 @@ def team_panel(
     """The panel for `user`; `transitions` are the case's available ones (with their unmet
     conditions), as the case page already has them."""
     full = roles.can_manage(user)
-    places = list(
-        case.assignments.select_related("peer", "overridden_by").in_team_order()
-        if full
-        else case.assignments.filter(status__in=(Status.INVITED, Status.ACCEPTED, Status.COMPLETED))
-        .select_related("peer")
-        .in_team_order()
-    )
+    team = case.assignments.select_related("peer", "overridden_by").in_team_order()
+    # Others see the team itself: who is on it and who is invited to it.
+    places = list(team if full else team.filter(status__in=(Status.INVITED, *ON_TEAM)))
     for a in places:
         a.challenge = case  # what the guards and steps read, without a query a place
     found = _conflicts(case, places) if full else {}
@@ -96,27 +92,22 @@ def team_panel(
         )
         for a in places
     ]
-    by_status = {s: [p for p in rows if p.assignment.status in s] for s in _GROUPS}
+
+    def having(*statuses: str) -> list[Place]:
+        return [p for p in rows if p.assignment.status in statuses]
+
     confirm = next((t for t in transitions or [] if t["name"] == "confirm_team"), None)
     return TeamPanel(
         case=case,
         full=full,
-        accepted=by_status[_GROUPS[0]],
-        invited=by_status[_GROUPS[1]],
-        reserves=_reserves(by_status[_GROUPS[2]]) if full else [],
-        left=by_status[_GROUPS[3]] if full else [],
+        accepted=having(*ON_TEAM),
+        invited=having(Status.INVITED),
+        reserves=_reserves(having(Status.RESERVE)),
+        left=having(*LEFT),
         checklist=confirm["unmet"] if confirm else None,
         balance=_balance(case),
         candidates_url=_candidates_url(case) if full and case.state not in TERMINAL else None,
     )
-
-
-_GROUPS = (
-    (Status.ACCEPTED, Status.COMPLETED),
-    (Status.INVITED,),
-    (Status.RESERVE,),
-    LEFT,
-)
 
 
 def _conflicts(case: PeerChallenge, places: list[Assignment]) -> dict[int, list]:
