@@ -429,10 +429,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # The loggers that write a request's path (a 4xx, a CSRF refusal, runserver's access log)
-    # write a signed link's token as <token> (core/log_filters.py).
+    # write a signed link's token as <token> (core/log_filters.py). Configuring a logger drops
+    # Django's own handlers for it: runserver's access log goes to the console above instead.
     "filters": {"hide_tokens": {"()": "core.log_filters.HideSignedTokens"}},
     "loggers": {
-        name: {"filters": ["hide_tokens"]}
-        for name in ("django.request", "django.security.csrf", "django.server")
+        "django.request": {"filters": ["hide_tokens"]},
+        "django.security.csrf": {"filters": ["hide_tokens"]},
+        "django.server": {"filters": ["hide_tokens"], "propagate": True},
     },
 }
