@@ -287,3 +287,13 @@ def test_no_raw_token_in_the_database_or_the_logs_across_a_whole_survey(client, 
     for secret in (raw, signature):
         assert secret not in logged
         assert secret not in every_rows_text()
+
+
+def test_runservers_access_log_writes_a_token_as_token(caplog):
+    invitation = sent_invitation()
+    raw = token(invitation)
+    caplog.set_level(logging.INFO)
+    logging.getLogger("django.server").info('"GET %s HTTP/1.1" 200 1234', url(invitation))
+    [record] = [r for r in caplog.records if r.name == "django.server"]
+    assert record.getMessage() == '"GET /surveys/<token>/ HTTP/1.1" 200 1234'
+    assert raw not in caplog.text
