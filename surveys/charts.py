@@ -58,6 +58,7 @@ class Group:
 @dataclass(frozen=True)
 class Chart:
     id: str
+    question: str  # the figure's caption
     title: str
     desc: str
     height: int
@@ -98,7 +99,10 @@ def chart(headlines: list[Headline], *, chart_id: str, min_base: int) -> Chart:
         sentences.append(f"{headline.label.capitalize()}: " + "; ".join(parts) + ".")
     return Chart(
         id=chart_id,
-        title=f"{first.question_key}: {first.question_text}",
+        question=f"{first.question_key}: {first.question_text}",
+        title=f"{first.question_key}: "
+        + " and ".join(f"% {h.label}" for h in headlines)
+        + ", by respondent",
         desc=" ".join(sentences),
         height=y,
         groups=groups,

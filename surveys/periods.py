@@ -18,7 +18,10 @@ PARTS: dict[str, tuple[int, int, str]] = {
     "H1": (4, 6, "first half (April to September)"),
     "H2": (10, 6, "second half (October to March)"),
 }
-PART_CHOICES = [("", "The whole year"), *((code, words) for code, (_, _, words) in PARTS.items())]
+PART_CHOICES = [
+    ("", "The whole year"),
+    *((code, words[0].upper() + words[1:]) for code, (_, _, words) in PARTS.items()),
+]
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,9 @@ def test_each_headline_question_has_a_chart_that_says_its_figures_in_words(clien
     assert len(charts) == 12
     fb1 = charts[0]
     assert 'role="img"' in fb1
-    assert re.search(r'aria-labelledby="(\S+)-title \1-desc"', fb1)
-    assert "<title id=" in fb1 and "FB1: Overall, how satisfied" in fb1
+    assert re.search(r'aria-labelledby="(\S+)-title" aria-describedby="\1-desc"', fb1)
+    assert "<title id=" in fb1
+    assert "FB1: % very or fairly satisfied and % very satisfied, by respondent</title>" in fb1
     assert "Very satisfied: Chief executives 80% (12 of 15); Leaders 79% (11 of 14)" in fb1
     assert ">79% (23 of 29)</text>" in fb1
     assert 'fill="url(#chart-feedback-0-hatch)"' in fb1  # a pattern, not only a colour
