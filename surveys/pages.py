@@ -21,7 +21,9 @@ from surveys.models import Answer, Question, QuestionKind, SurveyInvitation
 from surveys.questions import (
     EXCLUSIVE,
     MAX_TEXT,
+    OBJECTIVES_QUESTION,
     answered_pages,
+    first_questions,
     page_numbers,
     questions_on,
 )
@@ -76,7 +78,7 @@ def _saved(question: Question, answer: Answer | None, invitation: SurveyInvitati
     if answer is None:
         # The objectives agreed at scoping, to change if theirs were different.
         prefill = ""
-        if question.key == "FB4":
+        if question.key == OBJECTIVES_QUESTION:
             prefill = "\n".join(invitation.challenge.local_objectives or [])
         return Asked(question, value=prefill)
     if question.kind == QuestionKind.TEXT:
@@ -139,6 +141,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     if survey is None:
         return _not_open(request)
     done = answered_pages(survey.invitation)
+    firsts = first_questions(survey.invitation.questionnaire)
     return render(
         request,
         "surveys/start.html",
@@ -146,6 +149,16 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             **survey.context,
             "done_count": len(done & set(survey.pages)),
             "continue_url": _next_url(token, survey, done),
+            # Each page by its first question, done or not: where they left off
+            "pages": [
+                {
+                    "number": number,
+                    "first": firsts[page],
+                    "done": page in done,
+                    "url": reverse("survey-page", kwargs={"token": token, "page": page}),
+                }
+                for number, page in enumerate(survey.pages, start=1)
+            ],
         },
     )
 

@@ -42,10 +42,20 @@ _BLANK_BY_KIND = {
 }
 # A MULTIPLE question's option that excludes the others (GOV.UK's "none" checkbox).
 EXCLUSIVE = "none"
+# The question filled in with the case's local objectives, for the respondent to change.
+OBJECTIVES_QUESTION = "FB4"
 
 
 def blank_message(question: Question) -> str:
     return BLANK_MESSAGES.get(question.key) or _BLANK_BY_KIND[QuestionKind(question.kind)]
+
+
+def first_questions(questionnaire: Questionnaire) -> dict[int, Question]:
+    """Each page's first question, by page number: what the page is called in a list."""
+    firsts: dict[int, Question] = {}
+    for question in questionnaire.questions.order_by("position"):
+        firsts.setdefault(question.page, question)
+    return firsts
 
 
 def page_numbers(questionnaire: Questionnaire) -> list[int]:

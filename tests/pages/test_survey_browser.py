@@ -98,6 +98,8 @@ def test_a_chief_executive_answers_the_feedback_survey_from_the_emailed_link(
     expect(page.get_by_test_id("survey-progress")).to_contain_text(
         "You have answered 4 of 12 pages"
     )
+    expect(page.get_by_test_id("survey-pages").locator(".govuk-tag")).to_have_count(8)
+    check_axe(page)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("To what extent were")
     pick(page, "Largely")

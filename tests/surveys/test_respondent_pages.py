@@ -3,6 +3,7 @@ shows, POST saves or submits; any link that opens nothing gets one page."""
 
 import datetime
 import logging
+import re
 
 import pytest
 import time_machine
@@ -124,6 +125,10 @@ def test_save_and_come_back_the_start_page_continues_at_the_first_page_not_done(
     assert "You have answered 3 of 12 pages" in body
     assert ">\n      Continue" in body
     assert f'href="{url(invitation, 3)}"' in body
+    statuses = re.findall(r'id="page-(\d+)-status">(Completed|<strong[^>]*>Not yet answered)', body)
+    assert [(int(n), "Completed" in status) for n, status in statuses] == [
+        (n, n in (1, 2, 4)) for n in range(1, 13)
+    ]
     assert 'value="fairly_likely" checked' in text(client.get(url(invitation, 2)))
 
 
