@@ -5,7 +5,7 @@ under surveys/ must be listed before them, or its name would be taken for a toke
 
 from django.urls import path
 
-from surveys import pages, results_pages
+from surveys import invitation_pages, pages, results_pages
 
 urlpatterns = [
     # The results (staff), before the respondent's pages: "results" is no token.
@@ -14,6 +14,17 @@ urlpatterns = [
         "surveys/results/<str:kind>/csv/",
         results_pages.survey_responses_csv_page,
         name="survey-responses-csv",
+    ),
+    # A manager's actions on a case's survey invitation (the case's surveys panel).
+    path(
+        "cases/<int:pk>/surveys/<int:survey_invitation_id>/link/",
+        invitation_pages.survey_link,
+        name="case-survey-link",
+    ),
+    path(
+        "cases/<int:pk>/surveys/<int:survey_invitation_id>/closing-date/",
+        invitation_pages.survey_closing_date,
+        name="case-survey-closing-date",
     ),
     # The respondent's pages: no sign-in, the signed link (surveys/links.py); keep them last.
     path("surveys/<str:token>/", pages.start, name="survey"),

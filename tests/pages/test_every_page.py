@@ -11,6 +11,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory
+from tests.surveys.results_data import CE, SENT
+from tests.surveys.results_data import invitation as survey_invitation
 from tests.workflow import factories as f
 from workflow import roles
 from workflow.models import CaseEvent, PeerChallenge
@@ -77,6 +79,9 @@ EXPECTED = {
     # Survey results: staff who read every case; each council's answers: managers only.
     "survey-results": staff_only(200, lead=200, peer_on=403, others=403),
     "survey-responses-csv": staff_only(200, lead=403, peer_on=403, others=403),
+    # A manager's actions on the case's survey invitation (its surveys panel).
+    "case-survey-link": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-survey-closing-date": staff_only(200, lead=403, peer_on=403, others=404),
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -87,6 +92,8 @@ CHANGES = {
     "case-email-resend": {"manager", "admin"},
     "case-team-transition": {"manager", "admin"},
     "case-team-link": {"manager", "admin"},
+    "case-survey-link": {"manager", "admin"},
+    "case-survey-closing-date": {"manager", "admin"},
     # Each peer answers only their own invitations: anyone else's POST is a 404.
     "my-invitations": {"peer on the case", "peer not on the case"},
     "case-reserves-order": {"manager", "admin"},
@@ -141,6 +148,7 @@ def world():
         "role": place.role,
         "page": 1,
         "kind": "feedback",
+        "survey_invitation_id": survey_invitation(case, "feedback", CE, status=SENT).pk,
     }
     return users, kwargs
 
