@@ -30,4 +30,7 @@ urlpatterns = [
     path("surveys/<str:token>/", pages.start, name="survey"),
     path("surveys/<str:token>/check/", pages.check_answers, name="survey-check"),
     path("surveys/<str:token>/<int:page>/", pages.question_page, name="survey-page"),
+    # Anything else under a link (a page that is no number, a path too deep): the same page
+    # as a link that opens nothing, not the site's 404.
+    path("surveys/<str:token>/<path:rest>", pages.nothing_here),
 ]

@@ -36,6 +36,12 @@ def _not_open(request: HttpRequest) -> HttpResponse:
     return render(request, NOT_OPEN, status=404)
 
 
+@never_cache
+@sensitive_variables("token")
+def nothing_here(request: HttpRequest, token: str, rest: str) -> HttpResponse:
+    return _not_open(request)
+
+
 @dataclass
 class Asked:
     """One question as its page draws it: what is saved or was just posted, and its errors."""

@@ -237,7 +237,7 @@ def test_a_link_still_works_on_its_last_day():
 def test_a_page_the_survey_does_not_have_is_the_same_invalid_page(client):
     invitation = sent_invitation()
     nothing = client.get("/surveys/not-a-token/")
-    for page in (0, 13, 99):
+    for page in (0, 13, 99, -1, "one", "1/2", "check/1"):
         response = client.get(url(invitation, page))
         assert (response.status_code, response.content) == (404, nothing.content)
         assert client.post(url(invitation, page), {}).status_code == 404
