@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import InvalidInput, Refused
 from core.widgets import GovukDateInput
 from surveys import lifecycle
+from surveys.contacts import current_contact
 from surveys.models import SurveyInvitation
 from workflow import roles, selectors
 
@@ -47,7 +48,7 @@ def _panel_url(invitation: SurveyInvitation) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_link(request: HttpRequest, pk: int, survey_invitation_id: int) -> HttpResponse:
     invitation = _managed_invitation(request, pk, survey_invitation_id)
-    name, email = lifecycle.current_contact(invitation)
+    name, email = current_contact(invitation)
     refused: list[str] = []
     if request.method == "POST":
         send_again = request.POST.get("send_again") == "yes"

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from surveys.answer_words import answer_lines
-from surveys.lifecycle import contact_changed
+from surveys.contacts import contact_changed
 from surveys.models import InvitationStatus, SurveyInvitation
 from workflow import roles
 from workflow.models import PeerChallenge
