@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from notifications import pages
+from notifications import calendar_pages, pages
 
 urlpatterns = [
     path("cases/<int:pk>/emails/new/", pages.email_new, name="case-email-new"),
@@ -16,4 +16,7 @@ urlpatterns = [
         pages.email_resend,
         name="case-email-resend",
     ),
+    # A person's private calendar feed (notifications/calendar_pages.py).
+    path("my/calendar/", calendar_pages.my_calendar, name="my-calendar"),
+    path("calendar/<str:token>.ics", calendar_pages.calendar_feed, name="calendar-feed"),
 ]

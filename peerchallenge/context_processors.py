@@ -18,6 +18,8 @@ def navigation(request) -> dict:
         if roles.PEER in names:
             items.append({"text": "My invitations", "href": reverse("my-invitations")})
             items.append({"text": "My challenges", "href": reverse("my-challenges")})
+        if roles.PEER in names or roles.is_manager(user):  # their visits and deadlines
+            items.append({"text": "Calendar", "href": reverse("my-calendar")})
         if user.is_staff:
             items.append({"text": "Admin", "href": reverse("admin:index")})
     for item in items:

@@ -57,7 +57,7 @@ def test_every_kind_has_its_three_templates_and_every_template_set_has_a_kind():
 
 # Kinds that carry a peer's signed invitation link: the row names the place (context
 # "assignment") and goes to the place's own peer, or it refuses to render.
-LINKED_KINDS = {Kind.INVITATION, Kind.INVITATION_REMINDER}
+LINKED_KINDS = {Kind.INVITATION, Kind.INVITATION_REMINDER, Kind.AVAILABILITY_POLL}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

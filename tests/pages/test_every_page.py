@@ -72,6 +72,9 @@ EXPECTED = {
     "case-availability": staff_only(200, lead=200, peer_on=403, others=404),
     "invitation-availability": everyone(404),  # a link that opens no invitation
     "my-place-availability": {**everyone(404), "anonymous": SIGN_IN, "peer on the case": 200},
+    # Everyone signed in has a private calendar feed; the feed itself needs its signed URL.
+    "my-calendar": {**everyone(200), "anonymous": SIGN_IN},
+    "calendar-feed": everyone(404),
     # A survey's pages (no sign-in): a link that opens no survey is one 404 page for everyone.
     "survey": everyone(404),
     "survey-page": everyone(404),
@@ -99,6 +102,7 @@ CHANGES = {
     "case-reserves-order": {"manager", "admin"},
     "case-availability": {"manager", "admin"},
     "my-place-availability": {"peer on the case"},
+    "my-calendar": set(ROLES_WITH_ADMIN) - {"anonymous"},
 }
 # The admin, the API and static files have their own tests.
 NOT_PAGES = ("admin/", "api/", "static/", "media/")
