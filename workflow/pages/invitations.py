@@ -48,6 +48,7 @@ class AnswerForm(TransitionForm):
                 required=False,
             )
             self.fields["decline_note"].label = "Anything else the challenge manager should know"
+            self.fields["decline_note"].widget.attrs["rows"] = 3
         if "interests" in self.fields:
             self.fields["interests"].widget.attrs["rows"] = 5
 
