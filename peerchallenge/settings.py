@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "surveys",
+    "reports",
     # the base template, sign-in pages and GOV.UK form rendering (templates, static files)
     "peerchallenge",
 ]
