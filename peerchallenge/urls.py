@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("workflow.urls")),
     path("api/", include("notifications.urls")),
     path("api/", include("surveys.urls")),
+    path("api/", include("reports.urls")),
     # After every API route: /api/ itself, then a JSON 404 for whatever else is under /api/.
     path("api/", views.api_root, name="api-root"),
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.api_not_found, name="api-not-found"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("workflow.page_urls")),
     path("", include("notifications.page_urls")),
     path("", include("surveys.page_urls")),
+    path("", include("reports.page_urls")),
 ]
 
 handler404 = "peerchallenge.views.page_not_found"

@@ -1,0 +1,3 @@
+"""The reports' pages, under /reports/ (the API's are in reports/urls.py)."""
+
+urlpatterns: list = []
