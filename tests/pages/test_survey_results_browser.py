@@ -2,7 +2,8 @@
 year, reads the board's figures in the table and the charts (their names and descriptions as a
 screen reader gets them), meets a form error for dates the wrong way round; axe-core finds no
 serious or critical problem, with figures, with hidden figures and with an error. A manager
-downloads each council's answers from the same page."""
+downloads each council's answers from the same page; on a case, reads the surveys panel and
+sends a survey again to the case's new chief executive."""
 
 import re
 from datetime import date
@@ -10,9 +11,19 @@ from datetime import date
 from playwright.sync_api import expect
 
 from tests.pages.conftest import browser_test
-from tests.surveys.results_data import CE, case, respond
+from tests.surveys.results_data import (
+    CE,
+    COMPLETED,
+    LEADER,
+    SENT,
+    answer,
+    case,
+    invitation,
+    respond,
+)
 from tests.surveys.test_results import board_feedback_returns
 from tests.workflow import factories as f
+from workflow.models import State
 
 pytestmark = [browser_test]
 
@@ -75,3 +86,41 @@ def test_a_manager_downloads_the_answers_from_the_page(page, sign_in):
     with open(download.value.path(), encoding="utf-8-sig") as exported:
         lines = exported.read().splitlines()
     assert len(lines) == 30  # the header and 29 returns
+
+
+def test_a_manager_reads_the_surveys_panel_and_sends_a_survey_again(page, sign_in, check_axe):
+    case = f.PeerChallengeFactory(state=State.REPORT_ISSUED)
+    done = invitation(case, "feedback", LEADER, status=COMPLETED)
+    answer(done, {"FB1": "very_satisfied", "FB12": "More time with the opposition"})
+    sent = invitation(case, "feedback", CE, status=SENT, sent=date.today())
+    sent.recipient_name, sent.recipient_email = "Former Chief", "former@example.org"
+    sent.save()
+    sign_in(page, f.manager(username="mo"))
+
+    page.goto(f"/cases/{case.pk}/")
+    panel = page.locator("#surveys")
+    expect(panel.get_by_test_id("contact-changed")).to_be_visible()
+    panel.get_by_text(re.compile("the leader.s answers")).click()
+    expect(panel.get_by_text("More time with the opposition")).to_be_visible()
+    check_axe(page)
+
+    panel.get_by_role(
+        "link", name="Change closing date of the feedback survey for the chief"
+    ).click()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2020")
+    page.get_by_role("button", name="Change the closing date").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("today or later")
+    check_axe(page)
+
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name="Send again the feedback survey to the chief executive").click()
+    expect(page.get_by_text("Chris Executive, chief.executive@adur.example.gov.uk")).to_be_visible()
+    check_axe(page)
+    page.get_by_role("button", name="Send it again with a new link").click()
+
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/#surveys$"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "feedback survey for the chief executive is sent again"
+    )

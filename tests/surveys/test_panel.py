@@ -96,3 +96,16 @@ def test_before_any_invitation_the_panel_says_when_the_first_goes(client):
     html = case_page(client, f.manager(), f.PeerChallengeFactory())
 
     assert "No survey invitations yet" in html
+
+
+def test_a_completed_survey_is_not_flagged_when_the_contact_changes_later(
+    client, case_with_surveys
+):
+    case_with_surveys.chief_executive_name = "New Chief"
+    case_with_surveys.chief_executive_email = "new.chief@adur.example.gov.uk"
+    case_with_surveys.save()
+
+    html = case_page(client, f.manager(), case_with_surveys)
+
+    # Still only the leader's open invitation: the chief executive's answers are history.
+    assert html.count('data-testid="contact-changed"') == 1
