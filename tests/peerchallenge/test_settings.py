@@ -183,3 +183,15 @@ def test_the_former_council_window_is_five_years_unless_set(environment):
 def test_a_former_council_window_out_of_range_stops_the_start(environment, years):
     with pytest.raises(ImproperlyConfigured, match="PEER_FORMER_COUNCIL_YEARS must be between"):
         environment(PEER_FORMER_COUNCIL_YEARS=years)
+
+
+def test_the_survey_minimum_base_is_five_unless_set(environment):
+    assert environment()["SURVEY_MIN_BASE"] == 5
+    assert dotenv_example("SURVEY_MIN_BASE") == "5"
+    assert environment(SURVEY_MIN_BASE="10")["SURVEY_MIN_BASE"] == 10
+
+
+@pytest.mark.parametrize("base", ["0", "101", "-1"])
+def test_a_survey_minimum_base_out_of_range_stops_the_start(environment, base):
+    with pytest.raises(ImproperlyConfigured, match="SURVEY_MIN_BASE must be between 1 and 100"):
+        environment(SURVEY_MIN_BASE=base)
