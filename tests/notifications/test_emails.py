@@ -58,6 +58,25 @@ def test_every_kind_has_its_three_templates_and_every_template_set_has_a_kind():
 # Kinds that carry a peer's signed invitation link: the row names the place (context
 # "assignment") and goes to the place's own peer, or it refuses to render.
 LINKED_KINDS = {Kind.INVITATION, Kind.INVITATION_REMINDER, Kind.AVAILABILITY_POLL}
+# Kinds that carry a respondent's signed survey link: the row names the invitation (context
+# "survey_invitation") and goes to the person it was sent to, or it refuses to render.
+SURVEY_KINDS = {Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER}
+
+
+def _sent_survey(challenge) -> int:
+    from surveys.models import Questionnaire, SurveyInvitation  # a test of `notifications`
+
+    survey = SurveyInvitation.objects.create(
+        challenge=challenge,
+        questionnaire=Questionnaire.objects.get(kind="feedback", version=1),
+        respondent="chief_executive",
+        recipient_email="robin@council.example.gov.uk",
+        status="sent",
+        send_on=START,
+        sent_at=datetime.datetime(2025, 11, 3, 9, tzinfo=datetime.UTC),
+        expires_on=START + datetime.timedelta(days=70),
+    )
+    return survey.pk
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -68,6 +87,9 @@ def test_every_kind_renders_subject_text_and_html_from_the_shared_layout(kind, c
         invited = place(challenge, status=Assignment.Status.INVITED)
         context["assignment"] = invited.pk
         row["recipient_email"] = invited.peer.email
+    if kind in SURVEY_KINDS:
+        context |= {"survey_invitation": _sent_survey(challenge), "closes_on": "1 December 2025"}
+        row["recipient_email"] = "robin@council.example.gov.uk"
     message = render_email(NotificationFactory(**row))
 
     assert message.subject

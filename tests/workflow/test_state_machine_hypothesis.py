@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -50,6 +50,7 @@ from tests.workflow.spec import (
     Place,
     apply_transition,
     predict_edit,
+    predict_team_add,
     predict_team_change,
     predict_transition,
     state_word,
@@ -57,7 +58,7 @@ from tests.workflow.spec import (
 )
 from workflow import services, team_services
 from workflow.choices import HOLDS_A_PLACE
-from workflow.models import Assignment, Peer, PeerChallenge, State
+from workflow.models import Assignment, DeclaredInterest, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,22 @@ CONTACTS = {
 }
 # Peers' names are distinct words, so a refusal naming one names no other.
 MEMBER_NAMES = ["Ash Grove", "Birch Lane", "Cedar Hill", "Dale Moor"]
-OFFICER_NAMES = ["Elm Field", "Fern Bank", "Gorse Heath", "Holly Wood", "Ivy Brook", "Juniper Vale"]
+OFFICER_NAMES = [
+    "Elm Field",
+    "Fern Bank",
+    "Gorse Heath",
+    "Holly Wood",
+    "Ivy Brook",
+    "Juniper Vale",
+    "Kestrel Ridge",
+]
+# Their conflicts with the host, Adur, from the register: Kestrel Ridge works there (hard);
+# Gorse Heath works in Worthing, also in the South East, and Cedar Hill has declared an interest
+# in Adur (soft). The others work in Birmingham.
+HOME_COUNCILS = {"Kestrel Ridge": "ADU", "Gorse Heath": "WOT"}
+HARD = {"Kestrel Ridge"}
+SOFT = {"Cedar Hill", "Gorse Heath"}
+OVERRIDE = "Knows the council's partners and has no tie to it"
 STATUSES = sorted({*PLACE_MOVES, *(s for moves in PLACE_MOVES.values() for s in moves)})
 
 
@@ -214,6 +230,8 @@ class CaseMachine(RuleBasedStateMachine):
             **CONTACTS,
         )
         self.model = Case(
+            hard=set(HARD),
+            soft=set(SOFT),
             **visit,
             chief_executive=(CONTACTS["chief_executive_name"], CONTACTS["chief_executive_email"]),
             leader=(CONTACTS["leader_name"], CONTACTS["leader_email"]),
@@ -221,7 +239,10 @@ class CaseMachine(RuleBasedStateMachine):
         self.expected_events = 1  # "created"
         self.rival: PeerChallenge | None = None
         self.stored_case = compiled(
-            PeerChallenge.objects.filter(pk=self.case.pk).annotate(events_written=Count("events"))
+            # The case's own events: other apps' reactions add theirs (the surveys sent).
+            PeerChallenge.objects.filter(pk=self.case.pk).annotate(
+                events_written=Count("events", filter=Q(events__action__startswith="workflow."))
+            )
         )
 
     def teardown(self):
@@ -363,19 +384,27 @@ class CaseMachine(RuleBasedStateMachine):
         accepted=st.booleans(),
         lead=st.booleans(),
         declared=st.booleans(),
-        conflict=st.booleans(),
+        reason=st.booleans(),
     )
-    def add_peer(self, which, accepted, lead, declared, conflict):
+    def add_peer(self, which, accepted, lead, declared, reason):
         name = sorted(self.peers)[which]
         if name not in self.model.team:
             status = "accepted" if accepted else "invited"
-            self.team_add(name, Place(self.peers[name].kind, status, lead, declared, conflict))
+            self.team_add(name, Place(self.peers[name].kind, status, lead, declared, reason))
+
+    @rule(which=st.integers(min_value=0, max_value=len(MEMBER_NAMES) + len(OFFICER_NAMES) - 1))
+    def declare_interest(self, which):
+        """A peer declares an interest in the host: a soft conflict from now on, whatever
+        place they already hold (confirming the team then needs the manager's reason)."""
+        name = sorted(self.peers)[which]
+        DeclaredInterest.objects.get_or_create(peer=self.peers[name], council=self.case.host)
+        self.model.soft.add(name)
 
     @rule(
         which=st.integers(min_value=0, max_value=9),
         change=st.one_of(
             st.tuples(st.just("status"), st.sampled_from(STATUSES)),
-            st.tuples(st.sampled_from(["lead", "declared", "conflict"]), st.booleans()),
+            st.tuples(st.sampled_from(["lead", "declared", "reason"]), st.booleans()),
         ),
     )
     def change_place(self, which, change):
@@ -391,30 +420,31 @@ class CaseMachine(RuleBasedStateMachine):
         self.team_change(name, **{field: value})
 
     def team_add(self, name: str, place: Place) -> None:
-        """Invite the peer in their role; an accepted place then accepts (declaring "none"),
-        and a conflict is recorded on it: each through the team's services, each an event."""
-        outcome = predict_team_change(self.model, None, {})
+        """Invite the peer in their role, with the manager's reason for choosing them or
+        without; an accepted place then accepts (declaring "none"): each through the team's
+        services, each an event."""
+        outcome = predict_team_add(self.model, name, place)
         kind = self.peers[name].kind
         role = f"lead_{kind}" if place.lead else kind
 
         def add():
             with transaction.atomic():
                 added = team_services.assignment_add(
-                    challenge=self.case, peer=self.peers[name], actor=self.actor, role=role
+                    challenge=self.case,
+                    peer=self.peers[name],
+                    actor=self.actor,
+                    role=role,
+                    override_reason=OVERRIDE if place.reason else "",
                 )
                 if place.status == "accepted":
                     team_services.assignment_transition(
                         assignment=added, name="accept", actor=self.actor, interests="none"
                     )
-                if place.conflict:
-                    team_services.assignment_update(
-                        assignment=added, actor=self.actor, changes={"conflict_unresolved": True}
-                    )
 
         if self.expect(outcome, add):
             place.declared = place.status == "accepted"  # accepting is declaring
             self.model.team[name] = place
-            self.expected_events += 2 + (place.status == "accepted") + place.conflict
+            self.expected_events += 2 + (place.status == "accepted")
         self.check_team()
 
     def team_change(self, name: str, **changes) -> None:
@@ -423,7 +453,7 @@ class CaseMachine(RuleBasedStateMachine):
         [(key, value)] = changes.items()
         place = self.model.team[name]
         assignment = Assignment.objects.get(challenge=self.case, peer=self.peers[name])
-        outcome = predict_team_change(self.model, place, changes)
+        outcome = predict_team_change(self.model, place, changes, name)
         step = PLACE_STEPS.get((place.status, value)) if key == "status" else None
         changed = getattr(place, key) != value
         kind = self.peers[name].kind
@@ -431,7 +461,7 @@ class CaseMachine(RuleBasedStateMachine):
             "status": {"status": value},
             "lead": {"role": f"lead_{kind}" if value else kind},
             "declared": {"interests": "none" if value else ""},
-            "conflict": {"conflict_unresolved": value},
+            "reason": {"override_reason": OVERRIDE if value else ""},
         }[key]
 
         def change():
@@ -453,13 +483,14 @@ class CaseMachine(RuleBasedStateMachine):
         self.check_team()
 
     def make_team_valid(self, size: int) -> None:
-        """Declare, clear conflicts, name the leads and fill the team to size, with the peers
-        left (a peer's place on a case is theirs once: a withdrawn peer does not come back)."""
+        """Give a reason for each soft conflict, name the leads and fill the team to size, with
+        the peers left who may serve (a peer's place on a case is theirs once: a withdrawn peer
+        does not come back)."""
         team = self.model.team
         for name, place in self.model.accepted().items():
-            if place.conflict:
-                self.team_change(name, conflict=False)
-        unused = [name for name in sorted(self.peers) if name not in team]
+            if name in self.model.soft and not place.reason:
+                self.team_change(name, reason=True)
+        unused = [n for n in sorted(self.peers) if n not in team and n not in self.model.hard]
         for kind in (MEMBER, OFFICER):
             accepted = self.model.accepted()
             leads = [n for n, p in accepted.items() if p.lead and p.kind == kind]
@@ -472,10 +503,15 @@ class CaseMachine(RuleBasedStateMachine):
                 self.team_change(same_kind[0], lead=True)
             elif candidates := [n for n in unused if self.peers[n].kind == kind]:
                 unused.remove(candidates[0])
-                self.team_add(candidates[0], Place(kind, "accepted", lead=True, declared=True))
+                chosen = candidates[0]
+                self.team_add(
+                    chosen, Place(kind, "accepted", lead=True, declared=True, reason=True)
+                )
         while len(self.model.accepted()) < size and unused:
             name = unused.pop(0)
-            self.team_add(name, Place(self.peers[name].kind, "accepted", declared=True))
+            self.team_add(
+                name, Place(self.peers[name].kind, "accepted", declared=True, reason=True)
+            )
         while len(accepted := self.model.accepted()) > size:
             spare = [n for n, p in accepted.items() if not p.lead] or list(accepted)
             self.team_change(spare[0], status="withdrawn")
@@ -539,8 +575,8 @@ class CaseMachine(RuleBasedStateMachine):
         """The team is what its service was told (checked after each team change: nothing
         else changes it)."""
         stored = {
-            name: Place(kind, status, role.startswith("lead_"), bool(interests.strip()), conflict)
-            for name, kind, status, role, interests, conflict in Assignment.objects.filter(
+            name: Place(kind, status, role.startswith("lead_"), bool(interests.strip()), bool(why))
+            for name, kind, status, role, interests, why in Assignment.objects.filter(
                 challenge=self.case
             ).values_list(
                 "peer__name",
@@ -548,7 +584,7 @@ class CaseMachine(RuleBasedStateMachine):
                 "status",
                 "role",
                 "interests",
-                "conflict_unresolved",
+                "override_reason",
             )
         }
         assert stored == self.model.team
@@ -573,10 +609,11 @@ class CaseMachine(RuleBasedStateMachine):
 def test_case_state_machine_holds_under_random_service_calls():
     CaseMachine.actor = f.manager()
     CaseMachine.peers = {
-        name: f.PeerFactory(name=name, kind=kind)
+        name: f.PeerFactory(name=name, kind=kind, council=f.council(HOME_COUNCILS.get(name, "BIR")))
         for names, kind in ((MEMBER_NAMES, Peer.Kind.MEMBER), (OFFICER_NAMES, Peer.Kind.OFFICER))
         for name in names
     }
+    DeclaredInterest.objects.create(peer=CaseMachine.peers["Cedar Hill"], council=f.council("ADU"))
     CaseMachine.holding_places = compiled(
         PeerChallenge.objects.filter(HOLDS_A_PLACE).values_list("pk", "host", "challenge_type")
     )
