@@ -31,9 +31,11 @@ def _same_person(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 def contact_changed(invitation: SurveyInvitation) -> bool:
     """Sent to someone the case no longer names for that role (a new chief executive, a new
-    address): the link is with the person it went to, so a manager may send it again."""
-    if invitation.status == Status.SCHEDULED:
-        return False  # not sent yet: it will go to whoever the case names then
+    address), while that matters: the survey open or lapsed, so a manager may send it again
+    to the new person. Not yet sent, it will go to whoever the case names then; completed, who
+    answered it is history, not a warning."""
+    if invitation.status in (Status.SCHEDULED, Status.COMPLETED):
+        return False
     sent_to = (invitation.recipient_name, invitation.recipient_email)
     return not _same_person(sent_to, current_contact(invitation))
 

@@ -138,6 +138,8 @@ def test_a_changed_chief_executive_after_sending_is_flagged():
 
     assert contacts.contact_changed(invitation(case, CE))
     assert not contacts.contact_changed(invitation(case, LEADER))
+    lifecycle.survey_completed(invitation(case, CE))
+    assert not contacts.contact_changed(invitation(case, CE))  # answered: history, not a warning
 
 
 # --- a manager's changes -------------------------------------------------------------------
