@@ -83,6 +83,17 @@ def test_without_a_choice_the_page_shows_this_financial_year(client):
     assert 'data-testid="survey-feedback"' in html and 'data-testid="survey-impact"' in html
 
 
+def test_a_survey_with_no_returns_says_so_instead_of_a_table_of_noughts(client):
+    board_feedback_returns()
+
+    html = get(client, f.manager(), RESULTS, FIRST_HALF_2017).content.decode()
+
+    impact = html.split('data-testid="survey-impact"')[1].split("</section>")[0]
+    assert "No impact survey has been completed for these challenges yet." in impact
+    assert "<table" not in impact and "<svg" not in impact
+    assert 'data-testid="no-returns"' not in html.split('data-testid="survey-impact"')[0]
+
+
 def test_two_dates_choose_any_period(client):
     data = {"start_day": "1", "start_month": "4", "start_year": "2016"}
     data |= {"end_day": "31", "end_month": "12", "end_year": "2016"}
