@@ -156,3 +156,9 @@ def test_the_case_page_warns_of_its_dates_and_links_the_poll(client):
     assert "Saturday 8 May 2027 is a weekend day" in page
     assert "5 to 8 May 2027 runs into the pre-election period for Local elections, May 2027" in page
     assert "Ask the team which dates they can make" in page
+
+
+def test_a_peers_my_challenges_page_links_their_calendar(client):
+    client.force_login(peer_user())
+    page = client.get("/my/challenges/").content.decode()
+    assert 'href="/my/calendar/">Calendar: add your visits to the calendar you use</a>' in page
