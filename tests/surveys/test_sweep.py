@@ -7,8 +7,10 @@ import re
 import pytest
 import time_machine
 
+from notifications import rules as notification_rules
 from notifications.emails import render_email
 from notifications.models import Notification
+from peerchallenge.celery import app
 from surveys import actions, contacts, lifecycle, rules
 from surveys.links import open_survey, survey_token
 from surveys.models import SurveyInvitation
@@ -216,3 +218,22 @@ def test_each_step_selects_its_rows_in_one_query(django_assert_num_queries):
             found = list(due(today))
         for one in found:
             assert one.challenge.host and one.questionnaire.kind  # read without a query
+
+
+def test_the_reminder_days_and_the_closing_day_come_from_settings(settings):
+    settings.SURVEY_REMINDER_DAYS = [3]
+    settings.SURVEY_EXPIRE_DAYS = 10
+    case = post_challenge()
+    sweep_on(IMPACT_DAY)
+
+    assert invitation(case, CE).expires_on == IMPACT_DAY + 10 * DAY
+    assert [sweep_on(IMPACT_DAY + n * DAY)["reminded"] for n in (2, 3, 7)] == [0, 2, 0]
+    assert sweep_on(IMPACT_DAY + 11 * DAY)["expired"] == 2
+
+
+def test_the_sweep_runs_daily_from_the_beat_schedule_and_the_manager_prompt_is_gone(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["survey-sweep"]
+    assert entry["task"] == sweep_surveys.name and entry["task"] in app.tasks
+    assert entry["schedule"].day_of_week == set(range(7))
+    assert not hasattr(notification_rules, "impact_survey_due")
+    assert "impact_survey_due" not in str(settings.CELERY_BEAT_SCHEDULE)
