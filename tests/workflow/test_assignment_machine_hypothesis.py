@@ -4,7 +4,9 @@ invalid input, days passing, and the case itself moving on, postponed or withdra
 call the test predicts, from the design alone (DESIGN.md §4 and the rules written out below),
 whether it succeeds or is refused and how (400 or 409); after every step it checks that each
 place is where the design says, each success wrote its events and each refusal none, and that
-a withdrawn case has no open place left.
+a withdrawn case has no open place left. A decline or an expiry invites the role's next
+reserve (by rank, then as added; passing over an inactive peer) while fewer invitations of
+that role than TEAM_MAX_OPEN_INVITATIONS_PER_ROLE are open, and the model predicts whom.
 
 Each example runs inside a savepoint rolled back at teardown, on a frozen clock that the
 `days_pass` rule moves, so examples never see each other's rows.
@@ -16,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -79,6 +82,8 @@ class Place:
     status: str
     respond_by: datetime.date | None
     invited_on: datetime.date | None = None
+    role: str = ""
+    rank: int | None = None  # in its role's reserve queue
 
 
 class Outcome(Exception):
@@ -122,6 +127,7 @@ class TeamMachine(RuleBasedStateMachine):
     officers: list[Peer] = []
     inactive: Peer | None = None
     reached: set[str] = set()  # across all examples: proof the search covers the machine
+    promotions: set[str] = set()  # and the reserve queue's outcomes
 
     def __init__(self):
         super().__init__()
@@ -158,10 +164,13 @@ class TeamMachine(RuleBasedStateMachine):
 
     # --- the team --------------------------------------------------------------------------
 
-    @initialize(invite=st.lists(st.booleans(), min_size=3, max_size=3))
-    def a_team_to_start_with(self, invite):
+    @initialize(invite=st.lists(st.booleans(), min_size=3, max_size=3), gone=st.booleans())
+    def a_team_to_start_with(self, invite, gone):
         """A lead member peer, a lead officer peer and an officer peer, each invited or in
-        reserve, so that every run has places to move from its first step."""
+        reserve, so that every run has places to move from its first step; sometimes the
+        inactive peer first in the officers' reserve queue, to be passed over."""
+        if gone:
+            self.add(7, "officer", False, None, aim=False)
         for which, role in [(0, "lead_member"), (3, "lead_officer"), (4, "officer")]:
             self.add(which, role, invite.pop(), None, aim=False)
 
@@ -212,7 +221,8 @@ class TeamMachine(RuleBasedStateMachine):
             status = Status.INVITED if invite else Status.RESERVE
             invited_on = self.today() if invite else None
             respond_by = due or (self.today() + 14 * DAY if invite else None)
-            self.places.append(Place(place.pk, peer, status, respond_by, invited_on))
+            rank = None if invite else 1 + max((p.rank or 0 for p in self.queue(role)), default=0)
+            self.places.append(Place(place.pk, peer, status, respond_by, invited_on, role, rank))
             self.events += 2 if invite else 1
 
     @precondition(lambda self: self.places)
@@ -251,9 +261,72 @@ class TeamMachine(RuleBasedStateMachine):
             known.respond_by = known.respond_by or self.today() + 14 * DAY
         known.status = DESIGN[name][1]
         self.events += 1
-        event = self.case.events.order_by("pk").last()
+        event = self.case.events.filter(action=TEAM_TRANSITIONS[name].action).order_by("pk").last()
         assert (event.data["assignment"], event.data["from_status"]) == (known.pk, before)
-        assert event.action == TEAM_TRANSITIONS[name].action
+        if name in ("decline", "expire"):
+            self.promote_next_reserve(known)
+
+    # --- the reserve queue -----------------------------------------------------------------
+
+    def queue(self, role: str) -> list[Place]:
+        """The role's reserves, first to be invited first."""
+        reserves = [p for p in self.places if p.status == Status.RESERVE and p.role == role]
+        return sorted(reserves, key=lambda p: (p.rank is None, p.rank or 0, p.pk))
+
+    def promote_next_reserve(self, lapsed: Place) -> None:
+        """What the design says follows a decline or an expiry: the role's first invitable
+        reserve invited by the system (an inactive peer passed over), or, with none left, the
+        manager told (an event); nothing while K invitations of the role are still open."""
+        open_ = sum(p.status == Status.INVITED and p.role == lapsed.role for p in self.places)
+        if open_ >= django_settings.TEAM_MAX_OPEN_INVITATIONS_PER_ROLE:
+            return
+        self.events += 1  # the invitation, or that no reserve was left
+        for reserve in self.queue(lapsed.role):
+            if not reserve.peer.is_active:
+                self.promotions.add("passed over")
+                continue
+            self.promotions.add("invited")
+            today = self.today()
+            reserve.status, reserve.invited_on = Status.INVITED, today
+            if reserve.respond_by is None or reserve.respond_by < today:
+                reserve.respond_by = today + 14 * DAY
+            event = self.case.events.order_by("pk").last()
+            assert event.action == "workflow.assignment.invited"
+            assert (event.data["assignment"], event.data["replaces"], event.actor) == (
+                reserve.pk,
+                lapsed.peer.pk,
+                None,
+            )
+            return
+        self.promotions.add("none left")
+        assert self.case.events.order_by("pk").last().action == "workflow.team.no_reserve_left"
+
+    @rule(role=st.sampled_from(["lead_member", "member", "officer", "specialist"]),
+          shuffle=st.randoms(use_true_random=False))  # fmt: skip
+    def rank_reserves(self, role, shuffle):
+        """The manager ranks a role's reserves in a random order (all of them: what a partial
+        or foreign list gets is tests/workflow/test_reserves.py's)."""
+        queue = self.queue(role)
+        order = [p.pk for p in queue]
+        shuffle.shuffle(order)
+        outcome: type[Exception] | None = None
+        if self.case_state == State.WITHDRAWN:
+            outcome = Refused
+        elif not queue:
+            outcome = InvalidInput
+        done = self.expect(
+            outcome,
+            lambda: team_services.reserves_reorder(
+                challenge=self.case, role=role, order=order, actor=self.actor
+            ),
+        )
+        if done is None:
+            return
+        by_pk = {p.pk: p for p in queue}
+        changed = [by_pk[pk].rank != rank for rank, pk in enumerate(order, 1)]
+        for rank, pk in enumerate(order, 1):
+            by_pk[pk].rank = rank
+        self.events += any(changed)
 
     @precondition(lambda self: self.places)
     @rule(which=st.integers(min_value=0, max_value=20))
@@ -326,13 +399,18 @@ class TeamMachine(RuleBasedStateMachine):
     def every_place_is_where_the_design_says(self):
         """Statuses and events as predicted; invitations hold their dates; a withdrawn case
         has no open place left. (One invariant, two queries: it runs after every step.)"""
-        rows = self.case.assignments.values_list("pk", "status", "invited_on", "respond_by")
-        stored = {pk: status for pk, status, _, _ in rows}
+        rows = self.case.assignments.values_list(
+            "pk", "status", "invited_on", "respond_by", "reserve_rank"
+        )
+        stored = {pk: status for pk, status, *_ in rows}
         assert stored == {p.pk: p.status for p in self.places}
+        assert {pk: (i, r, k) for pk, _, i, r, k in rows} == {
+            p.pk: (p.invited_on, p.respond_by, p.rank) for p in self.places
+        }, "dates and ranks as predicted"
         assert CaseEvent.objects.filter(challenge=self.case).count() == self.events, (
             "one event per change, none for a refusal"
         )
-        for _, status, invited_on, respond_by in rows:
+        for _, status, invited_on, respond_by, _ in rows:
             if status != Status.RESERVE:
                 assert invited_on and respond_by and respond_by >= invited_on
         if self.case_state == State.WITHDRAWN:
@@ -355,3 +433,4 @@ def test_assignment_machine_holds_under_random_service_calls():
         ),
     )
     assert TeamMachine.reached == set(Status), f"never reached {set(Status) - TeamMachine.reached}"
+    assert TeamMachine.promotions == {"invited", "passed over", "none left"}, TeamMachine.promotions
