@@ -195,3 +195,34 @@ def test_the_survey_minimum_base_is_five_unless_set(environment):
 def test_a_survey_minimum_base_out_of_range_stops_the_start(environment, base):
     with pytest.raises(ImproperlyConfigured, match="SURVEY_MIN_BASE must be between 1 and 100"):
         environment(SURVEY_MIN_BASE=base)
+
+
+# --- team assembly -------------------------------------------------------------------------
+
+
+def test_invitations_are_reminded_after_three_and_six_days_unless_set(environment):
+    assert environment()["NOTIFICATION_SETTINGS"]["INVITATION_REMINDER_DAYS"] == [3, 6]
+    assert dotenv_example("INVITATION_REMINDER_DAYS") == "3,6"
+    loaded = environment(INVITATION_REMINDER_DAYS=" 7, 2 ,2")
+    assert loaded["NOTIFICATION_SETTINGS"]["INVITATION_REMINDER_DAYS"] == [2, 7]
+
+
+@pytest.mark.parametrize("days", ["3,x", "0", "-1", "2.5"])
+def test_reminder_days_that_are_not_days_stop_the_start(environment, days):
+    with pytest.raises(ImproperlyConfigured, match=r"INVITATION_REMINDER_DAYS=.* is not a list"):
+        environment(INVITATION_REMINDER_DAYS=days)
+
+
+def test_one_open_invitation_per_role_unless_set(environment):
+    assert environment()["TEAM_MAX_OPEN_INVITATIONS_PER_ROLE"] == 1
+    assert dotenv_example("TEAM_MAX_OPEN_INVITATIONS_PER_ROLE") == "1"
+    assert (
+        environment(TEAM_MAX_OPEN_INVITATIONS_PER_ROLE="3")["TEAM_MAX_OPEN_INVITATIONS_PER_ROLE"]
+        == 3
+    )
+
+
+@pytest.mark.parametrize("k", ["0", "11"])
+def test_open_invitations_per_role_out_of_range_stop_the_start(environment, k):
+    with pytest.raises(ImproperlyConfigured, match="TEAM_MAX_OPEN_INVITATIONS_PER_ROLE must be"):
+        environment(TEAM_MAX_OPEN_INVITATIONS_PER_ROLE=k)
