@@ -15,6 +15,7 @@ def navigation(request) -> dict:
         if roles.can_read_all(user):
             items.append({"text": "My cases", "href": reverse("my-cases")})
             items.append({"text": "Survey results", "href": reverse("survey-results")})
+            items.append({"text": "Reports", "href": reverse("programme-report")})
         if roles.PEER in names:
             items.append({"text": "My invitations", "href": reverse("my-invitations")})
             items.append({"text": "My challenges", "href": reverse("my-challenges")})

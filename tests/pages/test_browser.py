@@ -57,7 +57,9 @@ def test_manager_signs_in_lands_on_my_cases_and_signs_out(page, sign_in, check_a
     expect(page.get_by_test_id("signed-in-user")).to_have_text("Amira Khan")
     expect(page.locator("tbody tr")).to_have_count(1)
     nav = page.get_by_role("navigation", name="Menu")
-    expect(nav.get_by_role("link")).to_have_text(["My cases", "Survey results", "Calendar"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["My cases", "Survey results", "Reports", "Calendar"]
+    )
     check_axe(page)
     screenshot(page, "my-cases-manager")
 
@@ -75,7 +77,7 @@ def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, 
             programme_lead(username="lee"),
             "/cases/",
             "All cases",
-            ["My cases", "Survey results"],
+            ["My cases", "Survey results", "Reports"],
         ),
         (
             peer_user(username="pat"),
@@ -83,7 +85,7 @@ def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, 
             "My challenges",
             ["My invitations", "My challenges", "Calendar"],
         ),
-        (admin, "/cases/", "All cases", ["My cases", "Survey results", "Admin"]),
+        (admin, "/cases/", "All cases", ["My cases", "Survey results", "Reports", "Admin"]),
     ]:
         sign_in(page, user)
 

@@ -85,6 +85,9 @@ EXPECTED = {
     # A manager's actions on the case's survey invitation (its surveys panel).
     "case-survey-link": staff_only(200, lead=403, peer_on=403, others=404),
     "case-survey-closing-date": staff_only(200, lead=403, peer_on=403, others=404),
+    # The programme report and its tables' CSV: staff who read every case.
+    "programme-report": staff_only(200, lead=200, peer_on=403, others=403),
+    "programme-report-csv": staff_only(200, lead=200, peer_on=403, others=403),
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -153,6 +156,7 @@ def world():
         "page": 1,
         "kind": "feedback",
         "survey_invitation_id": survey_invitation(case, "feedback", CE, status=SENT).pk,
+        "table": "summary",
     }
     return users, kwargs
 

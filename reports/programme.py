@@ -1,0 +1,227 @@
+"""The programme report for a UK financial year or one of its quarters or halves: the board's
+figures as DOMAIN.md §7.2 defines them, each computed by an aggregate query (the number of
+queries does not grow with the cases).
+
+Definitions, decided here once:
+* **Delivered**: a case whose onsite visit ended in the period (and by today), in a state at
+  or after the visit (onsite … closed). A withdrawn or postponed case never left the states
+  before the visit, so it never counts, whatever its dates say.
+* **Councils engaged**: distinct hosts of the delivered cases, of any type.
+* **Peers deployed**: distinct peers with a completed place on a delivered case, split by the
+  peer's kind (councillor = member peer, officer); shadows included: they were deployed.
+* **Peer days**: the days logged on those places (half days kept, Decimal).
+* **Average CPC team size**: places on the team (accepted or completed) of the corporate peer
+  challenges delivered, excluding the LGA manager (never a place) and shadows (trainees, not
+  counted in a team's size: workflow.choices.COUNTED_ROLES), over the CPCs with a recorded team.
+* **First-time CPC**: the host had no corporate peer challenge delivered before this one.
+* **Take-up**: as at today, the share of current English councils that have had a CPC
+  delivered or hold a booked one (an open corporate case past enquiry).
+* **Surveys**: the feedback survey's returns completed in the period; the impact survey of
+  the cohort whose visit ended in the same period a year earlier, as the board reports it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from reports.delivered import CORPORATE, VISITED, delivered_cases
+from reports.models import ReportingGroup
+from reports.targets import TargetLine, target_lines
+from reports.words import delivery_paragraph
+from surveys.models import SurveyKind
+from surveys.periods import Period, financial_year
+from surveys.results import SurveyResults, percent, survey_results
+from workflow.choices import (
+    COUNTED_ROLES,
+    HOLDS_A_PLACE,
+    ON_TEAM,
+    AssignmentStatus,
+    PeerKind,
+)
+from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    slug: str
+    name: str
+    delivered: int
+    councils: int
+
+
+@dataclass(frozen=True)
+class Peers:
+    deployed: int
+    councillors: int
+    officers: int
+    days: Decimal
+
+
+@dataclass(frozen=True)
+class TeamSize:
+    cpcs: int  # corporate peer challenges delivered
+    with_team: int  # of which with a recorded team
+    places: int
+    average: Decimal | None  # one decimal place
+
+
+@dataclass(frozen=True)
+class FirstTime:
+    cpcs: int
+    first_time: int
+    percent: int | None
+
+    @property
+    def repeat(self) -> int:
+        return self.cpcs - self.first_time
+
+
+@dataclass(frozen=True)
+class TakeUp:
+    as_at: datetime.date
+    eligible: int  # current English councils
+    had: int  # had a CPC delivered
+    booked_only: int  # no CPC yet, one booked
+    percent: int | None
+
+    @property
+    def taken_up(self) -> int:
+        return self.had + self.booked_only
+
+
+@dataclass(frozen=True)
+class ProgrammeReport:
+    year: int
+    part: str
+    period: Period
+    today: datetime.date
+    as_at: datetime.date  # the period's end, or today while it runs
+    delivered: int
+    councils_engaged: int
+    by_type: list[TypeCount]
+    by_group: list[TypeCount]
+    peers: Peers
+    team: TeamSize
+    first_time: FirstTime
+    targets: list[TargetLine]
+    take_up: TakeUp
+    feedback: SurveyResults
+    impact: SurveyResults
+    paragraph: str = field(default="")
+
+
+def _by_type(cases: QuerySet[PeerChallenge]) -> list[TypeCount]:
+    in_period = Q(challenges__in=cases)
+    rows = ChallengeType.objects.annotate(
+        delivered=Count("challenges", filter=in_period),
+        councils=Count("challenges__host", filter=in_period, distinct=True),
+    ).order_by("-delivered", "name")
+    return [
+        TypeCount(t.slug, t.name, t.delivered, t.councils)
+        for t in rows
+        if t.delivered or t.is_active
+    ]
+
+
+def _by_group(cases: QuerySet[PeerChallenge]) -> list[TypeCount]:
+    in_period = Q(types__challenges__in=cases)
+    rows = ReportingGroup.objects.annotate(
+        delivered=Count("types__challenges", filter=in_period),
+        councils=Count("types__challenges__host", filter=in_period, distinct=True),
+    )
+    return [TypeCount(g.slug, g.name, g.delivered, g.councils) for g in rows]
+
+
+def _peers(cases: QuerySet[PeerChallenge]) -> Peers:
+    totals = Assignment.objects.filter(
+        challenge__in=cases, status=AssignmentStatus.COMPLETED
+    ).aggregate(
+        deployed=Count("peer", distinct=True),
+        councillors=Count("peer", distinct=True, filter=Q(peer__kind=PeerKind.MEMBER)),
+        officers=Count("peer", distinct=True, filter=Q(peer__kind=PeerKind.OFFICER)),
+        days=Coalesce(Sum("days"), Decimal("0")),
+    )
+    return Peers(**totals)
+
+
+def _team(cases: QuerySet[PeerChallenge]) -> TeamSize:
+    cpcs = cases.filter(challenge_type__slug=CORPORATE)
+    places = Assignment.objects.filter(
+        challenge__in=cpcs, status__in=ON_TEAM, role__in=COUNTED_ROLES
+    ).aggregate(places=Count("pk"), with_team=Count("challenge", distinct=True))
+    average = None
+    if places["with_team"]:
+        average = (Decimal(places["places"]) / places["with_team"]).quantize(Decimal("0.1"))
+    return TeamSize(
+        cpcs=cpcs.count(), with_team=places["with_team"], places=places["places"], average=average
+    )
+
+
+def _first_time(cases: QuerySet[PeerChallenge]) -> FirstTime:
+    earlier = PeerChallenge.objects.filter(
+        host=OuterRef("host"),
+        challenge_type__slug=CORPORATE,
+        state__in=VISITED,
+        onsite_end__lt=OuterRef("onsite_end"),
+    )
+    totals = (
+        cases.filter(challenge_type__slug=CORPORATE)
+        .annotate(repeat=Exists(earlier))
+        .aggregate(cpcs=Count("pk"), first_time=Count("pk", filter=Q(repeat=False)))
+    )
+    return FirstTime(**totals, percent=percent(totals["first_time"], totals["cpcs"]))
+
+
+def _take_up(today: datetime.date) -> TakeUp:
+    cpcs = PeerChallenge.objects.filter(host=OuterRef("pk"), challenge_type__slug=CORPORATE)
+    had = cpcs.filter(state__in=VISITED, onsite_end__lte=today)
+    # Open, past enquiry: HOLDS_A_PLACE, less what has been delivered (counted in `had`).
+    booked = cpcs.filter(HOLDS_A_PLACE)
+    totals = (
+        Council.objects.active_english()
+        .annotate(has_had=Exists(had), is_booked=Exists(booked))
+        .aggregate(
+            eligible=Count("pk"),
+            had=Count("pk", filter=Q(has_had=True)),
+            booked_only=Count("pk", filter=Q(has_had=False, is_booked=True)),
+        )
+    )
+    return TakeUp(
+        as_at=today,
+        **totals,
+        percent=percent(totals["had"] + totals["booked_only"], totals["eligible"]),
+    )
+
+
+def programme_report(*, year: int, part: str = "", today: datetime.date | None = None):
+    """Every figure of the programme report for financial year `year` (2016 is 2016/17), or
+    one of its PARTS (Q1 … Q4, H1, H2). Raises InvalidInput for a year or part out of range."""
+    today = today or timezone.localdate()
+    period = financial_year(year, part)
+    cohort = financial_year(year - 1, part)
+    cases = delivered_cases(period, today=today)
+    totals = cases.aggregate(delivered=Count("pk"), councils=Count("host", distinct=True))
+    report = ProgrammeReport(
+        year=year,
+        part=part,
+        period=period,
+        today=today,
+        as_at=min(today, period.end),
+        delivered=totals["delivered"],
+        councils_engaged=totals["councils"],
+        by_type=_by_type(cases),
+        by_group=_by_group(cases),
+        peers=_peers(cases),
+        team=_team(cases),
+        first_time=_first_time(cases),
+        targets=target_lines(year=year, today=today),
+        take_up=_take_up(today),
+        feedback=survey_results(kind=SurveyKind.FEEDBACK, period=period),
+        impact=survey_results(kind=SurveyKind.IMPACT, period=cohort),
+    )
+    object.__setattr__(report, "paragraph", delivery_paragraph(report))
+    return report

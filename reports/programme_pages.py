@@ -1,0 +1,135 @@
+"""The programme report page (/reports/programme/?year=YYYY&period=…) and each of its tables
+as CSV (/reports/programme/<table>.csv, the same query): managers, admins and programme leads.
+No year chosen is this financial year; a bad year or period is a form error on the page and a
+400 for a CSV file."""
+
+import csv
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.errors import InvalidInput
+from reports import programme_charts
+from reports.programme import ProgrammeReport, programme_report
+from reports.programme_tables import TABLES, Table, tables
+from surveys.periods import PART_CHOICES
+from workflow import roles
+from workflow.dates import financial_year_label, financial_year_of
+from workflow.peer_csv import spreadsheet_safe
+
+FIRST_YEAR = 2011  # the corporate peer challenge offer began in summer 2011
+RAG_TAGS = {"Green": "govuk-tag--green", "Amber": "govuk-tag--yellow", "Red": "govuk-tag--red"}
+
+
+class ProgrammeForm(forms.Form):
+    mark_optional = False  # no choice means this financial year, the whole of it
+
+    year = forms.TypedChoiceField(coerce=int, required=False, label="Financial year")
+    period = forms.ChoiceField(choices=PART_CHOICES, required=False, label="Part of the year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = financial_year_of(timezone.localdate())
+        year_field = self.fields["year"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [
+            ("", "This financial year"),
+            *((y, financial_year_label(y)) for y in range(this_year, FIRST_YEAR - 1, -1)),
+        ]
+        self.report: ProgrammeReport | None = None
+
+    def clean(self):
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        year = data.get("year") or financial_year_of(timezone.localdate())
+        try:
+            self.report = programme_report(year=year, part=data.get("period") or "")
+        except InvalidInput as refused:
+            for field, messages in refused.errors.items():
+                for message in messages:
+                    self.add_error("period" if field == "part" else "year", message)
+        return data
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not roles.can_read_all(request.user):
+        raise PermissionDenied
+
+
+def _shown(cell) -> str:
+    if isinstance(cell, int | Decimal):
+        return f"{cell:,}"
+    return str(cell)
+
+
+def _page_table(table: Table) -> dict:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for index, cell in enumerate(row):
+            cells.append(
+                {
+                    "text": _shown(cell),
+                    "numeric": isinstance(cell, int | Decimal),
+                    "tag": RAG_TAGS.get(str(cell)) if index == table.rag_column else None,
+                }
+            )
+        rows.append(cells)
+    return {"table": table, "rows": rows}
+
+
+@login_required
+def programme_report_page(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    form = ProgrammeForm(request.GET)  # bound even when empty: no choice is this year
+    report = form.report if form.is_valid() else None
+    context: dict = {"form": form, "report": report, "query": request.GET.urlencode()}
+    if report is not None:
+        context["tables"] = [_page_table(table) for table in tables(report)]
+        context["charts"] = [
+            chart
+            for chart in (
+                programme_charts.by_type_chart(report),
+                programme_charts.quarters_chart(report),
+            )
+            if chart is not None
+        ]
+    return render(request, "reports/programme.html", context)
+
+
+def csv_response(table: Table, report: ProgrammeReport) -> HttpResponse:
+    part = f"-{report.part}" if report.part else ""
+    name = f"programme-{report.year}{part}-{table.slug}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    write_csv(table, response)
+    return response
+
+
+def write_csv(table: Table, out) -> None:
+    writer = csv.writer(out)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(spreadsheet_safe(c) if isinstance(c, str) else c for c in row)
+
+
+@login_required
+def programme_report_csv(request: HttpRequest, table: str) -> HttpResponse:
+    _allowed(request)
+    if table not in TABLES:
+        raise Http404("No such table")
+    form = ProgrammeForm(request.GET)
+    if not form.is_valid() or form.report is None:
+        problems = [f"{name}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()]
+        return HttpResponse(
+            "\n".join(["The report's year or period has problems:", *problems]),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return csv_response(TABLES[table](form.report), form.report)
