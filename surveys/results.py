@@ -153,10 +153,11 @@ def returns(kind: str, period: Period) -> QuerySet[SurveyInvitation]:
 
 
 def wordings(kind: str) -> list[Wording]:
-    """Every question of the survey's versions, grouped by key and identical wording, in the
-    order of the newest version's questions (a key's newest wording first)."""
+    """Every question of the survey's published versions, grouped by key and identical
+    wording, in the order of the newest version's questions (a key's newest wording first)."""
     questions = (
-        Question.objects.filter(questionnaire__kind=kind)
+        # A draft version has no invitations yet: its wording is not a line of the results.
+        Question.objects.filter(questionnaire__kind=kind, questionnaire__published_at__isnull=False)
         .select_related("questionnaire")
         .order_by("-questionnaire__version", "position")
     )

@@ -231,7 +231,7 @@ def test_a_percentage_of_nothing_is_none():
 
 
 def reworded_feedback_version() -> Questionnaire:
-    """Version 2: FB1 reworded, every other question as in version 1."""
+    """Version 2, a draft: FB1 reworded, every other question as in version 1."""
     first = questionnaire(FEEDBACK)
     second = Questionnaire.objects.create(kind=FEEDBACK, version=2, title=first.title)
     Question.objects.bulk_create(
@@ -249,13 +249,16 @@ def reworded_feedback_version() -> Questionnaire:
         )
         for q in first.questions.all()
     )
-    second.published_at = timezone.now()
-    second.save()
     return second
 
 
+def publish(questionnaire: Questionnaire) -> None:
+    questionnaire.published_at = timezone.now()
+    questionnaire.save()
+
+
 def test_versions_are_pooled_by_key_only_where_the_wording_is_unchanged():
-    reworded_feedback_version()
+    publish(reworded_feedback_version())
     for _ in range(3):
         respond(FEEDBACK, CE, {"FB1": "very_satisfied", "FB2": "very_likely"})
     for _ in range(2):
@@ -270,6 +273,14 @@ def test_versions_are_pooled_by_key_only_where_the_wording_is_unchanged():
     ]
     (fb2,) = [h for h in results.headlines if h.question_key == "FB2"]
     assert (fb2.versions, fb2.figures[ALL].base, fb2.figures[ALL].percent) == ((1, 2), 5, 60)
+
+
+def test_a_draft_versions_wording_is_not_a_line_of_the_results():
+    reworded_feedback_version()  # not published
+
+    results = survey_results(kind=FEEDBACK, period=FIRST_HALF_2017)
+
+    assert {h.versions for h in results.headlines} == {(1,)}
 
 
 def test_every_headline_in_the_questionnaires_is_reported():
