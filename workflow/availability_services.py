@@ -18,6 +18,7 @@ from workflow.choices import BEFORE_ONSITE, AssignmentStatus, State
 from workflow.dates import range_words
 from workflow.machine import Actor
 from workflow.models import Assignment, Availability, AvailabilityAnswer, DateOption, PeerChallenge
+from workflow.timeline import ANSWERED_BY_LINK
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 # While the dates may still be chosen: before the visit, or postponed (new dates to find).
@@ -83,7 +84,7 @@ def date_options_set(
             action=actions.DATE_OPTIONS_SET,
             from_state=challenge.state,
             actor=actor,
-            data={"date_options": [range_words(start, end) for start, end in wanted]},
+            data={"dates": [range_words(start, end) for start, end in wanted]},
         )
     return list(challenge.date_options.all())
 
@@ -111,10 +112,11 @@ def range_errors(ranges: Sequence[Range], *, today: datetime.date) -> list[str]:
 
 
 def availability_answer(
-    *, assignment: Assignment, answers: Mapping[int, str], actor: Actor
+    *, assignment: Assignment, answers: Mapping[int, str], actor: Actor, by_link: bool = False
 ) -> list[AvailabilityAnswer]:
     """The peer's answer (yes, if need be, no) for every range offered, by option id; a
-    second answer replaces the first."""
+    second answer replaces the first. `by_link`: given by the invitation's link, which the
+    timeline says (the peer may have no account to name as the actor)."""
     with transaction.atomic():
         assignment.challenge = _locked(assignment.challenge)
         assignment.refresh_from_db(fields=["status"])
@@ -139,6 +141,7 @@ def availability_answer(
                 "assignment": assignment.pk,
                 "peer": assignment.peer_id,
                 "dates": [f"{o}: {Availability(answers[o.pk]).label}" for o in options],
+                **({"answered_by": ANSWERED_BY_LINK} if by_link else {}),
             },
         )
     return saved

@@ -11,6 +11,7 @@ from workflow import actions
 from workflow.availability_services import date_options_set
 from workflow.invitation_links import invitation_token
 from workflow.models import Assignment, AvailabilityAnswer, CaseEvent, State
+from workflow.timeline import timeline
 
 pytestmark = pytest.mark.django_db
 Status = Assignment.Status
@@ -112,6 +113,10 @@ def test_an_invited_peer_answers_by_their_link_without_signing_in(client, case, 
     }
     event = CaseEvent.objects.get(action=actions.AVAILABILITY_ANSWERED)
     assert event.data["peer"] == invited.peer_id
+    # The peer has no account: the timeline names them, by their link.
+    [entry] = [e for e in timeline(case) if e.event == event]
+    assert entry.who == invited.peer.name
+    assert entry.what == f"{invited.peer.name}: said which dates they can make"
 
 
 def test_a_missing_answer_is_said_and_a_bad_link_is_the_one_invalid_page(client, case, poll):
@@ -162,3 +167,18 @@ def test_a_peers_my_challenges_page_links_their_calendar(client):
     client.force_login(peer_user())
     page = client.get("/my/challenges/").content.decode()
     assert 'href="/my/calendar/">Calendar: add your visits to the calendar you use</a>' in page
+
+
+def test_the_case_pages_timeline_tells_the_offer_and_the_answers(client, case, poll):
+    invited = place(case, status=Status.INVITED)
+    first, second = poll
+    client.post(
+        f"/invitations/{invitation_token(invited)}/availability/",
+        {f"option_{first.pk}": "yes", f"option_{second.pk}": "if_need_be"},
+    )
+    client.force_login(manager())
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Dates offered to the team" in page
+    assert "Dates: 8 to 11 June 2026; 19 to 22 June 2026" in page
+    assert f"{invited.peer.name}: said which dates they can make" in page
+    assert "19 to 22 June 2026: I could, if need be" in page

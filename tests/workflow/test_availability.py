@@ -63,7 +63,7 @@ def test_offering_dates_records_them_and_asks_the_invited_and_accepted_peers(cas
     assert offered(case) == [JUNE, OVER_A_WEEKEND]
     event = case.events.get(action=actions.DATE_OPTIONS_SET)
     assert event.actor == boss
-    assert event.data == {"date_options": ["8 to 11 June 2026", "19 to 22 June 2026"]}
+    assert event.data == {"dates": ["8 to 11 June 2026", "19 to 22 June 2026"]}
     polls = Notification.objects.filter(kind=Notification.Kind.AVAILABILITY_POLL)
     assert {n.recipient_email for n in polls} == {invited.peer.email, accepted.peer.email}
     assert all(n.context["assignment"] in (invited.pk, accepted.pk) for n in polls)

@@ -106,7 +106,7 @@ def invitation_availability(request, token: str):
     place = open_invitation(token)
     if place is None:
         return render(request, NOT_OPEN, status=404)
-    return _answer_page(request, place, actor=place.peer.user)
+    return _answer_page(request, place, actor=place.peer.user, by_link=True)
 
 
 @login_required
@@ -122,14 +122,14 @@ def my_place_availability(request, assignment_id: int):
     return _answer_page(request, place, actor=request.user)
 
 
-def _answer_page(request, place: Assignment, *, actor):
+def _answer_page(request, place: Assignment, *, actor, by_link: bool = False):
     posted = request.method == "POST"
     form = AnswerDatesForm(request.POST if posted else None, place=place)
     refused = availability_services.answer_refusal(place)
     if posted and not refused and form.is_valid():
         try:
             availability_services.availability_answer(
-                assignment=place, answers=form.answers(), actor=actor
+                assignment=place, answers=form.answers(), actor=actor, by_link=by_link
             )
         except InvalidInput as invalid:
             form.add_service_errors(invalid)
