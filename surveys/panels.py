@@ -61,9 +61,7 @@ def case_invitations(case: PeerChallenge, *, with_answers: bool) -> list[Invitat
         InvitationRow(
             invitation=invitation,
             tag=STATUS_TAG.get(invitation.status, "govuk-tag--grey"),
-            # Who answered is history: a new chief executive matters while it is open.
-            contact_changed=invitation.status != InvitationStatus.COMPLETED
-            and contact_changed(invitation),
+            contact_changed=contact_changed(invitation),
             answers=_answers(invitation)
             if with_answers and invitation.status == InvitationStatus.COMPLETED
             else None,
