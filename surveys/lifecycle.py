@@ -86,8 +86,9 @@ def _record(invitation: SurveyInvitation, action: str, actor: Actor = None, **da
 def _locked(invitation: SurveyInvitation) -> SurveyInvitation:
     """The invitation's row, locked for the caller's transaction: two sweeps, or a sweep and a
     manager, never both act on one invitation."""
+    # of=self: the joined case, council and questionnaire rows are read, not locked.
     return (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("challenge__host", "challenge__challenge_type", "questionnaire")
         .get(pk=invitation.pk)
     )

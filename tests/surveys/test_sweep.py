@@ -237,3 +237,16 @@ def test_the_sweep_runs_daily_from_the_beat_schedule_and_the_manager_prompt_is_g
     assert entry["schedule"].day_of_week == set(range(7))
     assert not hasattr(notification_rules, "impact_survey_due")
     assert "impact_survey_due" not in str(settings.CELERY_BEAT_SCHEDULE)
+
+
+def test_a_case_left_open_after_its_impact_survey_is_closed_by_the_next_sweep():
+    case = post_challenge()
+    sweep_on(IMPACT_DAY)
+    # As if the close had lost a race when the last survey lapsed: the rows say it is over.
+    SurveyInvitation.objects.filter(challenge=case).update(status=Status.EXPIRED)
+
+    assert sweep_on(IMPACT_DAY + DAY)["closed"] == 1
+
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+    assert sweep_on(IMPACT_DAY + 2 * DAY)["closed"] == 0
