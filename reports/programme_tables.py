@@ -93,13 +93,12 @@ def _quarter_rows(line: TargetLine) -> list[list[Cell]]:
         if not q.started:
             rows.append([line.scope, q.quarter, "Not started", "", "", "", ""])
             continue
-        change = f"{q.change:+d}" if q.change else "No change"
         rows.append(
             [
                 line.scope,
                 q.quarter,
                 q.delivered,
-                change,
+                q.change if q.change is not None else "",
                 q.cumulative,
                 _or(q.expected, "No target set"),
                 _rag(q.rag, line.target),

@@ -100,8 +100,8 @@ def _cpcs(report: "ProgrammeReport") -> list[str]:
         sentences.append(
             f"Of the {counted(first.cpcs, 'corporate peer challenge', 'corporate peer challenges')}"
             f" delivered, {number(first.first_time)} ({first.percent}%) "
-            f"{'was' if first.first_time == 1 else 'were'} in councils receiving one for the "
-            "first time."
+            f"{'was in a council' if first.first_time == 1 else 'were in councils'} receiving "
+            "one for the first time."
         )
     return sentences
 
@@ -114,13 +114,13 @@ def _target(report: "ProgrammeReport") -> str | None:
     if report.today > financial_year(report.year).end:
         return (
             f"In all we delivered {delivered} against the year's target of "
-            f"{line.target:,} ({line.rag or 'no RAG'})."
+            f"{number(line.target)} ({line.rag or 'no RAG'})."
         )
     if line.rag is None:
-        return f"The year's target is {line.target:,} peer challenges; none is due yet."
+        return f"The year's target is {number(line.target)} peer challenges; none is due yet."
     return (
         f"By {_day(report.today)} we had delivered {delivered} against a pro-rata target of "
-        f"{line.expected} ({line.target:,} for the year): {line.rag}."
+        f"{line.expected} ({number(line.target)} for the year): {line.rag}."
     )
 
 

@@ -4,10 +4,8 @@ The same figures as the page and the API (reports.programme computes them once):
 delivery paragraph and every table; json is the API's document; csv is every table, each under
 its title and a blank line apart, or only the one --table names."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
-from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.renderers import JSONRenderer
 
 from core.errors import InvalidInput
 from reports.programme import programme_report
@@ -45,8 +43,9 @@ class Command(BaseCommand):
         except InvalidInput as refused:
             raise CommandError(str(refused)) from refused
         if format == "json":
+            # DRF's renderer, as the API's: Decimals are numbers there, strings to Django's.
             data = ProgrammeReportOutput(report).data
-            self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, indent=2))
+            self.stdout.write(JSONRenderer().render(data, renderer_context={"indent": 2}).decode())
         elif format == "csv":
             chosen = [TABLES[table](report)] if table else tables(report)
             for index, each in enumerate(chosen):

@@ -1,0 +1,194 @@
+"""The programme report's three outputs render the one computation: the page (per role, the
+year picker, tables, charts), each table as CSV, the JSON API and the command."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from reports.programme_tables import TABLES
+from tests.reports import programme_data
+from tests.workflow import factories as f
+
+pytestmark = pytest.mark.django_db
+
+URL = "/reports/programme/"
+API = "/api/reports/programme/"
+
+
+@pytest.fixture
+def programme():
+    p = programme_data.programme()
+    programme_data.surveys(p)
+    return p
+
+
+def test_the_urls():
+    assert reverse("programme-report") == URL
+    assert reverse("programme-report-csv", args=["types"]) == URL + "types.csv"
+    assert reverse("programme-report-api") == API
+
+
+# --- the page -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["lead", "manager"])
+def test_staff_read_the_page_with_its_figures_tables_and_charts(client, programme, who):
+    client.force_login(f.programme_lead() if who == "lead" else f.manager())
+    page = client.get(URL, {"year": 2016})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "During 2016/17 we engaged with three councils" in html
+    for slug in TABLES:
+        assert f'data-testid="table-{slug}"' in html
+        assert reverse("programme-report-csv", args=[slug]) + "?year=2016" in html
+    # Charts readable without colour: a title, a description with every figure.
+    assert '<title id="chart-types-title">' in html
+    assert "Corporate peer challenge: 2 delivered" in html
+    assert "By the end of Q4: 4 delivered; pro-rata target 4.0" in html
+    assert '<strong class="govuk-tag govuk-tag--green">Green</strong>' in html
+    assert ">Reports<" in html  # in the navigation
+
+
+@pytest.mark.parametrize("user", [f.peer_user, f.UserFactory])
+def test_peers_and_users_without_a_role_are_refused(client, user):
+    client.force_login(user())
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "summary.csv").status_code == 403
+    assert f.api_client(user()).get(API, {"year": 2016}).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    assert client.get(URL).status_code == 302
+    assert client.get(URL + "summary.csv").status_code == 302
+    assert f.api_client().get(API, {"year": 2016}).status_code in (401, 403)
+
+
+def test_no_year_is_this_financial_year_and_a_bad_one_a_form_error(client):
+    client.force_login(f.manager())
+    assert client.get(URL).context["report"] is not None
+    page = client.get(URL, {"year": "1999", "period": "Q9"})
+    assert page.status_code == 200
+    assert page.context["report"] is None
+    assert set(page.context["form"].errors) == {"year", "period"}
+    assert "govuk-error-summary" in page.content.decode()
+
+
+def test_a_quarter_of_the_year(client, programme):
+    client.force_login(f.programme_lead())
+    page = client.get(URL, {"year": 2016, "period": "Q4"})
+    assert page.context["report"].delivered == 2
+    assert "2016/17 Q4 (January to March)" in page.content.decode()
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def _rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_every_table_downloads_as_csv_with_the_pages_figures(client, programme):
+    client.force_login(f.programme_lead())
+    for slug in TABLES:
+        response = client.get(URL + f"{slug}.csv", {"year": 2016})
+        assert response.status_code == 200, slug
+        assert response["Content-Type"].startswith("text/csv")
+        assert f'filename="programme-2016-{slug}.csv"' in response["Content-Disposition"]
+    summary = dict(_rows(client.get(URL + "summary.csv", {"year": 2016}))[1:])
+    assert summary["Councils engaged"] == "3"
+    assert summary["Peer days"] == "25.5"
+    assert summary["Average CPC team size (peers, excluding the manager)"] == "3.5"
+    quarters = _rows(client.get(URL + "quarters.csv", {"year": 2016}))
+    assert quarters[0][:3] == ["Scope", "Quarter", "Delivered in the quarter"]
+    assert quarters[2] == ["All peer challenges", "Q2", "0", "-1", "1", "2.0", "Red"]
+    surveys = _rows(client.get(URL + "surveys.csv", {"year": 2016}))
+    impact = next(row for row in surveys if row[0] == "Twelve-month impact survey")
+    assert impact[4:] == ["2", "Hidden", "Hidden"]  # below the minimum base
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted(client, programme):
+    from reports.models import ReportingGroup
+
+    ReportingGroup.objects.create(slug="evil", name="=HYPERLINK(1)", position=9)
+    client.force_login(f.manager())
+    rows = _rows(client.get(URL + "groups.csv", {"year": 2016}))
+    assert ["'=HYPERLINK(1)", "0", "0"] in rows
+
+
+def test_a_csv_for_no_such_table_or_a_bad_year(client):
+    client.force_login(f.manager())
+    assert client.get(URL + "nothing.csv").status_code == 404
+    response = client.get(URL + "summary.csv", {"year": "twenty"})
+    assert response.status_code == 400
+    assert "year" in response.content.decode()
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_figures(programme):
+    response = f.api_client(f.programme_lead()).get(API, {"year": 2016})
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["delivered"], data["councils_engaged"]) == (4, 3)
+    assert data["peers"] == {"deployed": 7, "councillors": 3, "officers": 4, "days": 25.5}
+    assert data["team"]["average"] == 3.5
+    assert data["first_time"]["percent"] == 50
+    assert data["targets"][0]["rag"] == "green"
+    assert [q["change"] for q in data["targets"][0]["quarters"]] == [0, -1, 1, 1]
+    assert data["feedback"]["headlines"][0]["figures"]["all"]["percent"] == 83
+    assert data["impact"]["headlines"][0]["figures"]["all"]["suppressed"] is True
+    assert data["paragraph"].startswith("During 2016/17 we engaged with three councils")
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({}, "year"),
+        ({"year": "soon"}, "year"),
+        ({"year": "1999"}, "year"),
+        ({"year": "2016", "period": "Q5"}, "period"),
+        ({"year": "2016", "colour": "red"}, "colour"),
+    ],
+)
+def test_the_api_refuses_a_bad_or_missing_year_naming_it(query, field):
+    response = f.api_client(f.manager()).get(API, query)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+def _command(*args: str) -> str:
+    out = io.StringIO()
+    call_command("programme_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_as_json_is_the_apis_document(programme):
+    api = f.api_client(f.manager()).get(API, {"year": 2016}).json()
+    printed = json.loads(_command("--year", "2016", "--format", "json"))
+    # Take-up is as at today for both; everything else is the same document.
+    assert printed == api
+
+
+def test_the_command_as_text_and_csv(programme):
+    text = _command("--year", "2016")
+    assert text.startswith("2016/17\n\nDuring 2016/17 we engaged with three councils")
+    assert "Delivered by type\n=================" in text
+    every = _command("--year", "2016", "--format", "csv").splitlines()
+    assert every[:3] == ["Summary", "Figure,Value", "Councils engaged,3"]
+    assert every.count("") == len(TABLES) - 1  # a blank line between tables
+    one = _command("--year", "2016", "--format", "csv", "--table", "types")
+    assert one.splitlines()[0] == "Type,Peer challenges delivered,Councils"
+    assert "Corporate peer challenge,2,2" in one.splitlines()
+
+
+def test_the_command_refuses_a_bad_year():
+    with pytest.raises(CommandError, match="year"):
+        _command("--year", "1999")
