@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from surveys.answer_words import answer_lines
-from surveys.contacts import contact_changed
+from surveys.contacts import contact_changed, waiting_for_address
 from surveys.models import InvitationStatus, SurveyInvitation
 from workflow import roles
 from workflow.models import PeerChallenge
@@ -38,6 +38,7 @@ class InvitationRow:
     invitation: SurveyInvitation
     tag: str
     contact_changed: bool
+    waiting_for_address: bool  # due, but the case has no email address for its respondent
     answers: list[AnswerRow] | None  # None: not shown to this user (or not completed)
 
 
@@ -62,6 +63,7 @@ def case_invitations(case: PeerChallenge, *, with_answers: bool) -> list[Invitat
             invitation=invitation,
             tag=STATUS_TAG.get(invitation.status, "govuk-tag--grey"),
             contact_changed=contact_changed(invitation),
+            waiting_for_address=waiting_for_address(invitation),
             answers=_answers(invitation)
             if with_answers and invitation.status == InvitationStatus.COMPLETED
             else None,

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import InvalidInput, Refused
@@ -300,3 +301,14 @@ def test_no_outbox_row_names_a_survey_link():
     for row in Notification.objects.filter(challenge=case):
         for one in SurveyInvitation.objects.filter(challenge=case):
             assert survey_token(one) not in str(row.context)
+
+
+def test_the_case_page_flags_a_survey_waiting_for_an_email_address(client):
+    case = report_issued(leader_email="")
+    client.force_login(manager())
+
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+
+    assert page.count('data-testid="waiting-for-address"') == 1
+    assert "record the leader\N{RIGHT SINGLE QUOTATION MARK}s email address on the case" in page
+    assert "Survey not sent: no email address" in page  # the timeline, once
