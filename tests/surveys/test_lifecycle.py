@@ -3,9 +3,12 @@ post-challenge, a manager's extension and revocation, the case closed when the i
 over; each change on the case's timeline in words."""
 
 import datetime
+import logging
+import re
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from notifications.models import Notification
 from surveys import actions, contacts, lifecycle
 from surveys.links import open_survey, survey_token
 from surveys.models import SurveyInvitation
+from tests.notifications.conftest import eager_celery  # noqa: F401  (a fixture)
 from tests.surveys.invitations import (
     CE,
     DAY,
@@ -312,3 +316,20 @@ def test_the_case_page_flags_a_survey_waiting_for_an_email_address(client):
     assert page.count('data-testid="waiting-for-address"') == 1
     assert "record the leader\N{RIGHT SINGLE QUOTATION MARK}s email address on the case" in page
     assert "Survey not sent: no email address" in page  # the timeline, once
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_email_reaches_them_with_a_link_that_opens_their_survey_and_is_logged_nowhere(
+    django_capture_on_commit_callbacks, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report_issued()
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        [token] = re.findall(r"/surveys/([^/\s]+)/", message.body)
+        opened = open_survey(token)
+        assert opened is not None and message.to[0].endswith(f"<{opened.recipient_email}>")
+        assert token not in caplog.text
+    assert {r.status for r in rows(case)} == {Notification.Status.SENT}
