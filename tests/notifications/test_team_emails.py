@@ -180,6 +180,16 @@ def test_a_place_confirmed_before_the_dates_are_set_carries_no_calendar(delivere
     assert "as soon as the dates are set" in confirmed.body
 
 
+def test_a_late_place_on_a_confirmed_team_is_not_told_to_wait_for_confirmation(delivered):
+    case = f.PeerChallengeFactory(state=State.PREPARATION)
+    place = invite(case)
+
+    [confirmed] = to(delivered(step, place, "accept", interests="none"), "sam@")
+
+    assert "The team is already confirmed" in confirmed.body
+    assert "once the whole team is confirmed" not in confirmed.body
+
+
 def test_the_manager_hears_of_a_decline_with_its_reason(case, delivered):
     place = invite(case)
 
