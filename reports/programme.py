@@ -22,7 +22,7 @@ Definitions, decided here once:
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -43,6 +43,8 @@ from workflow.choices import (
     PeerKind,
 )
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
+
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,10 @@ def _team(cases: QuerySet[PeerChallenge]) -> TeamSize:
     ).aggregate(places=Count("pk"), with_team=Count("challenge", distinct=True))
     average = None
     if places["with_team"]:
-        average = (Decimal(places["places"]) / places["with_team"]).quantize(Decimal("0.1"))
+        average = (Decimal(places["places"]) / places["with_team"]).quantize(
+            TENTH,
+            rounding=ROUND_HALF_UP,  # as the board prints: 4.25 is 4.3
+        )
     return TeamSize(
         cpcs=cpcs.count(), with_team=places["with_team"], places=places["places"], average=average
     )

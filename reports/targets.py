@@ -15,7 +15,7 @@ Delivered means what reports.programme says; every count comes from one aggregat
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
@@ -77,7 +77,7 @@ def rag(delivered: int, target: int | None, months: int) -> str | None:
 def _expected(target: int | None, months: int) -> Decimal | None:
     if target is None:
         return None
-    return (Decimal(target * months) / 12).quantize(Decimal("0.1"))
+    return (Decimal(target * months) / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _quarter_counts(year: int, today: datetime.date, scopes: dict[str, Q]) -> dict[str, int]:

@@ -106,6 +106,21 @@ def _cpcs(report: "ProgrammeReport") -> list[str]:
     return sentences
 
 
+def _targets(report: "ProgrammeReport") -> list[str | None]:
+    """The year's target for all types, then each group's (the board's "110 peer challenges,
+    including 70 corporate peer challenges")."""
+    sentences = [_target(report)]
+    for line in report.targets[1:]:
+        if line.target is None:
+            continue
+        sentences.append(
+            f"Of these, {number(line.delivered)} {'was' if line.delivered == 1 else 'were'} "
+            f"{line.scope} peer challenges, against a target of {number(line.target)} for the "
+            f"year ({line.rag or 'none due yet'})."
+        )
+    return sentences
+
+
 def _target(report: "ProgrammeReport") -> str | None:
     line = report.targets[0]  # all types
     if line.target is None:
@@ -113,7 +128,8 @@ def _target(report: "ProgrammeReport") -> str | None:
     delivered = counted(line.delivered, "peer challenge", "peer challenges")
     if report.today > financial_year(report.year).end:
         return (
-            f"In all we delivered {delivered} against the year's target of "
+            f"In {financial_year_label(report.year)} as a whole we delivered {delivered} "
+            "against the year's target of "
             f"{number(line.target)} ({line.rag or 'no RAG'})."
         )
     if line.rag is None:
@@ -150,8 +166,8 @@ def delivery_paragraph(report: "ProgrammeReport") -> str:
     if report.delivered:
         sentences.append(_peers(report))
         sentences += _cpcs(report)
+    sentences += _targets(report)
     sentences += [
-        _target(report),
         _take_up(report),
         _survey(report.feedback, "Of the feedback survey returns in the period", "were"),
         _survey(report.impact, "Of the councils asked a year after their challenge", "reported a"),
