@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import programme_api
+from reports import coverage_api, dashboard_api, programme_api, publication_api
 
 urlpatterns = [
     path(
@@ -10,4 +10,11 @@ urlpatterns = [
         programme_api.ProgrammeReportApi.as_view(),
         name="programme-report-api",
     ),
+    path("reports/dashboard/", dashboard_api.DashboardApi.as_view(), name="dashboard-api"),
+    path(
+        "reports/publication/",
+        publication_api.PublicationTrackerApi.as_view(),
+        name="publication-tracker-api",
+    ),
+    path("reports/coverage/", coverage_api.CoverageApi.as_view(), name="coverage-planner-api"),
 ]

@@ -88,6 +88,14 @@ EXPECTED = {
     # The programme report and its tables' CSV: staff who read every case.
     "programme-report": staff_only(200, lead=200, peer_on=403, others=403),
     "programme-report-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    # The dashboard, the publication tracker and the coverage planner: staff who read every
+    # case; a council's coverage reason is recorded by managers.
+    "dashboard": staff_only(200, lead=200, peer_on=403, others=403),
+    "publication-tracker": staff_only(200, lead=200, peer_on=403, others=403),
+    "publication-tracker-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    "coverage-planner": staff_only(200, lead=200, peer_on=403, others=403),
+    "coverage-planner-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    "coverage-note": staff_only(200, lead=403, peer_on=403, others=403),
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
@@ -100,6 +108,7 @@ CHANGES = {
     "case-team-link": {"manager", "admin"},
     "case-survey-link": {"manager", "admin"},
     "case-survey-closing-date": {"manager", "admin"},
+    "coverage-note": {"manager", "admin"},
     # Each peer answers only their own invitations: anyone else's POST is a 404.
     "my-invitations": {"peer on the case", "peer not on the case"},
     "case-reserves-order": {"manager", "admin"},
@@ -157,6 +166,7 @@ def world():
         "kind": "feedback",
         "survey_invitation_id": survey_invitation(case, "feedback", CE, status=SENT).pk,
         "table": "summary",
+        "code": "ADU",
     }
     return users, kwargs
 

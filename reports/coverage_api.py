@@ -1,0 +1,67 @@
+"""GET /api/reports/coverage/?region=&status=: the coverage planner as JSON."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api_schema import BAD_INPUT
+from reports.api_common import ReadsEveryCase
+from reports.coverage import STATUSES, coverage, regions
+
+
+class CoverageQuery(serializers.Serializer):
+    region = serializers.CharField(required=False, max_length=60, help_text="e.g. South East")
+    status = serializers.ChoiceField(choices=list(STATUSES.items()), required=False)
+
+    def validate_region(self, value: str) -> str:
+        if value.lower() not in {r.lower() for r in regions()}:
+            raise serializers.ValidationError(f"no English region is called {value!r}")
+        return value
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["unknown parameter; this reads region and status"] for name in unknown}
+            )
+        return attrs
+
+
+class CouncilCoverageOutput(serializers.Serializer):
+    code = serializers.CharField(source="council.code")
+    gss_code = serializers.CharField(source="council.gss_code")
+    name = serializers.CharField(source="council.name")
+    region = serializers.CharField(source="council.region")
+    status = serializers.CharField(help_text="current, booked, lapsed or never")
+    last_case = serializers.IntegerField(source="last_case_id", allow_null=True)
+    last_visit = serializers.DateField(allow_null=True, help_text="The last CPC's visit ended")
+    booked_case = serializers.IntegerField(source="booked_case_id", allow_null=True)
+    booked_visit = serializers.DateField(allow_null=True)
+    next_due = serializers.DateField(allow_null=True)
+    reason = serializers.CharField(help_text="Why not engaged or lapsed, where recorded")
+
+
+class CoverageApi(APIView):
+    """Every current English council with its last corporate peer challenge, whether one is
+    booked, when the next is due (the type's repeat interval) and the reason recorded for a
+    council that never had one or has lapsed."""
+
+    permission_classes = [IsAuthenticated, ReadsEveryCase]
+
+    @extend_schema(
+        parameters=[CoverageQuery],
+        responses={200: CouncilCoverageOutput(many=True), 400: BAD_INPUT},
+    )
+    def get(self, request):
+        query = CoverageQuery(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        status = query.validated_data.get("status")
+        rows = coverage(
+            today=timezone.localdate(),
+            region=query.validated_data.get("region", ""),
+            status_in=(status,) if status else (),
+        )
+        return Response(CouncilCoverageOutput(rows, many=True).data)

@@ -1,0 +1,76 @@
+"""/reports/dashboard/: a manager's and a programme lead's landing page: the pipeline, what is
+overdue across the programme and the manager's own actions. Filters by region, type, manager
+and financial year (a bad value is a form error on the page, never a 500)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.case_filters import ReportPageFilter
+from reports.dashboard import Pipeline, dashboard
+from workflow import roles
+
+
+def allowed(request: HttpRequest) -> None:
+    """Managers, admins and programme leads; a peer or someone with no role is refused."""
+    if not roles.can_read_all(request.user):
+        raise PermissionDenied
+
+
+def case_list_url(query: dict[str, str], **more: str) -> str:
+    return f"{reverse('my-cases')}?{urlencode({**query, **more})}"
+
+
+def pipeline_table(pipeline: Pipeline, query: dict[str, str]) -> dict:
+    """The pipeline's cells, each count with the case list it stands for."""
+
+    def cell(count: int, label: str, **more: str) -> dict:
+        href = case_list_url(query, **more) if count else ""
+        return {"count": count, "label": label, "href": href}
+
+    rows = [
+        {
+            "label": state.label,
+            "cells": [
+                cell(n, f"{state.label}, {t.name}", state=state.value, type=t.slug)
+                for t, n in zip(pipeline.types, line, strict=True)
+            ],
+            "total": cell(total, f"{state.label}, all types", state=state.value),
+        }
+        for state, line, total in pipeline.rows
+    ]
+    totals = [
+        cell(n, f"all states, {t.name}", type=t.slug)
+        for t, n in zip(pipeline.types, pipeline.totals, strict=True)
+    ]
+    total = cell(pipeline.total, "all states, all types")
+    return {"types": pipeline.types, "rows": rows, "totals": totals, "total": total}
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    allowed(request)
+    filters = ReportPageFilter(request.GET, user=request.user)
+    context: dict = {
+        "form": filters.form,
+        "filtered": bool(request.GET),
+        "report_days": settings.NOTIFICATION_SETTINGS["REPORT_OVERDUE_DAYS"],
+    }
+    if filters.is_valid():
+        board = dashboard(
+            cases=filters.cases(),
+            user=request.user,
+            today=timezone.localdate(),
+            manages=roles.is_manager(request.user),
+        )
+        context |= {
+            "board": board,
+            "pipeline": pipeline_table(board.pipeline, filters.query),
+        }
+    return render(request, "reports/dashboard.html", context)
