@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
-from workflow.models import Council, Peer
+from workflow.models import Council, Peer, PeerChallenge
 from workflow.models.peers import COUNCIL_PREFETCHES
 
 
@@ -68,6 +69,19 @@ def former_council_cutoff(on: datetime.date) -> datetime.date:
         return on.replace(year=on.year - years)
     except ValueError:  # 29 February, and the year N back is not a leap year
         return on.replace(year=on.year - years, day=28)
+
+
+def checked_on(challenge: PeerChallenge) -> datetime.date:
+    """The day a case's conflicts are read for: its onsite start, today while it has none
+    (a former council's window is counted back from the visit)."""
+    return challenge.onsite_start or timezone.localdate()
+
+
+def conflicts_for_case(
+    peers: Iterable[Peer], challenge: PeerChallenge
+) -> dict[int, list[Conflict]]:
+    """`conflicts_for_peers` at the case's host, on the day its conflicts are read for."""
+    return conflicts_for_peers(peers, challenge.host, on=checked_on(challenge))
 
 
 def conflicts(peer: Peer, host: Council, *, on: datetime.date) -> list[Conflict]:

@@ -18,6 +18,8 @@ from workflow.choices import (
     AssignmentStatus,
     State,
 )
+from workflow.conflicts import Conflict, conflicts_for_case
+from workflow.models import Peer
 
 Unmet = list[str]
 
@@ -95,11 +97,17 @@ def unmet_confirm_team(challenge) -> Unmet:
             unmet.append(f"no {lead.label.lower()} has accepted")
         elif roles[lead] > 1:
             unmet.append(f"{roles[lead]} {lead.label.lower()}s have accepted; a team has one")
+    # Read live: the register, the peer's councils or the visit's date may have moved since
+    # each place was made.
+    found = conflicts_for_case([a.peer for a in team], challenge)
     for a in team:
         if not a.interests.strip():  # the model's rule too: kept here for rows written before
             unmet.append(f"{a.peer} has not declared interests")
-        if a.conflict_unresolved:
-            unmet.append(f"{a.peer} has an unresolved conflict of interest")
+        unmet += cannot_serve(a.peer, found[a.peer_id])
+        soft = [c for c in found[a.peer_id] if not c.is_hard]
+        if soft and not a.override_reason.strip():
+            conflict = "soft conflict" if len(soft) == 1 else "soft conflicts"
+            unmet.append(f"the override for {a.peer}'s {conflict} has no reason")
     return unmet
 
 
@@ -134,7 +142,41 @@ def unmet_team_change(place, spec=None) -> Unmet:
 def unmet_invite(place) -> Unmet:
     if not place.peer.is_active:
         return [f"{place.peer} is no longer an active peer"]
-    return []
+    return unmet_conflicts(place)
+
+
+# --- conflicts with the host (workflow/conflicts.py), read live from the register ----------
+# A hard conflict keeps a peer off the team (HTTP 409); a soft one needs the manager's reason
+# for choosing them anyway (HTTP 400 on `override_reason` while it is missing).
+
+
+def place_conflicts(place) -> list[Conflict]:
+    # The peer's councils as stored now, not as a copy held since read them (an interest
+    # declared meanwhile counts).
+    peer = Peer.objects.with_councils().get(pk=place.peer_id)
+    return conflicts_for_case([peer], place.challenge)[peer.pk]
+
+
+def cannot_serve(peer, found: list[Conflict]) -> Unmet:
+    return [f"{peer} cannot serve: {c.reason}" for c in found if c.is_hard]
+
+
+def unmet_conflicts(place) -> Unmet:
+    """The peer's hard conflicts with the host: no place on the team, not even as a reserve."""
+    return cannot_serve(place.peer, place_conflicts(place))
+
+
+def missing_override(place) -> dict[str, list[str]]:
+    """A place whose peer has soft conflicts with the host needs the manager's reason for
+    choosing them anyway, naming each conflict."""
+    if place.override_reason.strip():
+        return {}
+    soft = [c.reason for c in place_conflicts(place) if not c.is_hard]
+    if not soft:
+        return {}
+    conflict = "a soft conflict" if len(soft) == 1 else "soft conflicts"
+    words = f"{place.peer} has {conflict} with the host ({'; '.join(soft)}): give your reason"
+    return {"override_reason": [f"{words} for choosing them anyway"]}
 
 
 def unmet_expire(place) -> Unmet:

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from workflow import roles
-from workflow.conflicts import conflicts
+from workflow.conflicts import checked_on, conflicts
 from workflow.filters import PeerFilter, passthrough_parameters
 from workflow.models import Peer, PeerChallenge, Specialism
 from workflow.peer_csv import write_peers
@@ -143,7 +143,7 @@ class ChallengeConflictsApi(APIView):
         query = PeerConflictsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         peer = query.validated_data["peer"]
-        on = challenge.onsite_start or timezone.localdate()
+        on = checked_on(challenge)
         found = conflicts(peer, challenge.host, on=on)
         result = {
             "peer": peer,

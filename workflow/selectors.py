@@ -4,8 +4,9 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from workflow import roles
-from workflow.choices import HOLDS_A_PLACE, TERMINAL
+from workflow.choices import HOLDS_A_PLACE, TERMINAL, AssignmentStatus, PeerKind
 from workflow.models import Assignment, CaseEvent, ChallengeType, Council, PeerChallenge
+from workflow.models.peers import PoliticalGroup
 
 
 def challenge_list(*, user) -> QuerySet[PeerChallenge]:
@@ -45,3 +46,23 @@ def other_open_case(
     if exclude is not None and exclude.pk is not None:
         others = others.exclude(pk=exclude.pk)
     return others.order_by("pk").first()
+
+
+def team_balance(challenge: PeerChallenge) -> list[dict]:
+    """The team's political balance: how many accepted member peers each political group has,
+    largest first (shown to the manager, not a rule). Reads the case's prefetched team when it
+    has one (challenge_list), so a case page or API answer costs no query for it."""
+    places = challenge.assignments.all()
+    if "assignments" not in getattr(challenge, "_prefetched_objects_cache", {}):
+        places = places.select_related("peer")
+    counts: dict[str, int] = {}
+    for place in places:
+        if place.status == AssignmentStatus.ACCEPTED and place.peer.kind == PeerKind.MEMBER:
+            group = place.peer.political_group
+            counts[group] = counts.get(group, 0) + 1
+    labels = dict(PoliticalGroup.choices)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], labels.get(item[0], item[0])))
+    return [
+        {"group": group, "label": labels.get(group, group or "Not recorded"), "count": n}
+        for group, n in ordered
+    ]

@@ -20,6 +20,7 @@ from core.errors import InvalidInput, Refused
 from workflow import actions, guards, machine, selectors, team_services
 from workflow.audit import jsonable, record_event, undone_on_error
 from workflow.choices import REPORT_ISSUED_OR_LATER
+from workflow.conflicts import conflicts_for_case
 from workflow.machine import Actor
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge, State
 from workflow.transitions import CASE
@@ -170,11 +171,28 @@ def _refuse_if_changed_since(challenge: PeerChallenge, seen: datetime.datetime) 
 
 
 def _prefill_team_from(parent: PeerChallenge, child: PeerChallenge, *, actor: Actor) -> None:
-    """A follow-up visit starts with the parent's team, invited again in their roles."""
-    team = parent.assignments.filter(status__in=Assignment.ON_TEAM).select_related("peer")
-    for a in team.order_by("pk"):
+    """A follow-up visit starts with the parent's team, invited again in their roles, each
+    with the manager's reason for a soft conflict (the host is the same). A peer who may no
+    longer serve there (a hard conflict since, or a soft one never given a reason) is left for
+    the manager to choose on the candidates page, which says why."""
+    team = list(
+        parent.assignments.filter(status__in=Assignment.ON_TEAM)
+        .select_related("peer")
+        .order_by("pk")
+    )
+    found = conflicts_for_case([a.peer for a in team], child)
+    for a in team:
+        if any(c.is_hard for c in found[a.peer_id]) or (
+            found[a.peer_id] and not a.override_reason.strip()
+        ):
+            continue
         team_services.assignment_add(
-            challenge=child, peer=a.peer, actor=actor, role=a.role, invite=True
+            challenge=child,
+            peer=a.peer,
+            actor=actor,
+            role=a.role,
+            invite=True,
+            override_reason=a.override_reason,
         )
 
 

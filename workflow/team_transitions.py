@@ -26,6 +26,15 @@ def _place(place: Assignment) -> dict[str, Any]:
     }
 
 
+def overridden(place: Assignment) -> dict[str, Any]:
+    """The soft conflicts a place was made or invited despite, for its event: the timeline
+    shows them beside the manager's reason."""
+    soft = [c.reason for c in guards.place_conflicts(place) if not c.is_hard]
+    if not soft:
+        return {}
+    return {"soft_conflicts": soft, "override_reason": place.override_reason}
+
+
 _DECLARED = [
     Transition(
         "invite",
@@ -33,7 +42,11 @@ _DECLARED = [
         "Invite",
         "Invited",
         guard=guards.unmet_invite,
-        fields=("respond_by",),  # two weeks from today when not given
+        check=guards.missing_override,
+        # respond_by: two weeks from today when not given; override_reason: the manager's
+        # reason for inviting a peer with a soft conflict (a reserve may carry it already)
+        fields=("respond_by", "override_reason"),
+        event_data=overridden,
     ),
     Transition(
         "accept",

@@ -83,9 +83,14 @@ for _source, _target in PLACE_STEPS:
 # An open invitation or an accepted place: what a withdrawn case takes with it.
 OPEN_PLACES = ("invited", "accepted")
 # A place's own fields, edited while the place is in these statuses (an unchanged value is no
-# edit at all), and the field each is kept in.
-EDITABLE_WHILE = {"lead": OPEN_PLACES, "conflict": OPEN_PLACES, "declared": ("accepted",)}
-PLACE_FIELD = {"lead": "role", "declared": "interests", "conflict": "conflict_unresolved"}
+# edit at all), and the field each is kept in. `reason`: the manager's reason for choosing a
+# peer despite a soft conflict with the host (issue 8).
+EDITABLE_WHILE = {
+    "lead": OPEN_PLACES,
+    "reason": ("reserve", *OPEN_PLACES),
+    "declared": ("accepted",),
+}
+PLACE_FIELD = {"lead": "role", "declared": "interests", "reason": "override_reason"}
 REASON_TAKEN = ("close", "postpone", "resume", "withdraw")
 
 
@@ -99,7 +104,7 @@ class Place:
     status: str = "invited"
     lead: bool = False
     declared: bool = False
-    conflict: bool = False
+    reason: bool = False  # the manager's reason for choosing the peer despite a soft conflict
 
 
 @dataclass
@@ -121,6 +126,10 @@ class Case:
     published_on: datetime.date | None = None
     team: dict[str, Place] = field(default_factory=dict)  # by the peer's name
     rival: str = ""  # the reference of another case of this host and type holding a place
+    # Peers (by name) in conflict with the host (DESIGN.md §4): a hard conflict keeps them off
+    # the team; a soft one (a declared interest, the same region) needs the manager's reason.
+    hard: set[str] = field(default_factory=set)
+    soft: set[str] = field(default_factory=set)
 
     @property
     def holds_a_place(self) -> bool:
@@ -229,8 +238,10 @@ def _unmet(case: Case, name: str, inputs: dict, today: datetime.date):
         for peer, place in team.items():
             if not place.declared:
                 yield (peer, "declared")
-            if place.conflict:
-                yield (peer, "conflict")
+            if peer in case.hard:
+                yield (peer, "cannot serve")
+            if peer in case.soft and not place.reason:
+                yield (peer, "soft conflict", "no reason")
     elif name == "start_onsite":
         if case.onsite_start is None:
             yield ("onsite dates",)
@@ -274,10 +285,22 @@ def predict_edit(case: Case, changes: dict) -> Outcome:
     return Outcome(target=case.state)
 
 
-def predict_team_change(case: Case, place: Place | None, changes: dict) -> Outcome:
-    """Adding a place (`place` None), a step of a place (a new `status`), or an edit of one of
-    its fields (`lead`, `declared`, `conflict`: one per call). No team changes once a case is
-    over, save the withdrawal of a withdrawn case's places."""
+def predict_team_add(case: Case, name: str, place: Place) -> Outcome:
+    """Putting a peer on the team: not once the case is over; never a peer with a hard
+    conflict (each named); a soft conflict only with the manager's reason."""
+    if case.state in FINISHED:
+        return Outcome(unmet=((state_word(case.state),),))
+    if name in case.hard:
+        return Outcome(unmet=((name, "cannot serve"),))
+    if name in case.soft and not place.reason:
+        return Outcome(invalid=frozenset({"override_reason"}))
+    return Outcome(target=case.state)
+
+
+def predict_team_change(case: Case, place: Place | None, changes: dict, name: str = "") -> Outcome:
+    """A step of a place (a new `status`), or an edit of one of its fields (`lead`,
+    `declared`, `reason`: one per call) of peer `name`'s place. No team changes once a case
+    is over, save the withdrawal of a withdrawn case's places."""
     status = changes.get("status")
     if place is not None and status is not None:
         step = PLACE_STEPS.get((place.status, status))
@@ -297,6 +320,8 @@ def predict_team_change(case: Case, place: Place | None, changes: dict) -> Outco
             continue  # no change: nothing to refuse, nothing written
         if place.status not in EDITABLE_WHILE[key] or (key == "declared" and not value):
             return Outcome(invalid=frozenset({PLACE_FIELD[key]}))
+        if key == "reason" and not value and name in case.soft:
+            return Outcome(invalid=frozenset({PLACE_FIELD[key]}))  # a soft conflict keeps one
     return Outcome(target=case.state)
 
 

@@ -157,7 +157,7 @@ def test_updating_a_place_records_only_what_changed(case, actor):
         changes={
             "role": "specialist",
             "respond_by": TODAY + 20 * DAY,
-            "conflict_unresolved": False,
+            "override_reason": "",
         },
     )
 

@@ -75,9 +75,9 @@ class Assignment(StateMachineMixin, models.Model):
     decline_note = models.TextField(
         max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
     )
-    conflict_unresolved = models.BooleanField(default=False)
-    # A soft conflict (workflow/conflicts.py) allows the place only with the manager's reason,
-    # recorded with who gave it and when; a hard conflict allows no place at all.
+    # A soft conflict (workflow/conflicts.py, read live from the register) allows the place only
+    # with the manager's reason, recorded with who gave it and when; a hard conflict allows no
+    # place at all (workflow.guards).
     override_reason = models.TextField(
         "reason for overriding the conflict",
         max_length=1000,

@@ -30,6 +30,7 @@ from django.utils.text import slugify
 
 from core.history import recording_history
 from workflow import roles, services, team_services
+from workflow.conflicts import conflicts_for_case
 from workflow.dates import financial_year_of
 from workflow.models import (
     Assignment,
@@ -56,6 +57,7 @@ JOBS = [("chief_executive", ""), ("director_of_finance", ""), ("director_of_plac
         ("other", "Head of Policy")]  # fmt: skip
 SPECIALISMS = ["finance", "governance", "housing", "adult-social-care", "economic-growth"]
 # What peers declare on accepting: most have nothing to declare.
+OVERRIDE_REASON = "Knows the area well and has no tie to the council itself"
 INTERESTS = ["none", "none", "none", "A former colleague now works for the council"]
 OBJECTIVES = [
     "Test the medium-term financial plan",
@@ -347,7 +349,9 @@ class Command(BaseCommand):
             return
         ctype = case.challenge_type
         size = min(max(ctype.min_peers, 4), ctype.max_peers)
-        eligible = [p for p in self.peers if p.council_id != case.host_id]
+        # No peer with a hard conflict; a soft one (same region...) with the manager's reason.
+        found = conflicts_for_case(self.peers, case)
+        eligible = [p for p in self.peers if not any(c.is_hard for c in found[p.pk])]
         members = self.rng.sample([p for p in eligible if p.kind == Peer.Kind.MEMBER], 1)
         officers = [p for p in eligible if p.kind == Peer.Kind.OFFICER]
         *team, reserve = members + self.rng.sample(officers, size)
@@ -357,10 +361,20 @@ class Command(BaseCommand):
         respond_by = max(today + 14 * DAY, dates_of(case)[0] - 30 * DAY)
         for peer, role in zip(team, roles, strict=True):
             team_services.assignment_add(
-                challenge=case, peer=peer, actor=actor, role=role, respond_by=respond_by
+                challenge=case,
+                peer=peer,
+                actor=actor,
+                role=role,
+                respond_by=respond_by,
+                override_reason=OVERRIDE_REASON if found[peer.pk] else "",
             )
         team_services.assignment_add(
-            challenge=case, peer=reserve, actor=actor, role=Assignment.Role.OFFICER, invite=False
+            challenge=case,
+            peer=reserve,
+            actor=actor,
+            role=Assignment.Role.OFFICER,
+            invite=False,
+            override_reason=OVERRIDE_REASON if found[reserve.pk] else "",
         )
 
     def accept_team(self, case: PeerChallenge, actor: User) -> None:
