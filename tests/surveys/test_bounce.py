@@ -65,3 +65,23 @@ def test_another_email_failing_touches_no_invitation(smtp_refuses):
     assert other.status == Notification.Status.FAILED
     assert not case.survey_invitations.filter(bounced_at__isnull=False).exists()
     assert events(case, actions.SURVEY_BOUNCED) == []
+
+
+def test_a_temporary_refusal_is_retried_and_records_no_bounce(monkeypatch):
+    greylisted = smtplib.SMTPRecipientsRefused(
+        {"chief.executive@adur.example.gov.uk": (450, b"4.2.0 Greylisted")}
+    )
+
+    def send_messages(self, messages):
+        raise greylisted
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    case = report_issued()
+    row = next(r for r in rows(case) if r.recipient_email == case.chief_executive_email)
+
+    send_notification(row.pk)
+
+    row.refresh_from_db()
+    assert row.status == Notification.Status.QUEUED  # waiting for its retry
+    assert invitation(case, CE).bounced_at is None
+    assert events(case, actions.SURVEY_BOUNCED) == []
