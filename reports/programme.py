@@ -21,13 +21,14 @@ Definitions, decided here once:
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.errors import InvalidInput
 from reports.delivered import CORPORATE, VISITED, delivered_cases
 from reports.models import ReportingGroup
 from reports.targets import TargetLine, target_lines
@@ -42,9 +43,11 @@ from workflow.choices import (
     AssignmentStatus,
     PeerKind,
 )
+from workflow.dates import EARLIEST, LATEST
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
 
 TENTH = Decimal("0.1")
+FIRST_YEAR = EARLIEST.year + 1
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,11 @@ class ProgrammeReport:
     take_up: TakeUp
     feedback: SurveyResults
     impact: SurveyResults
-    paragraph: str = field(default="")
+
+    @property
+    def paragraph(self) -> str:
+        """The delivery paragraph in the board's words (reports/words.py): no queries."""
+        return delivery_paragraph(self)
 
 
 def _by_type(cases: QuerySet[PeerChallenge]) -> list[TypeCount]:
@@ -202,15 +209,20 @@ def _take_up(today: datetime.date) -> TakeUp:
     )
 
 
-def programme_report(*, year: int, part: str = "", today: datetime.date | None = None):
+def programme_report(
+    *, year: int, part: str = "", today: datetime.date | None = None
+) -> ProgrammeReport:
     """Every figure of the programme report for financial year `year` (2016 is 2016/17), or
-    one of its PARTS (Q1 … Q4, H1, H2). Raises InvalidInput for a year or part out of range."""
+    one of its PARTS (Q1 … Q4, H1, H2). Raises InvalidInput for a year or part out of range
+    (the first year is FIRST_YEAR: the impact cohort is the year before)."""
+    if not FIRST_YEAR <= year < LATEST.year:
+        raise InvalidInput({"year": [f"Enter a year from {FIRST_YEAR} to {LATEST.year - 1}"]})
     today = today or timezone.localdate()
     period = financial_year(year, part)
     cohort = financial_year(year - 1, part)
     cases = delivered_cases(period, today=today)
     totals = cases.aggregate(delivered=Count("pk"), councils=Count("host", distinct=True))
-    report = ProgrammeReport(
+    return ProgrammeReport(
         year=year,
         part=part,
         period=period,
@@ -228,5 +240,3 @@ def programme_report(*, year: int, part: str = "", today: datetime.date | None =
         feedback=survey_results(kind=SurveyKind.FEEDBACK, period=period),
         impact=survey_results(kind=SurveyKind.IMPACT, period=cohort),
     )
-    object.__setattr__(report, "paragraph", delivery_paragraph(report))
-    return report

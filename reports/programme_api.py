@@ -12,11 +12,11 @@ from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from core.errors import InvalidInput
-from reports.programme import programme_report
+from reports.programme import FIRST_YEAR, ProgrammeReport, programme_report
 from reports.programme_serializers import ProgrammeReportOutput
 from surveys.periods import PARTS
 from workflow import roles
-from workflow.dates import EARLIEST, LATEST
+from workflow.dates import LATEST
 
 
 class ReadsAllCases(BasePermission):
@@ -28,7 +28,7 @@ class ReadsAllCases(BasePermission):
 
 class ProgrammeQuery(serializers.Serializer):
     year = serializers.IntegerField(
-        min_value=EARLIEST.year,
+        min_value=FIRST_YEAR,
         max_value=LATEST.year - 1,
         help_text="A UK financial year by the year it starts in: 2016 is 1 April 2016 to "
         "31 March 2017.",
@@ -49,7 +49,7 @@ class ProgrammeQuery(serializers.Serializer):
         return attrs
 
 
-def report_for(query_params) -> Any:
+def report_for(query_params) -> ProgrammeReport:
     query = ProgrammeQuery(data=query_params.dict())
     query.is_valid(raise_exception=True)
     try:
