@@ -10,6 +10,7 @@ from django.test import Client
 
 from core.errors import Refused
 from core.signed_links import make_token
+from tests.support.races import race, real_race
 from tests.workflow import factories as f
 from workflow import invitation_answers, team_services
 from workflow.invitation_links import PURPOSE, invitation_path, invitation_token
@@ -317,3 +318,62 @@ def test_a_lapsed_invitation_is_not_sent_again(invited, actor):
         pytest.raises(Refused, match="put its respond-by date back first"),
     ):
         team_services.assignment_revoke_link(assignment=invited, actor=actor, resend=True)
+
+
+# --- races (PostgreSQL) ---------------------------------------------------------------------
+
+
+@real_race
+def test_two_answers_posted_at_once_one_wins_and_the_other_gets_the_dead_link_page():
+    case = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
+    place = f.place(case, status=Status.INVITED)
+    path = invitation_path(place)
+
+    def answer(name: str, data: dict):
+        def job(start):
+            browser = Client()
+            start()
+            return browser.post(path, {"answer": name, **data}).status_code
+
+        return job
+
+    results = race(
+        [
+            answer("accept", {"accept-interests": "none"}),
+            answer("decline", {"decline-decline_reason": "dates"}),
+        ]
+    )
+
+    assert sorted(results) == [200, 404]
+    place.refresh_from_db()
+    answered = ["workflow.assignment.accepted", "workflow.assignment.declined"]
+    assert CaseEvent.objects.filter(action__in=answered).count() == 1
+    assert place.status == (Status.ACCEPTED if results[0] == 200 else Status.DECLINED)
+
+
+@real_race
+def test_an_answer_racing_a_revocation_either_lands_before_it_or_not_at_all():
+    case = f.PeerChallengeFactory(state=State.TEAM_ASSEMBLY)
+    place = f.place(case, status=Status.INVITED)
+    path = invitation_path(place)
+    manager = f.manager()
+
+    def accept_job(start):
+        browser = Client()
+        start()
+        return browser.post(path, {"answer": "accept", "accept-interests": "none"}).status_code
+
+    def revoke_job(start):
+        fresh = Assignment.objects.get(pk=place.pk)
+        start()
+        try:
+            team_services.assignment_revoke_link(assignment=fresh, actor=manager)
+        except Refused:
+            return "refused"  # the answer got there first: no open invitation to revoke
+        return "revoked"
+
+    accepted, revoked = race([accept_job, revoke_job])
+
+    place.refresh_from_db()
+    assert (accepted, revoked) in [(200, "refused"), (404, "revoked")]
+    assert place.status == (Status.ACCEPTED if accepted == 200 else Status.INVITED)
