@@ -30,9 +30,9 @@ def invite_next_reserve(event: CaseEvent) -> None:
     invited in their place, by the system, while the role has fewer open invitations than
     TEAM_MAX_OPEN_INVITATIONS_PER_ROLE. A reserve who cannot be invited (a conflict, no longer
     an active peer) is skipped for the next; the invite's event names whom it replaces and
-    whom it skipped, and with nobody left a NO_RESERVE_LEFT event says so: the manager's email
-    reacts to either. Only a decline or an expiry calls this, never an invite, so a queue is
-    walked once and a skipped reserve starts nothing further."""
+    whom it skipped, and with nobody left (of a role that had reserves) a NO_RESERVE_LEFT event
+    says so: the manager's email reacts to either. Only a decline or an expiry calls this,
+    never an invite, so a queue is walked once and a skipped reserve starts nothing further."""
     challenge = event.challenge
     lapsed = Assignment.objects.select_related("peer").get(pk=event.data["assignment"])
     lapsed.challenge = challenge  # locked by the service that fired the step
@@ -52,6 +52,8 @@ def invite_next_reserve(event: CaseEvent) -> None:
             return
         except (Refused, InvalidInput) as refusal:  # nothing of it was written: next one
             skipped.append({"peer": reserve.peer_id, "why": _words(refusal)})
+    if not (skipped or reserves.had_reserves(challenge, lapsed.role)):
+        return
     record_event(
         challenge=challenge,
         action=actions.NO_RESERVE_LEFT,

@@ -22,6 +22,12 @@ def next_rank(challenge: PeerChallenge, role: str) -> int:
     return (last or 0) + 1
 
 
+def had_reserves(challenge: PeerChallenge, role: str) -> bool:
+    """Whether the role has had a reserve queue on this team (a reserve keeps its rank once
+    invited). With none ever, a lapsed invitation is news enough in its own email."""
+    return challenge.assignments.filter(role=role, reserve_rank__isnull=False).exists()
+
+
 def open_invitations(challenge: PeerChallenge, role: str) -> int:
     return challenge.assignments.filter(status=AssignmentStatus.INVITED, role=role).count()
 

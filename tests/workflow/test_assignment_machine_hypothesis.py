@@ -277,9 +277,12 @@ class TeamMachine(RuleBasedStateMachine):
         """What the design says follows a decline or an expiry: the role's first invitable
         reserve invited by the system (an inactive peer passed over), or, with none left, the
         manager told (an event); nothing while K invitations of the role are still open."""
-        open_ = sum(p.status == Status.INVITED and p.role == lapsed.role for p in self.places)
+        same_role = [p for p in self.places if p.role == lapsed.role]
+        open_ = sum(p.status == Status.INVITED for p in same_role)
         if open_ >= django_settings.TEAM_MAX_OPEN_INVITATIONS_PER_ROLE:
             return
+        if not any(p.rank for p in same_role):
+            return  # the role never had reserves: the answer's own email is enough
         self.events += 1  # the invitation, or that no reserve was left
         for reserve in self.queue(lapsed.role):
             if not reserve.peer.is_active:

@@ -336,7 +336,8 @@ def test_a_reserve_who_cannot_be_invited_is_passed_over_and_the_manager_told(cas
 
 
 def test_with_no_reserve_left_the_manager_is_told_so(case, actor):
-    declined = invitee(case, actor)
+    declined = reserve(case, actor)  # the role's last reserve, invited by the manager
+    team_services.assignment_transition(assignment=declined, name="invite", actor=actor)
     reserve(case, actor, role=Role.MEMBER)  # another role's reserve is not used
 
     decline(declined, actor)
@@ -350,6 +351,16 @@ def test_with_no_reserve_left_the_manager_is_told_so(case, actor):
     entry = next(e for e in timeline(case) if e.event == event)
     assert entry.what == "No reserve left to invite"
     assert ("In place of", str(declined.peer)) in entry.details
+
+
+def test_a_role_that_never_had_reserves_writes_nothing_more(case, actor):
+    declined = invitee(case, actor)
+    reserve(case, actor, role=Role.MEMBER)
+
+    decline(declined, actor)
+
+    assert events(case, actions.NO_RESERVE_LEFT) == []
+    assert manager_told(case) == [], "the answer's own email tells the manager of the decline"
 
 
 def test_when_every_reserve_is_passed_over_none_is_left(case, actor):
