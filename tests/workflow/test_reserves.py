@@ -489,3 +489,29 @@ def test_a_closed_cases_ranking_is_a_409(actor):
     )
 
     assert response.status_code == 409
+
+
+def test_a_reserve_with_a_conflict_found_since_is_passed_over_in_its_words(case, actor):
+    declined = invitee(case, actor)
+    conflicted, second = reserve(case, actor, name="Pat Moved"), reserve(case, actor)
+    Peer.objects.filter(pk=conflicted.peer_id).update(council=f.council("ADU"))  # the host
+
+    decline(declined, actor)
+
+    assert (status(conflicted), status(second)) == (Status.RESERVE, Status.INVITED)
+    [skipped] = events(case, actions.ASSIGNMENT_INVITED)[-1].data["skipped"]
+    assert skipped["peer"] == conflicted.peer_id
+    assert "Adur" in skipped["why"]
+
+
+def test_the_promoted_reserve_gets_the_invitation_with_its_link(case, actor):
+    declined = invitee(case, actor)
+    first = reserve(case, actor)
+
+    decline(declined, actor)
+
+    invitation = Notification.objects.get(
+        kind=Notification.Kind.INVITATION, recipient_email=first.peer.email
+    )
+    assert invitation.context["assignment"] == first.pk
+    assert "/invitations/" in render_email(invitation).body
