@@ -35,7 +35,15 @@ _OTHER = {
 # Keys the audit rows carry for the machine, not for people.
 _NOT_SHOWN = {"assignment", "peers", "host", "type", "from_status", "survey_invitation"}
 # Keys that are a person's own business: shown to managers only (timeline(personal=False)).
-PERSONAL = {"decline_reason", "decline_note", "interests", "override_reason", "soft_conflicts"}
+# A reserve passed over is named with why (a conflict, no longer active): the manager's too.
+PERSONAL = {
+    "decline_reason",
+    "decline_note",
+    "interests",
+    "override_reason",
+    "soft_conflicts",
+    "skipped",
+}
 # Values kept as codes, told by their labels.
 _LABELS = {"status": AssignmentStatus, "role": AssignmentRole, "decline_reason": DeclineReason}
 # How a peer answered an invitation when it was not signed in (workflow.invitation_answers).

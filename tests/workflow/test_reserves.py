@@ -515,3 +515,17 @@ def test_the_promoted_reserve_gets_the_invitation_with_its_link(case, actor):
     )
     assert invitation.context["assignment"] == first.pk
     assert "/invitations/" in render_email(invitation).body
+
+
+def test_only_managers_see_who_was_passed_over_and_why(case, actor):
+    declined = invitee(case, actor)
+    gone = reserve(case, actor, name="Gone Away")
+    Peer.objects.filter(pk=gone.peer_id).update(is_active=False)
+    reserve(case, actor)
+
+    decline(declined, actor)
+
+    invite = events(case, actions.ASSIGNMENT_INVITED)[-1]
+    [for_peers] = [e for e in timeline(case, personal=False) if e.event == invite]
+    assert "Passed over" not in dict(for_peers.details)
+    assert "in place of" in for_peers.what
