@@ -4,11 +4,19 @@ or postponed case never left the states before the visit, so it never counts, wh
 dates say."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from surveys.periods import Period
-from workflow.choices import REPORT_ISSUED_OR_LATER, State
+from workflow.choices import (
+    COUNTED_ROLES,
+    ON_TEAM,
+    REPORT_ISSUED_OR_LATER,
+    AssignmentStatus,
+    State,
+)
 from workflow.models import PeerChallenge
 
 VISITED = (State.ONSITE, State.REPORTING, *REPORT_ISSUED_OR_LATER)
@@ -20,3 +28,60 @@ def delivered_cases(period: Period, *, today: datetime.date) -> QuerySet[PeerCha
     return PeerChallenge.objects.filter(
         state__in=VISITED, onsite_end__gte=period.start, onsite_end__lte=min(period.end, today)
     )
+
+
+def earlier_cpc() -> Exists:
+    """For a case: its host had a corporate peer challenge delivered before this visit ended
+    (the case is then a repeat, not a first-time CPC)."""
+    return Exists(
+        PeerChallenge.objects.filter(
+            host=OuterRef("host"),
+            challenge_type__slug=CORPORATE,
+            state__in=VISITED,
+            onsite_end__lt=OuterRef("onsite_end"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DeliveredCase:
+    """One line of the list of what the figures count, for checking them."""
+
+    reference: str
+    council: str
+    type: str
+    onsite_end: datetime.date
+    state: str
+    first_time_cpc: bool | None  # None: not a CPC
+    team: int  # places on the team, excluding the manager and shadows
+    days: Decimal
+
+
+def delivered_list(cases: QuerySet[PeerChallenge]) -> list[DeliveredCase]:
+    """Every delivered case with its team and days, in one query, by visit end."""
+    rows = (
+        cases.select_related("host", "challenge_type")
+        .annotate(
+            repeat=earlier_cpc(),
+            team=Count(
+                "assignments",
+                filter=Q(assignments__status__in=ON_TEAM, assignments__role__in=COUNTED_ROLES),
+                distinct=True,
+            ),
+            days=Sum("assignments__days", filter=Q(assignments__status=AssignmentStatus.COMPLETED)),
+        )
+        .order_by("onsite_end", "pk")
+    )
+    return [
+        DeliveredCase(
+            reference=case.reference,
+            council=case.host.name,
+            type=case.challenge_type.name,
+            onsite_end=case.onsite_end,  # type: ignore[arg-type]  # delivered: it has one
+            state=case.get_state_display(),
+            first_time_cpc=(not case.repeat if case.challenge_type.slug == CORPORATE else None),
+            team=case.team,
+            days=case.days or Decimal("0"),
+        )
+        for case in rows
+    ]

@@ -29,7 +29,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import InvalidInput
-from reports.delivered import CORPORATE, VISITED, delivered_cases
+from reports.delivered import (
+    CORPORATE,
+    VISITED,
+    DeliveredCase,
+    delivered_cases,
+    delivered_list,
+    earlier_cpc,
+)
 from reports.models import ReportingGroup
 from reports.targets import TargetLine, target_lines
 from reports.words import delivery_paragraph
@@ -116,6 +123,7 @@ class ProgrammeReport:
     take_up: TakeUp
     feedback: SurveyResults
     impact: SurveyResults
+    cases: list[DeliveredCase]  # what the figures count, to check them by
 
     @property
     def paragraph(self) -> str:
@@ -174,15 +182,9 @@ def _team(cases: QuerySet[PeerChallenge]) -> TeamSize:
 
 
 def _first_time(cases: QuerySet[PeerChallenge]) -> FirstTime:
-    earlier = PeerChallenge.objects.filter(
-        host=OuterRef("host"),
-        challenge_type__slug=CORPORATE,
-        state__in=VISITED,
-        onsite_end__lt=OuterRef("onsite_end"),
-    )
     totals = (
         cases.filter(challenge_type__slug=CORPORATE)
-        .annotate(repeat=Exists(earlier))
+        .annotate(repeat=earlier_cpc())
         .aggregate(cpcs=Count("pk"), first_time=Count("pk", filter=Q(repeat=False)))
     )
     return FirstTime(**totals, percent=percent(totals["first_time"], totals["cpcs"]))
@@ -239,4 +241,5 @@ def programme_report(
         take_up=_take_up(today),
         feedback=survey_results(kind=SurveyKind.FEEDBACK, period=period),
         impact=survey_results(kind=SurveyKind.IMPACT, period=cohort),
+        cases=delivered_list(cases),
     )

@@ -72,6 +72,17 @@ class TakeUpOutput(serializers.Serializer):
     percent = serializers.IntegerField(allow_null=True)
 
 
+class DeliveredCaseOutput(serializers.Serializer):
+    reference = serializers.CharField()
+    council = serializers.CharField()
+    type = serializers.CharField()
+    onsite_end = serializers.DateField()
+    state = serializers.CharField()
+    first_time_cpc = serializers.BooleanField(allow_null=True, help_text="null: not a CPC")
+    team = serializers.IntegerField(help_text="Places, excluding the manager and shadows")
+    days = _number()
+
+
 class ProgrammeReportOutput(serializers.Serializer):
     year = serializers.IntegerField()
     part = serializers.CharField()
@@ -88,4 +99,5 @@ class ProgrammeReportOutput(serializers.Serializer):
     take_up = TakeUpOutput()
     feedback = SurveyResultsOutput()
     impact = SurveyResultsOutput()
+    cases = DeliveredCaseOutput(many=True, help_text="The cases delivered: what is counted")
     paragraph = serializers.CharField()

@@ -167,6 +167,41 @@ def surveys(report: ProgrammeReport) -> Table:
     )
 
 
+def _first_time_words(value: bool | None) -> str:
+    return "Not a CPC" if value is None else ("Yes" if value else "No")
+
+
+def challenges(report: ProgrammeReport) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            case.reference,
+            case.council,
+            case.type,
+            case.onsite_end.isoformat(),
+            case.state,
+            _first_time_words(case.first_time_cpc),
+            case.team,
+            case.days,
+        ]
+        for case in report.cases
+    ]
+    return Table(
+        "challenges",
+        "The challenges delivered (what the figures count)",
+        [
+            "Case",
+            "Council",
+            "Type",
+            "Visit ended",
+            "State",
+            "First-time CPC",
+            "Team (excluding the manager and shadows)",
+            "Peer days",
+        ],
+        rows,
+    )
+
+
 TABLES = {
     "summary": summary,
     "types": by_type,
@@ -175,6 +210,7 @@ TABLES = {
     "quarters": quarters,
     "take-up": take_up,
     "surveys": surveys,
+    "challenges": challenges,
 }
 
 

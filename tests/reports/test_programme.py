@@ -54,6 +54,16 @@ def test_a_council_engaged_twice_counts_once(report, programme):
     assert report.councils_engaged == 3
 
 
+def test_the_list_of_what_is_counted(report, programme):
+    rows = [(c.reference, c.first_time_cpc, c.team, c.days) for c in report.cases]
+    assert rows == [
+        (programme.A.reference, True, 3, Decimal("14")),
+        (programme.B.reference, False, 4, Decimal("7.5")),
+        (programme.D.reference, None, 1, Decimal("2.5")),
+        (programme.C.reference, None, 1, Decimal("1.5")),
+    ]
+
+
 def test_a_visit_ending_on_1_april_belongs_to_the_next_year(programme):
     next_year = programme_report(year=2017, today=TODAY)
     assert next_year.delivered == 1  # E
