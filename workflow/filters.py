@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
 
 from workflow.dates import financial_year_bounds, financial_year_label, is_impossible_date
-from workflow.models import Council, Peer, PeerChallenge, State
+from workflow.models import Council, Peer, PeerChallenge, Specialism, State
 
 
 def passthrough_parameters() -> set[str]:
@@ -288,3 +288,46 @@ class PeerFilter(StrictFilterSet):
             | Q(council__name__icontains=value)
             | Q(council__code__iexact=value)
         )
+
+
+# --- candidates for a team (workflow/candidates.py) ----------------------------------------
+
+
+def _regions() -> list[tuple[str, str]]:
+    regions = Council.objects.exclude(region="").values_list("region", flat=True).distinct()
+    return [(region, region) for region in sorted(regions)]
+
+
+class CandidateFilter(StrictFilterSet):
+    """What a manager narrows the candidates by; a value that names nothing is a 400 (or a
+    form error on the page), not an empty list."""
+
+    kind = django_filters.ChoiceFilter(
+        choices=Peer.Kind.choices, help_text="member (councillors) or officer peers"
+    )
+    specialism = django_filters.ModelChoiceFilter(
+        field_name="specialisms",
+        to_field_name="slug",
+        queryset=Specialism.objects.all(),
+        help_text="A specialism's slug (GET /api/specialisms/)",
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="council__region", choices=_regions, help_text="The home council's region"
+    )
+    political_group = django_filters.ChoiceFilter(choices=Peer.PoliticalGroup.choices)
+    hide_hard_conflicts = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_nothing",  # read by the list itself: conflicts are not columns
+        help_text="true: leave out peers with a hard conflict with the host",
+    )
+
+    class Meta(StrictFilterSet.Meta):
+        model = Peer
+        fields: list[str] = []  # each filter is declared above
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+    @property
+    def hide_hard(self) -> bool:
+        return self.form.cleaned_data.get("hide_hard_conflicts") == "true"

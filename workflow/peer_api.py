@@ -1,6 +1,7 @@
 """The peer pool's API: peers (staff see all, a peer sees themselves), specialisms, the CSV
-export and import, and a peer's conflicts with a case's host. Thin views, as in
-workflow/api.py: check who may act, read the input, call one function, render."""
+export and import, a peer's conflicts with a case's host, and the candidates for its team.
+Thin views, as in workflow/api.py: check who may act, read the input, call one function,
+render."""
 
 import io
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, renderers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -19,12 +20,14 @@ from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from workflow import roles
+from workflow.candidates import candidates_for
 from workflow.conflicts import checked_on, conflicts
-from workflow.filters import PeerFilter, passthrough_parameters
+from workflow.filters import CandidateFilter, PeerFilter, passthrough_parameters
 from workflow.models import Peer, PeerChallenge, Specialism
 from workflow.peer_csv import write_peers
 from workflow.peer_import import import_peers, read_upload
 from workflow.peer_serializers import (
+    CandidateOutput,
     PeerConflictsOutput,
     PeerConflictsQuery,
     PeerImportInput,
@@ -153,3 +156,28 @@ class ChallengeConflictsApi(APIView):
             "conflicts": found,
         }
         return Response(PeerConflictsOutput(result).data)
+
+
+class ChallengeCandidatesApi(generics.ListAPIView):
+    """Peers to choose for the case's team (workflow/candidates.py): those who may be invited
+    first, then by least workload; each with their conflicts with the host in words (a hard
+    one: not invitable), workload in the case's financial year, open places, acceptance rate,
+    last challenges. Managers and admins only; a case the user may not see is a 404."""
+
+    serializer_class = CandidateOutput
+    filterset_class = CandidateFilter
+    queryset = Peer.objects.none()  # for the schema; the candidates are built in get
+
+    @extend_schema(responses={200: CandidateOutput(many=True), 400: BAD_INPUT})
+    def get(self, request, pk: int):
+        visible = roles.visible_challenges(request.user, PeerChallenge.objects.all())
+        challenge = get_object_or_404(visible.select_related("host"), pk=pk)
+        if not roles.can_manage(request.user):
+            raise PermissionDenied("only challenge managers and admins choose a team")
+        filters = CandidateFilter(request.query_params, queryset=Peer.objects.all())
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        found = candidates_for(challenge, filters.qs, hide_hard=filters.hide_hard)
+        # The pager takes a list as well as a queryset: the candidates are sorted in Python.
+        page: list | None = self.paginate_queryset(found.candidates)  # type: ignore[arg-type]
+        return self.get_paginated_response(CandidateOutput(page, many=True).data)

@@ -116,3 +116,48 @@ class PeerImportOutput(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     dry_run = serializers.BooleanField()
+
+
+class CandidateCaseRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    host = serializers.CharField(source="host.name")
+    type = serializers.CharField(source="challenge_type.name")
+    onsite_start = serializers.DateField(allow_null=True)
+
+
+class CandidatePlaceRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.CharField()
+    status = serializers.CharField()
+
+
+class CandidateOutput(serializers.Serializer):
+    """A peer as a candidate for the case's team (workflow/candidates.py)."""
+
+    peer = _PeerRef()
+    kind = serializers.CharField(source="peer.kind")
+    political_group = serializers.CharField(
+        source="peer.political_group", help_text="Member peers; blank for officers"
+    )
+    officer_role = serializers.CharField(source="peer.officer_role")
+    council = CouncilRef(source="peer.council", allow_null=True, help_text="The home council")
+    region = serializers.CharField(source="peer.region")
+    specialisms = serializers.ListField(child=serializers.CharField())
+    conflicts = ConflictOutput(many=True, help_text="Hard ones first")
+    invitable = serializers.BooleanField(
+        help_text="false: a hard conflict, or the peer already has a place on this team"
+    )
+    place = CandidatePlaceRef(allow_null=True, help_text="Their place on this team, if any")
+    workload = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        help_text="Days in the case's financial year: logged on completed places and the "
+        "visits of accepted places on open cases",
+    )
+    max_days = serializers.IntegerField(help_text="The most days they give a financial year")
+    open_places = serializers.IntegerField(help_text="Open invitations and accepted places")
+    acceptance_rate = serializers.FloatField(
+        allow_null=True, help_text="Accepted of the invitations answered; null if none answered"
+    )
+    last_challenges = CandidateCaseRef(many=True, help_text="Their last three teams, newest first")

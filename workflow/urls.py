@@ -45,6 +45,11 @@ peer_urls = [
         peer_api.ChallengeConflictsApi.as_view(),
         name="challenge-conflicts",
     ),
+    path(
+        "challenges/<int:pk>/candidates/",
+        peer_api.ChallengeCandidatesApi.as_view(),
+        name="challenge-candidates",
+    ),
 ]
 
 urlpatterns = [

@@ -1,0 +1,249 @@
+"""Candidates for a team (workflow/candidates.py and GET /api/challenges/{id}/candidates/): the
+conflicts in words, the workload in the case's financial year, answers, last challenges, the
+order, the filters (400s for bad values), who may ask, and a query count that does not grow
+with the pool."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from tests.workflow import factories as f
+from workflow.candidates import candidates_for
+from workflow.models import Assignment, DeclaredInterest, Peer, Specialism, State
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 5, 1, 9, tzinfo=datetime.UTC)
+VISIT = datetime.date(2026, 7, 6)  # financial year 2026/27
+A, S = Assignment.Status, State
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def case():
+    """A CPC at Suffolk (SFK), visited in July 2026."""
+    return f.PeerChallengeFactory(
+        host=f.council("SFK"),
+        state=State.TEAM_ASSEMBLY,
+        onsite_start=VISIT,
+        onsite_end=VISIT + datetime.timedelta(days=3),
+    )
+
+
+def other_case(start: datetime.date, state=State.PREPARATION, host="BIR"):
+    return f.PeerChallengeFactory(
+        host=f.council(host),
+        state=state,
+        onsite_start=start,
+        onsite_end=start + datetime.timedelta(days=2),
+    )
+
+
+def by_name(found) -> dict:
+    return {c.peer.name: c for c in found.candidates}
+
+
+def test_each_candidate_carries_their_conflicts_in_words(case):
+    f.PeerFactory(name="Ida Ipswich", council=f.council("IPS"))  # a district of Suffolk: hard
+    f.PeerFactory(name="Sam Stalbans", council=f.council("SAL"))  # East of England too: soft
+    f.PeerFactory(name="Bea Birmingham")  # no conflict
+
+    found = by_name(candidates_for(case))
+
+    assert [c.reason for c in found["Ida Ipswich"].hard] == [
+        "Ipswich (the peer's home council) is a district of Suffolk, the host"
+    ]
+    assert not found["Ida Ipswich"].invitable
+    assert [c.code for c in found["Sam Stalbans"].soft] == ["same_region"]
+    assert found["Sam Stalbans"].invitable
+    assert found["Bea Birmingham"].conflicts == []
+
+
+def test_workload_counts_the_cases_financial_year_only(case):
+    peer = f.PeerFactory(name="Wendy Work", max_days_per_year=10)
+    done = other_case(datetime.date(2026, 4, 20), state=State.REPORTING)
+    f.place(done, peer=peer, status=A.COMPLETED, days=Decimal("3.5"))
+    last_year = other_case(datetime.date(2026, 3, 9), state=State.REPORTING, host="ADU")
+    f.place(last_year, peer=peer, status=A.COMPLETED, days=Decimal("4"))
+    booked = other_case(datetime.date(2026, 9, 14), host="COV")  # accepted: 3 days of visit
+    f.place(booked, peer=peer, status=A.ACCEPTED)
+    invited = other_case(datetime.date(2026, 10, 5), host="WOT")
+    f.place(invited, peer=peer, status=A.INVITED)
+    gone = other_case(datetime.date(2026, 11, 2), state=State.WITHDRAWN, host="IPS")
+    f.place(gone, peer=peer, status=A.WITHDRAWN)
+
+    [wendy] = candidates_for(case).candidates
+
+    assert (wendy.days_completed, wendy.days_booked, wendy.workload) == (Decimal("3.5"), 3, 6.5)
+    assert wendy.open_places == 2  # the accepted place and the open invitation
+    assert (wendy.max_days, wendy.over_limit) == (10, False)
+    assert candidates_for(case).financial_year == "2026/27"
+
+
+def test_acceptance_rate_is_of_the_invitations_answered(case):
+    f.PeerFactory(name="Nora Never")
+    lapsed = f.PeerFactory(name="Len Lapsed")
+    mixed = f.PeerFactory(name="Max Mixed")
+    f.place(other_case(datetime.date(2026, 9, 1)), peer=lapsed, status=A.EXPIRED)
+    for i, status in enumerate([A.ACCEPTED, A.COMPLETED, A.DECLINED, A.EXPIRED]):
+        host = ["ADU", "COV", "WOT", "IPS"][i]
+        state = State.REPORTING if status == A.COMPLETED else State.PREPARATION
+        start = datetime.date(2026, 4, 6) + datetime.timedelta(weeks=4 * i)
+        f.place(other_case(start, state=state, host=host), peer=mixed, status=status)
+
+    found = by_name(candidates_for(case))
+
+    assert found["Nora Never"].acceptance_rate is None
+    assert found["Len Lapsed"].acceptance_rate is None  # invited, never answered
+    assert found["Max Mixed"].acceptance_rate == pytest.approx(2 / 3)
+
+
+def test_last_three_challenges_newest_first_and_a_place_on_this_team_is_marked(case):
+    peer = f.PeerFactory(name="Pat Past")
+    starts = [datetime.date(2025, m, 1) for m in (4, 6, 8, 10)]
+    past = [
+        other_case(d, state=State.REPORTING, host=h)
+        for d, h in zip(starts, ["ADU", "COV", "WOT", "IPS"], strict=True)
+    ]
+    for c in past:
+        f.place(c, peer=peer, status=A.COMPLETED)
+    here = f.place(case, peer=peer, status=A.DECLINED)
+
+    [pat] = candidates_for(case).candidates
+
+    assert pat.last_challenges == past[::-1][:3]
+    assert pat.place == here and not pat.invitable
+
+
+def test_invitable_first_then_least_workload(case):
+    busy = f.PeerFactory(name="Amy Busy")
+    f.place(other_case(datetime.date(2026, 9, 1)), peer=busy, status=A.ACCEPTED)
+    f.PeerFactory(name="Zed Free")
+    f.PeerFactory(name="Hal Hard", council=f.council("IPS"))
+    on_team = f.PeerFactory(name="Tom Team")
+    f.place(case, peer=on_team, status=A.INVITED)
+    f.PeerFactory(name="Ina Inactive", is_active=False)
+
+    names = [c.peer.name for c in candidates_for(case).candidates]
+
+    assert names == ["Zed Free", "Amy Busy", "Tom Team", "Hal Hard"]
+    hidden = candidates_for(case, hide_hard=True).candidates
+    assert "Hal Hard" not in [c.peer.name for c in hidden]
+
+
+def make_pool(case, n: int) -> None:
+    """n peers, each with a home council, a specialism, an interest, a completed and an
+    accepted place elsewhere, and every third a reserve here."""
+    specialism = Specialism.objects.first()
+    homes = ["IPS", "SFK", "COV", "BIR", "ADU", "SAL"]
+    done = other_case(datetime.date(2026, 4, 13), state=State.REPORTING, host="COV")
+    booked = other_case(datetime.date(2026, 9, 7), host="WOT")
+    for i in range(n):
+        peer = f.PeerFactory(
+            council=f.council(homes[i % len(homes)]),
+            kind=Peer.Kind.MEMBER if i % 2 else Peer.Kind.OFFICER,
+        )
+        peer.specialisms.add(specialism)
+        DeclaredInterest.objects.create(peer=peer, council=f.council("ADU"))
+        f.place(done, peer=peer, status=A.COMPLETED)
+        f.place(booked, peer=peer, status=A.ACCEPTED)
+        if i % 3 == 0:
+            f.place(case, peer=peer, status=A.RESERVE)
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_query_count_does_not_grow_with_the_pool(case, n, django_assert_num_queries):
+    make_pool(case, n)
+
+    # peers + annotations, former councils, interests, specialisms, past places, places here,
+    # accepted visits, the host's successor links
+    with django_assert_num_queries(8):
+        found = candidates_for(case)
+
+    assert len(found.candidates) == n
+    assert all(c.last_challenges and c.specialisms for c in found.candidates)
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def url(case, query: str = "") -> str:
+    return f"/api/challenges/{case.pk}/candidates/{query}"
+
+
+def test_a_manager_gets_the_candidates_paginated_with_conflicts_in_words(case):
+    f.PeerFactory(name="Ida Ipswich", council=f.council("IPS"))
+    f.PeerFactory(name="Bea Birmingham", kind=Peer.Kind.MEMBER)
+
+    response = f.api_client(f.manager()).get(url(case))
+
+    assert response.status_code == 200, response.data
+    assert response.data["count"] == 2
+    first, second = response.data["results"]
+    assert (first["peer"]["name"], first["invitable"], first["conflicts"]) == (
+        "Bea Birmingham",
+        True,
+        [],
+    )
+    assert first["political_group"] == "labour" and first["acceptance_rate"] is None
+    assert second["invitable"] is False
+    assert second["conflicts"][0] == {
+        "severity": "hard",
+        "code": "county_of_their_district",
+        "reason": "Ipswich (the peer's home council) is a district of Suffolk, the host",
+    }
+
+
+def test_the_api_filters(case):
+    specialism = Specialism.objects.first()
+    member = f.PeerFactory(name="Mo Member", kind=Peer.Kind.MEMBER, council=f.council("COV"))
+    member.specialisms.add(specialism)
+    f.PeerFactory(name="Oli Officer")
+    f.PeerFactory(name="Ida Ipswich", council=f.council("IPS"))
+    client = f.api_client(f.manager())
+
+    def names(query: str) -> list[str]:
+        response = client.get(url(case, query))
+        assert response.status_code == 200, response.data
+        return [r["peer"]["name"] for r in response.data["results"]]
+
+    assert names("?kind=member") == ["Mo Member"]
+    assert names(f"?specialism={specialism.slug}") == ["Mo Member"]
+    assert names("?region=West%20Midlands") == ["Mo Member", "Oli Officer"]
+    assert names("?political_group=labour") == ["Mo Member"]
+    assert "Ida Ipswich" not in names("?hide_hard_conflicts=true")
+    assert "Ida Ipswich" in names("?hide_hard_conflicts=false")
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?kind=alderman", "kind"),
+        ("?specialism=knitting", "specialism"),
+        ("?region=Atlantis", "region"),
+        ("?political_group=whig", "political_group"),
+        ("?hide_hard_conflicts=perhaps", "hide_hard_conflicts"),
+        ("?colour=blue", "colour"),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_it(case, query, field):
+    response = f.api_client(f.manager()).get(url(case, query))
+    assert response.status_code == 400
+    assert set(response.data) == {field}
+
+
+def test_only_managers_see_candidates(case):
+    on_team = f.peer_user()
+    f.place(case, peer=on_team.peer)
+    assert f.api_client(on_team).get(url(case)).status_code == 403
+    assert f.api_client(f.peer_user()).get(url(case)).status_code == 404
+    assert f.api_client(f.programme_lead()).get(url(case)).status_code == 403
+    assert f.api_client().get(url(case)).status_code in (401, 403)
+    assert f.api_client(f.manager()).get("/api/challenges/999999/candidates/").status_code == 404
