@@ -38,15 +38,17 @@ ACCOUNT_KINDS = (Kind.PASSWORD_RESET,)
 KINDS = tuple(kind for kind in Kind if kind not in ACCOUNT_KINDS)
 
 
-def render_email(notification: Notification) -> EmailMultiAlternatives:
+def render_email(notification: Notification, *, preview: bool = False) -> EmailMultiAlternatives:
     """The email for an outbox row. Any failure here is about the row's data or our templates,
-    so it is raised as PermanentEmailError: retrying cannot help."""
+    so it is raised as PermanentEmailError: retrying cannot help. A `preview` is for eyes other
+    than the recipient's: a link that acts without signing in is not made (the templates'
+    link tags show a placeholder)."""
     if not notification.recipient_email:
         raise PermanentEmailError("no recipient email address")
     if notification.kind not in Kind.values:
         raise PermanentEmailError(f"unknown kind '{notification.kind}': no template for it")
     try:
-        message = _build(notification)
+        message = _build(notification, preview=preview)
         # Building the MIME message now checks every header (a newline in an address is a
         # BadHeaderError), so a bad row fails here rather than half-way through sending.
         message.message()
@@ -57,7 +59,7 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _context(notification: Notification) -> dict:
+def _context(notification: Notification, *, preview: bool = False) -> dict:
     """What the templates see. The case is the snapshot taken when the row was written
     (notifications.snapshot), never the live case: the email says what was true then."""
     facts = notification.context.get("case")
@@ -73,6 +75,7 @@ def _context(notification: Notification) -> dict:
         "notification": notification,
         "recipient_name": one_line(notification.recipient_name) or notification.recipient_email,
         "site_url": settings.SITE_URL,
+        "preview": preview,
     }
 
 
@@ -88,8 +91,8 @@ def subject_of(notification: Notification) -> str | None:
         return None
 
 
-def _build(notification: Notification) -> EmailMultiAlternatives:
-    context = _context(notification)
+def _build(notification: Notification, *, preview: bool = False) -> EmailMultiAlternatives:
+    context = _context(notification, preview=preview)
     prefix = f"{TEMPLATE_DIR}/{notification.kind}"
     message = EmailMultiAlternatives(
         subject=_subject(notification, context),

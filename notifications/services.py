@@ -193,8 +193,10 @@ def notification_preview(
 
 
 def rendered_parts(notification: Notification) -> dict[str, str]:
+    """The email as shown to a manager (a preview, the admin): never with a link that acts
+    without signing in, which only its recipient may hold."""
     try:
-        message = render_email(notification)
+        message = render_email(notification, preview=True)
     except PermanentEmailError as exc:
         raise InvalidInput({"non_field_errors": [str(exc)]}) from exc
     html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")

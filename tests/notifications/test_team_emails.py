@@ -115,6 +115,19 @@ def test_the_invitation_holds_a_working_link_that_is_nowhere_in_the_outbox(case,
     )
 
 
+def test_a_managers_preview_of_the_invitation_holds_no_link(case, client):
+    place = invite(case)
+    row = Notification.objects.get(kind=Kind.INVITATION)
+    client.force_login(case.manager)
+
+    page = client.get(f"/cases/{case.pk}/emails/{row.pk}/").content.decode()
+
+    assert "the peer&#x27;s own link, made only in the email they are sent" in page
+    assert "/invitations/" not in page
+    assert invitation_token(place) not in page
+    assert invitation_path(place) in render_email(row).body  # the email itself has it
+
+
 def test_a_reserve_gets_no_invitation_until_invited(case, delivered):
     assert delivered(invite, case, invite=False) == []
     assert not Notification.objects.exists()
