@@ -39,7 +39,8 @@ def invite_next_reserve(event: CaseEvent) -> None:
     if guards.unmet_team_change(lapsed) or not reserves.may_invite_another(challenge, lapsed.role):
         return
     skipped: list[dict[str, Any]] = []
-    for reserve in reserves.queue(challenge, lapsed.role).select_related("peer"):
+    # Read whole before the first invitation writes to the rows it lists.
+    for reserve in list(reserves.queue(challenge, lapsed.role).select_related("peer")):
         facts = {"replaces": lapsed.peer_id} | ({"skipped": list(skipped)} if skipped else {})
         try:
             team_services.assignment_transition(
