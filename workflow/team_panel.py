@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from workflow import conflicts, roles, selectors, team_services
+from workflow import roles, selectors, team_services
 from workflow.choices import ON_TEAM, TERMINAL, AssignmentRole, AssignmentStatus
-from workflow.conflicts import Conflict
+from workflow.conflicts import Conflict, conflicts_for_case
 from workflow.models import Assignment, PeerChallenge
 from workflow.team_transitions import TEAM_TRANSITIONS
 
@@ -68,7 +67,7 @@ class TeamPanel:
     reserves: list[Reserves]
     left: list[Place]
     checklist: list[str] | None  # confirm_team's unmet conditions; None when not the next step
-    balance: Any  # the political balance (workflow.selectors.team_balance), when it exists
+    balance: list[dict]  # accepted member peers per political group (selectors.team_balance)
     candidates_url: str | None
 
 
@@ -105,14 +104,13 @@ def team_panel(
         reserves=_reserves(having(Status.RESERVE)),
         left=having(*LEFT),
         checklist=confirm["unmet"] if confirm else None,
-        balance=_balance(case),
+        balance=selectors.team_balance(case),
         candidates_url=_candidates_url(case) if full and case.state not in TERMINAL else None,
     )
 
 
-def _conflicts(case: PeerChallenge, places: list[Assignment]) -> dict[int, list]:
-    on = case.onsite_start or timezone.localdate()
-    return conflicts.conflicts_for_peers([a.peer for a in places], case.host, on=on)
+def _conflicts(case: PeerChallenge, places: list[Assignment]) -> dict[int, list[Conflict]]:
+    return conflicts_for_case([a.peer for a in places], case)
 
 
 def _steps(place: Assignment, user) -> list[tuple[str, str]]:
@@ -150,12 +148,6 @@ def _swapped(ids: list[int], i: int) -> list[int]:
     out = list(ids)
     out[i], out[i + 1] = out[i + 1], out[i]
     return out
-
-
-def _balance(case: PeerChallenge) -> Any:
-    # Engineer C's selector (issue 8); the panel shows nothing until it exists.
-    team_balance = getattr(selectors, "team_balance", None)
-    return team_balance(case) if team_balance else None
 
 
 def _candidates_url(case: PeerChallenge) -> str | None:

@@ -390,3 +390,46 @@ def test_the_timeline_keeps_a_peers_reasons_from_other_peers(client, case):
     assert "Away that week" not in seen_by_peer
     assert "not available on the dates" not in seen_by_peer
     assert "Away that week" in seen_by_manager
+
+
+def test_inviting_a_reserve_with_a_soft_conflict_asks_for_the_managers_reason(client, case):
+    reserve = f.place(
+        case, status=Status.RESERVE, peer=f.PeerFactory(name="Sam Sussex", council=f.council("ARU"))
+    )
+    client.force_login(f.manager())
+
+    response = client.post(step_url(reserve, "invite"), {"override_reason": "  "})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["override_reason"]
+    assert "Sam Sussex has a soft conflict with the host" in errors[0]
+    reserve.refresh_from_db()
+    assert reserve.status == Status.RESERVE
+
+    response = client.post(
+        step_url(reserve, "invite"), {"override_reason": "Knows coastal regeneration"}
+    )
+
+    assert response.status_code == 302
+    reserve.refresh_from_db()
+    assert reserve.status == Status.INVITED
+    assert reserve.override_reason == "Knows coastal regeneration"
+    assert "Knows coastal regeneration" in panel_html(client, case)
+
+
+def test_a_peer_with_a_hard_conflict_cannot_be_invited_and_the_page_says_why(client, case):
+    reserve = f.place(
+        case,
+        status=Status.RESERVE,
+        peer=f.PeerFactory(name="Will West Sussex", council=f.council("WSX")),
+    )
+    client.force_login(f.manager())
+
+    preview = client.get(step_url(reserve, "invite")).content.decode()
+    response = client.post(step_url(reserve, "invite"), {"override_reason": "Needed"})
+
+    why = "Adur, the host, is a district of West Sussex"
+    assert why in preview
+    assert 'id="refused"' in response.content.decode() and why in response.content.decode()
+    reserve.refresh_from_db()
+    assert reserve.status == Status.RESERVE
