@@ -10,12 +10,18 @@ from surveys.models import SurveyInvitation
 
 register = template.Library()
 
+# What a manager's preview shows instead of the link (notifications.emails.render_email).
+PREVIEW = "(the respondent's own link, made only in the email they are sent)"
 
-@register.simple_tag
-def survey_url(notification) -> str:
+
+@register.simple_tag(takes_context=True)
+def survey_url(context, notification) -> str:
     """Refuses (the row fails, nothing is sent) when the row's recipient is not the person the
-    invitation went to: the link only ever goes to their address."""
+    invitation went to: the link only ever goes to their address, and a preview never holds
+    it."""
     invitation = SurveyInvitation.objects.get(pk=notification.context["survey_invitation"])
     if invitation.recipient_email.strip().lower() != notification.recipient_email.strip().lower():
         raise ValueError("the recipient is not the survey's respondent")
+    if context.get("preview"):
+        return PREVIEW
     return settings.SITE_URL.rstrip("/") + survey_path(invitation)

@@ -7,9 +7,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from notifications.emails import render_email
 from notifications.models import Notification
-from surveys.links import open_survey, survey_token
+from surveys.links import open_survey, survey_path, survey_token
 from surveys.models import SurveyInvitation
+from tests.surveys import invitations as issued
 from tests.surveys.results_data import CE, COMPLETED, LEADER, SENT, invitation
 from tests.workflow import factories as f
 from workflow.models import State
@@ -185,3 +187,16 @@ def test_a_programme_lead_gets_no_actions(client, open_invitation):
 
     assert "Send again" not in html and "Change closing date" not in html
     assert client.post(link_url(open_invitation), {"send_again": "yes"}).status_code == 403
+
+
+def test_a_managers_preview_of_the_survey_email_holds_no_link(client):
+    case = issued.report_issued()
+    sent = issued.invitation(case)
+    row = issued.rows(case)[0]
+    client.force_login(case.manager)
+
+    page = client.get(f"/cases/{case.pk}/emails/{row.pk}/").content.decode()
+
+    assert "the respondent&#x27;s own link, made only in the email they are sent" in page
+    assert survey_token(sent) not in page
+    assert survey_path(sent) in render_email(row).body  # the email itself has it
