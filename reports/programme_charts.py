@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from reports.programme import ProgrammeReport
 
-WIDTH = 720
+WIDTH = 900  # room for the longest text after the longest bar
 LABEL_WIDTH = 260
 BAR_SPAN = 300
 ROW = 28

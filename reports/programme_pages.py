@@ -4,6 +4,7 @@ No year chosen is this financial year; a bad year or period is a form error on t
 400 for a CSV file."""
 
 import csv
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -62,9 +63,11 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _shown(cell) -> str:
+def _shown(cell, *, signed: bool = False) -> str:
     if isinstance(cell, int | Decimal):
-        return f"{cell:,}"
+        return f"{cell:+,}" if signed and cell else f"{cell:,}"
+    if isinstance(cell, datetime.date):
+        return f"{cell.day} {cell:%b %Y}"
     return str(cell)
 
 
@@ -75,13 +78,14 @@ def _page_table(table: Table) -> dict:
         for index, cell in enumerate(row):
             cells.append(
                 {
-                    "text": _shown(cell),
+                    "text": _shown(cell, signed=index == table.signed_column),
                     "numeric": isinstance(cell, int | Decimal),
                     "tag": RAG_TAGS.get(str(cell)) if index == table.rag_column else None,
                 }
             )
         rows.append(cells)
-    return {"table": table, "rows": rows}
+    title = table.title[:1].lower() + table.title[1:]
+    return {"table": table, "rows": rows, "download": f"Download {title} (CSV)"}
 
 
 @login_required

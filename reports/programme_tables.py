@@ -2,6 +2,7 @@
 (/reports/programme/<slug>.csv) and the command prints them. A cell is text or a number; a
 figure that is hidden or not set is words, never a blank that could be read as nought."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from reports.targets import TargetLine
 from surveys.results import ALL, SurveyResults
 from workflow.dates import financial_year_label
 
-Cell = str | int | Decimal
+Cell = str | int | Decimal | datetime.date
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     rag_column: int | None = None  # shown as a tag on the page, the word in the CSV
+    signed_column: int | None = None  # +1 on the page, 1 in the CSV
 
 
 def _rag(value: str | None, target: int | None) -> str:
@@ -42,7 +44,10 @@ def summary(report: ProgrammeReport) -> Table:
         ["Peers deployed: officers", peers.officers],
         ["Peer days", peers.days],
         ["Corporate peer challenges delivered", team.cpcs],
-        ["Average CPC team size (peers, excluding the manager)", _or(team.average, "No team")],
+        [
+            "Average CPC team size (peers, excluding the manager and shadows)",
+            _or(team.average, "No team"),
+        ],
         ["First-time CPCs", first.first_time],
         ["First-time CPCs (%)", _or(first.percent, "No CPCs")],
     ]
@@ -122,6 +127,7 @@ def quarters(report: ProgrammeReport) -> Table:
         ],
         [row for line in report.targets for row in _quarter_rows(line)],
         rag_column=6,
+        signed_column=3,
     )
 
 
@@ -142,6 +148,7 @@ def _survey_rows(results: SurveyResults, covers: str) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for headline in results.headlines:
         figure = headline.figures[ALL]
+        hidden = "No answers" if not figure.base else "Hidden"
         rows.append(
             [
                 results.title,
@@ -149,8 +156,8 @@ def _survey_rows(results: SurveyResults, covers: str) -> list[list[Cell]]:
                 headline.question_key,
                 headline.label,
                 figure.base,
-                _or(figure.count, "Hidden"),
-                _or(figure.percent, "Hidden"),
+                _or(figure.count, hidden),
+                _or(figure.percent, hidden),
             ]
         )
     return rows
@@ -177,7 +184,7 @@ def challenges(report: ProgrammeReport) -> Table:
             case.reference,
             case.council,
             case.type,
-            case.onsite_end.isoformat(),
+            case.onsite_end,
             case.state,
             _first_time_words(case.first_time_cpc),
             case.team,

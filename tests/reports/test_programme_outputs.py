@@ -101,7 +101,7 @@ def test_every_table_downloads_as_csv_with_the_pages_figures(client, programme):
     summary = dict(_rows(client.get(URL + "summary.csv", {"year": 2016}))[1:])
     assert summary["Councils engaged"] == "3"
     assert summary["Peer days"] == "25.5"
-    assert summary["Average CPC team size (peers, excluding the manager)"] == "3.5"
+    assert summary["Average CPC team size (peers, excluding the manager and shadows)"] == "3.5"
     quarters = _rows(client.get(URL + "quarters.csv", {"year": 2016}))
     assert quarters[0][:3] == ["Scope", "Quarter", "Delivered in the quarter"]
     assert quarters[2] == ["All peer challenges", "Q2", "0", "-1", "1", "2.0", "Red"]
