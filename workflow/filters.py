@@ -303,20 +303,31 @@ class CandidateFilter(StrictFilterSet):
     form error on the page), not an empty list."""
 
     kind = django_filters.ChoiceFilter(
-        choices=Peer.Kind.choices, help_text="member (councillors) or officer peers"
+        label="Member or officer",
+        choices=Peer.Kind.choices,
+        empty_label="Either",
+        help_text="member (councillors) or officer peers",
     )
     specialism = django_filters.ModelChoiceFilter(
         field_name="specialisms",
         to_field_name="slug",
         queryset=Specialism.objects.all(),
+        empty_label="Any",
         help_text="A specialism's slug (GET /api/specialisms/)",
     )
     region = django_filters.ChoiceFilter(
-        field_name="council__region", choices=_regions, help_text="The home council's region"
+        field_name="council__region",
+        choices=_regions,
+        empty_label="Any",
+        help_text="The home council's region",
     )
-    political_group = django_filters.ChoiceFilter(choices=Peer.PoliticalGroup.choices)
+    political_group = django_filters.ChoiceFilter(
+        choices=Peer.PoliticalGroup.choices, empty_label="Any"
+    )
     hide_hard_conflicts = django_filters.ChoiceFilter(
-        choices=YES_NO,
+        label="Peers with a hard conflict",
+        choices=[("false", "Show them"), ("true", "Hide them")],
+        empty_label=None,
         method="filter_nothing",  # read by the list itself: conflicts are not columns
         help_text="true: leave out peers with a hard conflict with the host",
     )

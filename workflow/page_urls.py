@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.pages import availability, case, case_edit, invitations, lists, team
+from workflow.pages import availability, candidates, case, case_edit, invitations, lists, team
 
 urlpatterns = [
     path("cases/", lists.my_cases, name="my-cases"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/", case.case_detail, name="case-detail"),
     path("cases/<int:pk>/edit/", case_edit.case_edit, name="case-edit"),
     path("cases/<int:pk>/steps/<str:name>/", case.case_transition, name="case-transition"),
+    path("cases/<int:pk>/candidates/", candidates.case_candidates, name="case-candidates"),
     path(
         "cases/<int:pk>/team/<int:assignment_id>/steps/<str:step>/",
         team.team_transition,

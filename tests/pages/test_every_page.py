@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from notifications.models import Notification
+from reports.models import Finding, GoodPractice, Theme
 from tests.notifications.factories import NotificationFactory
 from tests.surveys.results_data import CE, SENT
 from tests.surveys.results_data import invitation as survey_invitation
@@ -62,6 +63,7 @@ EXPECTED = {
     "case-detail": staff_only(200, lead=200, peer_on=200, others=404),
     "case-edit": staff_only(200, lead=403, peer_on=403, others=404),
     "case-transition": staff_only(200, lead=403, peer_on=403, others=404),
+    "case-candidates": staff_only(200, lead=403, peer_on=403, others=404),
     "case-email-new": staff_only(200, lead=403, peer_on=404, others=404),
     "case-email-preview": staff_only(200, lead=403, peer_on=404, others=404),
     "case-email-resend": {**everyone(405), "anonymous": SIGN_IN},
@@ -96,12 +98,30 @@ EXPECTED = {
     "coverage-planner": staff_only(200, lead=200, peer_on=403, others=403),
     "coverage-planner-csv": staff_only(200, lead=200, peer_on=403, others=403),
     "coverage-note": staff_only(200, lead=403, peer_on=403, others=403),
+    # Findings and a manager's good practice on a case: managers; the world's case is an
+    # enquiry, with no report yet, so a manager is refused (409) there.
+    "case-finding-new": staff_only(409, lead=403, peer_on=403, others=404),
+    "case-finding-edit": staff_only(409, lead=403, peer_on=403, others=404),
+    "case-finding-delete": staff_only(409, lead=403, peer_on=403, others=404),
+    "case-good-practice-new": staff_only(409, lead=403, peer_on=403, others=404),
+    # The common messages and their CSV: staff who read every case.
+    "common-messages": staff_only(200, lead=200, peer_on=403, others=403),
+    "common-messages-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    "common-messages-excerpts-csv": staff_only(200, lead=200, peer_on=403, others=403),
+    # Good practice: published examples for everyone signed in; the world's is a draft, which
+    # only managers see; managers change drafts and move them on (POST only).
+    "good-practice": {**everyone(200), "anonymous": SIGN_IN},
+    "good-practice-detail": staff_only(200, lead=404, peer_on=404, others=404),
+    "good-practice-edit": staff_only(200, lead=403, peer_on=403, others=403),
+    "good-practice-approve": {**everyone(405), "anonymous": SIGN_IN},
+    "good-practice-publish": {**everyone(405), "anonymous": SIGN_IN},
 }
 # Pages that change something, and who may POST to them (everyone else: refused, no change).
 CHANGES = {
     "case-new": {"manager", "admin"},
     "case-edit": {"manager", "admin"},
     "case-transition": {"manager", "admin"},
+    "case-candidates": {"manager", "admin"},
     "case-email-new": {"manager", "admin"},
     "case-email-resend": {"manager", "admin"},
     "case-team-transition": {"manager", "admin"},
@@ -109,6 +129,13 @@ CHANGES = {
     "case-survey-link": {"manager", "admin"},
     "case-survey-closing-date": {"manager", "admin"},
     "coverage-note": {"manager", "admin"},
+    "case-finding-new": {"manager", "admin"},
+    "case-finding-edit": {"manager", "admin"},
+    "case-finding-delete": {"manager", "admin"},
+    "case-good-practice-new": {"manager", "admin"},
+    "good-practice-edit": {"manager", "admin"},
+    "good-practice-approve": {"manager", "admin"},
+    "good-practice-publish": {"manager", "admin"},
     # Each peer answers only their own invitations: anyone else's POST is a 404.
     "my-invitations": {"peer on the case", "peer not on the case"},
     "case-reserves-order": {"manager", "admin"},
@@ -167,8 +194,23 @@ def world():
         "survey_invitation_id": survey_invitation(case, "feedback", CE, status=SENT).pk,
         "table": "summary",
         "code": "ADU",
+        "finding_id": _finding(case).pk,
+        "good_practice_id": _good_practice(case).pk,
     }
     return users, kwargs
+
+
+def _finding(case: PeerChallenge) -> Finding:
+    theme = Theme.objects.get(slug="partnerships")
+    return Finding.objects.create(
+        challenge=case, component=theme.component, theme=theme, polarity="strength", excerpt="x"
+    )
+
+
+def _good_practice(case: PeerChallenge) -> GoodPractice:
+    return GoodPractice.objects.create(
+        title="x", summary="x", council=case.host, challenge=case, source="manager"
+    )
 
 
 def _admin() -> User:

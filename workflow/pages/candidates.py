@@ -1,0 +1,150 @@
+"""The candidates page: a manager chooses peers for a case's team (workflow/candidates.py),
+filters them, reads each one's conflicts in words, and puts one on the team, invited or as a
+reserve, through `team_services.assignment_add` (which decides: a hard conflict is refused, a
+soft one needs the manager's reason). A case the user may not see is a 404; one they may see
+but not manage is a 403."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from core.errors import InvalidInput, Refused
+from core.widgets import GovukDateInput
+from workflow import roles, selectors, team_services
+from workflow.candidates import Candidate, candidates_for
+from workflow.choices import AssignmentRole, AssignmentStatus, PeerKind
+from workflow.filters import CandidateFilter
+from workflow.models import Peer
+
+PAGE_SIZE = 25
+
+
+class AddToTeamForm(forms.Form):
+    """One candidate put on the team. What may be chosen is the service's rule; this form
+    only reads the values (and asks for a reason where the peer has a soft conflict)."""
+
+    role = forms.ChoiceField(label="Role on the team", choices=AssignmentRole.choices)
+    start_as = forms.ChoiceField(
+        label="Invite them now?",
+        choices=[
+            (AssignmentStatus.INVITED, "Invite now"),
+            (AssignmentStatus.RESERVE, "Add as a reserve, to invite later"),
+        ],
+        initial=AssignmentStatus.INVITED,
+        widget=forms.RadioSelect,
+    )
+    respond_by = forms.DateField(
+        label="Respond by (optional)",
+        required=False,
+        widget=GovukDateInput,
+        help_text="Leave it blank for two weeks from the day they are invited.",
+    )
+    override_reason = forms.CharField(
+        label="Your reason for choosing them despite the soft conflict",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        kwargs["prefix"] = f"peer-{candidate.peer.pk}"  # one form per row: ids stay unique
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        kind = candidate.peer.kind
+        self.fields["role"].initial = (
+            AssignmentRole.MEMBER if kind == PeerKind.MEMBER else AssignmentRole.OFFICER
+        )
+        if not candidate.soft:
+            del self.fields["override_reason"]
+
+    def add_service_errors(self, invalid: InvalidInput) -> None:
+        for field, problems in invalid.errors.items():
+            self.add_error(field if field in self.fields else None, list(problems))
+
+
+def _managed_case(request, pk: int):
+    challenge = get_object_or_404(selectors.challenge_list(user=request.user), pk=pk)
+    if not roles.can_manage(request.user):
+        raise PermissionDenied
+    return challenge
+
+
+@login_required
+def case_candidates(request, pk: int):
+    """GET: the candidates, filtered, a page at a time. POST: put one on the team; the page
+    again with the service's words if it refuses."""
+    challenge = _managed_case(request, pk)
+    filters = CandidateFilter(request.GET, queryset=Peer.objects.all())
+    valid = filters.is_valid()
+    found = candidates_for(challenge, filters.qs if valid else Peer.objects.none(),
+                           hide_hard=valid and filters.hide_hard)  # fmt: skip
+    posted: AddToTeamForm | None = None
+    refused: list[str] = []
+    if request.method == "POST":
+        posted, refused, added = _add(request, challenge, found.candidates)
+        if added is not None:
+            done = "invited" if added.status == AssignmentStatus.INVITED else "added as a reserve"
+            messages.success(request, f"{added.peer} {done} ({added.get_role_display().lower()}).")
+            return HttpResponseRedirect(request.get_full_path())
+    page = Paginator(found.candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (c, posted if posted and posted.candidate.peer.pk == c.peer.pk else _blank(c)) for c in page
+    ]
+    return render(
+        request,
+        "workflow/case_candidates.html",
+        {
+            "case": challenge,
+            "found": found,
+            # The base template's error summary reads `form`: the add form that failed, else
+            # the filters.
+            "form": posted if posted is not None and posted.errors else filters.form,
+            "filters": filters.form,
+            "filtered": bool(set(request.GET) - {"page"}),
+            "refused": refused,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "rows": rows,
+            "balance": selectors.team_balance(challenge),
+            "team_url": reverse("case-detail", kwargs={"pk": challenge.pk}),
+        },
+    )
+
+
+def _blank(candidate: Candidate) -> AddToTeamForm | None:
+    return AddToTeamForm(candidate=candidate) if candidate.invitable else None
+
+
+def _add(request, challenge, candidates: list[Candidate]):
+    """(the form, what the service refused, the place added or None)."""
+    chosen = {str(c.peer.pk): c for c in candidates}.get(request.POST.get("peer", ""))
+    if chosen is None:
+        # Not among the peers listed (filtered out, inactive, unknown): ask for the page again.
+        return None, ["choose a peer from the list on this page"], None
+    form = AddToTeamForm(request.POST, candidate=chosen)
+    if not form.is_valid():
+        return form, [], None
+    values = form.cleaned_data
+    try:
+        added = team_services.assignment_add(
+            challenge=challenge,
+            peer=chosen.peer,
+            actor=request.user,
+            role=values["role"],
+            respond_by=values.get("respond_by"),
+            invite=values["start_as"] == AssignmentStatus.INVITED,
+            override_reason=values.get("override_reason", ""),
+        )
+    except InvalidInput as invalid:
+        form.add_service_errors(invalid)
+        return form, [], None
+    except Refused as refusal:
+        return form, refusal.unmet, None
+    return form, [], added
