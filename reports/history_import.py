@@ -1,0 +1,574 @@
+"""The import of historic programme data (docs/import.md): peers, challenges, their teams and
+their survey responses from the CSV files of reports/history_format.py.
+
+* Every row is checked by the models' own rules (full_clean: clean(), validators, constraints)
+  and the history's rules below, and each problem is reported with its file, line and column,
+  in words. The rows are written as they pass, inside one transaction, so the model rules see
+  the real rows a later row names; any problem anywhere rolls the whole run back: a run with
+  a problem writes nothing of any file.
+* A case lands directly in its final state: the protected FSM field is set at creation (no
+  transition fires, no service runs), so no reaction runs and no email is queued. Each case
+  gets one CaseEvent, IMPORTED, saying where it came from.
+* Each row's key (its ref; a team place's case and peer; a survey's case, kind and
+  respondent) is kept as an ImportedRecord: a key imported before is skipped, so importing the
+  same files again changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from reports import history_format as fmt
+from reports.history_format import (
+    ASSIGNMENTS,
+    CHALLENGES,
+    PEERS,
+    SURVEYS,
+    CellError,
+    Problem,
+    Row,
+    model_problems,
+    read_cells,
+)
+from reports.history_surveys import SurveyImporter
+from reports.models import ImportedRecord
+from workflow.choices import (
+    BEFORE_ONSITE,
+    HOLDS_A_PLACE,
+    REPORT_ISSUED_OR_LATER,
+    TERMINAL,
+    AssignmentRole,
+    AssignmentStatus,
+)
+from workflow.models import (
+    COUNCIL_TYPES,
+    Assignment,
+    CaseEvent,
+    ChallengeType,
+    Council,
+    Peer,
+    PeerChallenge,
+    State,
+)
+
+IMPORTED = "reports.history.imported"  # the one CaseEvent of an imported case
+WORDS = {IMPORTED: "Imported from the programme's history"}
+Kind = ImportedRecord.Kind
+Progress = Callable[[str, int, int], None]  # file, rows done, rows in the file
+
+# The statuses a historic team place may have (an open invitation is not history).
+PLACE_STATUSES = [
+    AssignmentStatus.COMPLETED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.DECLINED,
+    AssignmentStatus.EXPIRED,
+    AssignmentStatus.WITHDRAWN,
+]
+NO_DECLARATION = "None recorded (imported history)"
+VISITED = (State.ONSITE, State.REPORTING, *REPORT_ISSUED_OR_LATER)
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{name}: {self.created.get(name, 0)} new, {self.unchanged.get(name, 0)} unchanged"
+            for name in fmt.FILES
+            if name in self.created or name in self.unchanged
+        ]
+        return [*out, "A dry run: nothing written."] if self.dry_run else out
+
+
+class _Undo(Exception):
+    """Rolls the run's transaction back."""
+
+
+def import_history(
+    files: dict[str, bytes],
+    *,
+    actor=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Check and write the files (named as fmt.FILES; any may be left out). Raises
+    HistoryRefused listing every problem, having written nothing, if any row is wrong."""
+    problems = [
+        Problem(name, 0, "", f"not a file of the history: the files are {', '.join(fmt.FILES)}")
+        for name in files
+        if name not in fmt.FILES
+    ]
+    tables: dict[str, list[Row]] = {}
+    for name in fmt.FILES:
+        if name in files:
+            tables[name], found = fmt.read_table(name, files[name])
+            problems += found
+    if not files:
+        problems.append(Problem("", 0, "", f"no files: give any of {', '.join(fmt.FILES)}"))
+    if problems:
+        raise fmt.HistoryRefused(problems)
+    run = _Run(actor=actor, progress=progress or (lambda *_: None))
+    try:
+        with transaction.atomic():
+            run.all(tables)
+            if run.problems or dry_run:
+                raise _Undo
+    except _Undo:
+        pass
+    if run.problems:
+        raise fmt.HistoryRefused(run.problems)
+    run.summary.dry_run = dry_run
+    return run.summary
+
+
+class _Run:
+    def __init__(self, *, actor, progress: Progress):
+        self.actor = actor if actor is not None and actor.is_authenticated else None
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.summary = ImportSummary()
+        self.peers: dict[str, Peer | None] = {}  # ref -> peer (None: its row was wrong)
+        self.cases: dict[str, PeerChallenge | None] = {}
+        self.imported: dict[str, dict[str, int]] = {
+            kind: {} for kind in Kind.values
+        }  # kind -> {ref: object id}
+        for kind, ref, pk in ImportedRecord.objects.values_list(
+            "kind", "external_ref", "object_id"
+        ):
+            self.imported[kind][ref] = pk
+        self.councils: dict[str, Council] = {}
+        for council in Council.objects.all():
+            self.councils[council.code.upper()] = council
+            if council.gss_code:
+                self.councils.setdefault(council.gss_code.upper(), council)
+        self.types: dict[str, ChallengeType] = {}
+        for challenge_type in ChallengeType.objects.all():
+            self.types[challenge_type.slug] = challenge_type
+            self.types[fmt.words(challenge_type.name)] = challenge_type
+
+    def all(self, tables: dict[str, list[Row]]) -> None:
+        steps = [
+            (PEERS, self.peer_rows),
+            (CHALLENGES, self.challenge_rows),
+            (ASSIGNMENTS, self.assignment_rows),
+        ]
+        for name, step in steps:
+            if name in tables:
+                step(tables[name])
+        if SURVEYS in tables:
+            surveys = SurveyImporter(self)
+            surveys.rows(tables[SURVEYS])
+
+    def tick(self, name: str, done: int, total: int) -> None:
+        self.progress(name, done, total)
+
+    def count(self, name: str, *, new: bool) -> None:
+        counts = self.summary.created if new else self.summary.unchanged
+        counts[name] = counts.get(name, 0) + 1
+        (self.summary.unchanged if new else self.summary.created).setdefault(name, 0)
+
+    def remember(self, kind: str, ref: str, pk: int) -> None:
+        ImportedRecord.objects.create(kind=kind, external_ref=ref, object_id=pk)
+        self.imported[kind][ref] = pk
+
+    def first_seen(self, row: Row, column: str, key: str, seen: dict[str, int]) -> bool:
+        """False (with a problem) when the key is on an earlier line of the file."""
+        if key in seen:
+            self.problems.append(
+                row.problem(column, f"“{key}” is already on line {seen[key]} of this file")
+            )
+            return False
+        seen[key] = row.line
+        return True
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def council(self, text: str) -> Council:
+        fmt.required(text, "the council's register code or GSS code")
+        council = self.councils.get(text.upper())
+        if council is None:
+            raise CellError(f"no council has the register code or GSS code “{text}”")
+        return council
+
+    def council_or_none(self, text: str) -> Council | None:
+        return self.council(text) if text else None
+
+    def challenge_type(self, text: str) -> ChallengeType:
+        fmt.required(text, "the challenge type")
+        found = self.types.get(fmt.words(text))
+        if found is None:
+            known = ", ".join(sorted(t.slug for t in set(self.types.values())))
+            raise CellError(f"no challenge type “{text}”: the types are {known}")
+        return found
+
+    def peer(self, ref: str) -> Peer | None:
+        """The peer of a ref: of this run, or imported before. None: its row was wrong."""
+        if ref not in self.peers:
+            pk = self.imported[Kind.PEER].get(ref)
+            if pk is None:
+                raise CellError(f"no peer “{ref}” in {PEERS} or imported before")
+            self.peers[ref] = Peer.objects.get(pk=pk)
+        return self.peers[ref]
+
+    def case(self, ref: str) -> PeerChallenge | None:
+        if ref not in self.cases:
+            pk = self.imported[Kind.CHALLENGE].get(ref)
+            if pk is None:
+                raise CellError(f"no challenge “{ref}” in {CHALLENGES} or imported before")
+            self.cases[ref] = PeerChallenge.objects.select_related("challenge_type").get(pk=pk)
+        return self.cases[ref]
+
+    # --- peers.csv ---------------------------------------------------------------------------
+
+    def peer_rows(self, rows: list[Row]) -> None:
+        seen: dict[str, int] = {}
+        emails: dict[str, int] = {}
+        for done, row in enumerate(rows, start=1):
+            self.tick(PEERS, done, len(rows))
+            ref = row["peer_ref"]
+            if not self._ref_ok(row, "peer_ref", ref) or not self.first_seen(
+                row, "peer_ref", ref, seen
+            ):
+                continue
+            email = row["email"].lower()
+            if email and not self.first_seen(row, "email", email, emails):
+                self.peers[ref] = None
+                continue
+            if ref in self.imported[Kind.PEER]:
+                self.count(PEERS, new=False)
+                continue
+            self.peers[ref] = self._peer(row, ref)
+
+    def _ref_ok(self, row: Row, column: str, ref: str) -> bool:
+        try:
+            fmt.ref(ref, f"the row's {column}")
+        except CellError as error:
+            self.problems.append(row.problem(column, str(error)))
+            return False
+        return True
+
+    def _peer(self, row: Row, ref: str) -> Peer | None:
+        values, problems = read_cells(
+            row,
+            {
+                "name": lambda t: fmt.required(t, "the peer's name"),
+                "email": lambda t: fmt.required(t, "the peer's email address"),
+                "kind": lambda t: fmt.choice(t, Peer.Kind),
+                "council": self.council_or_none,
+                "political_group": lambda t: fmt.choice(t, Peer.PoliticalGroup, blank_ok=True),
+                "officer_role": lambda t: fmt.choice(t, Peer.OfficerRole, blank_ok=True),
+                "job_title": str,
+            },
+        )
+        if problems:
+            self.problems += problems
+            return None
+        # A peer already in the pool (by email) is the same person: linked, not duplicated.
+        existing = Peer.objects.filter(email__iexact=values["email"]).first()
+        if existing is not None:
+            self.remember(Kind.PEER, ref, existing.pk)
+            self.count(PEERS, new=True)
+            return existing
+        peer = Peer(**values)
+        found = model_problems(row, peer.full_clean, {})
+        if found:
+            self.problems += found
+            return None
+        peer.save()
+        self.remember(Kind.PEER, ref, peer.pk)
+        self.count(PEERS, new=True)
+        return peer
+
+    # --- challenges.csv ------------------------------------------------------------------------
+
+    def challenge_rows(self, rows: list[Row]) -> None:
+        seen: dict[str, int] = {}
+        fresh: list[Row] = []
+        for row in rows:
+            ref = row["external_ref"]
+            if self._ref_ok(row, "external_ref", ref) and self.first_seen(
+                row, "external_ref", ref, seen
+            ):
+                if ref in self.imported[Kind.CHALLENGE]:
+                    self.count(CHALLENGES, new=False)
+                else:
+                    fresh.append(row)
+        for done, row in enumerate(_parents_first(fresh, self.problems), start=1):
+            self.tick(CHALLENGES, done, len(fresh))
+            self.cases[row["external_ref"]] = self._case(row)
+
+    def _case(self, row: Row) -> PeerChallenge | None:
+        values, problems = read_cells(
+            row,
+            {
+                "council": self.council,
+                "type": self.challenge_type,
+                "state": lambda t: fmt.choice(t, State, blank_ok=True),
+                "postponed_from": lambda t: fmt.choice(t, State, blank_ok=True),
+                "scope_components": fmt.items,
+                **{
+                    name: fmt.date_or_none
+                    for name in (
+                        "onsite_start",
+                        "onsite_end",
+                        "feedback_date",
+                        "report_issued_on",
+                        "published_on",
+                        "action_plan_published_on",
+                    )
+                },
+            },
+        )
+        parent = self._parent(row, problems)
+        if problems:
+            self.problems += problems
+            return None
+        host, kind = values.pop("council"), values.pop("type")
+        texts = [
+            "report_url",
+            "publication_url",
+            "action_plan_url",
+            "chief_executive_name",
+            "chief_executive_email",
+            "leader_name",
+            "leader_email",
+            "withdrawn_reason",
+        ]
+        state = values.pop("state") or derived_state(values, kind)
+        case = PeerChallenge(
+            host=host,
+            challenge_type=kind,
+            parent=parent,
+            state=state,
+            **values,
+            **{name: row[name] for name in texts},
+        )
+        problems = self._history_rules(row, case)
+        # The model's own rules (clean(), validators, constraints), as every writer runs them;
+        # the protected state is read above (cleaning it would re-assign it, which FSM refuses).
+        found = model_problems(row, partial(case.full_clean, exclude=["state"]), CASE_COLUMNS)
+        if any(p.column == "council" and "open" in p.message for p in problems):
+            found = [p for p in found if p.column]  # the open-case constraint, said already
+        problems += found
+        if problems:
+            self.problems += problems
+            return None
+        case.save()
+        CaseEvent.objects.create(
+            challenge=case,
+            action=IMPORTED,
+            to_state=case.state,
+            actor=self.actor,
+            data={
+                "imported": True,
+                "source": CHALLENGES,
+                "line": row.line,
+                "external_ref": row["external_ref"],
+            },
+        )
+        self.remember(Kind.CHALLENGE, row["external_ref"], case.pk)
+        self.count(CHALLENGES, new=True)
+        return case
+
+    def _parent(self, row: Row, problems: list[Problem]) -> PeerChallenge | None:
+        ref = row["parent_ref"]
+        if not ref:
+            return None
+        try:
+            parent = self.case(ref)
+        except CellError as error:
+            problems.append(row.problem("parent_ref", str(error)))
+            return None
+        if parent is None:  # its own row is wrong, and says so
+            problems.append(row.problem("parent_ref", f"the challenge “{ref}” was not imported"))
+        return parent
+
+    def _history_rules(self, row: Row, case: PeerChallenge) -> list[Problem]:
+        """What a case's history must hold that the model does not check on its own: the
+        rules the booking and the steps would have checked."""
+        out: list[Problem] = []
+        state, host, kind = case.state, case.host, case.challenge_type
+        if host.nation != "England" or host.la_type not in COUNCIL_TYPES:
+            out.append(row.problem("council", f"{host} is not an English council"))
+        elif state not in TERMINAL and not host.is_current:
+            out.append(
+                row.problem("council", f"{host} no longer exists: only a finished case is its")
+            )
+        for problem in _state_problems(case):
+            out.append(row.problem(*problem))
+        if kind.requires_parent and case.parent is None:
+            out.append(row.problem("parent_ref", f"a {kind} names the challenge it follows up"))
+        if case.parent is not None:
+            parent = case.parent
+            if parent.host_id != host.pk:
+                out.append(row.problem("parent_ref", f"the parent is a case for {parent.host}"))
+            if parent.state not in REPORT_ISSUED_OR_LATER:
+                out.append(
+                    row.problem("parent_ref", "a follow-up follows a case whose report was issued")
+                )
+        other = None
+        if _holds_a_place(case):
+            other = (
+                PeerChallenge.objects.filter(HOLDS_A_PLACE, host=host, challenge_type=kind)
+                .exclude(pk=case.pk)
+                .first()
+            )
+        if other is not None:
+            out.append(
+                row.problem(
+                    "council",
+                    f"{host} already has an open {kind} ({other.reference}): one open case "
+                    "per council and type",
+                )
+            )
+        return out
+
+    # --- assignments.csv ---------------------------------------------------------------------
+
+    def assignment_rows(self, rows: list[Row]) -> None:
+        seen: dict[str, int] = {}
+        for done, row in enumerate(rows, start=1):
+            self.tick(ASSIGNMENTS, done, len(rows))
+            case_ref, peer_ref = row["challenge_ref"], row["peer_ref"]
+            key = f"{case_ref} :: {peer_ref}"
+            if not self.first_seen(row, "peer_ref", key, seen):
+                continue
+            if key in self.imported[Kind.ASSIGNMENT]:
+                self.count(ASSIGNMENTS, new=False)
+                continue
+            self._place(row, key)
+
+    def _place(self, row: Row, key: str) -> None:
+        values, problems = read_cells(
+            row,
+            {
+                "challenge_ref": lambda t: self.case(fmt.required(t, "the challenge's ref")),
+                "peer_ref": lambda t: self.peer(fmt.required(t, "the peer's ref")),
+                "role": lambda t: fmt.choice(t, AssignmentRole),
+                "status": _place_status,
+                "days": fmt.days_or_none,
+            },
+        )
+        if problems:
+            self.problems += problems
+            return
+        case, peer = values["challenge_ref"], values["peer_ref"]
+        if case is None or peer is None:
+            return  # their own rows are wrong, and say so
+        status = values["status"]
+        interests = row["interests"] or (NO_DECLARATION if status in (ON_TEAM_STATUSES) else "")
+        place = Assignment(
+            challenge=case,
+            peer=peer,
+            role=values["role"],
+            status=status,
+            days=values["days"],
+            interests=interests,
+        )
+        if status == AssignmentStatus.COMPLETED and case.state not in VISITED:
+            problems.append(
+                row.problem(
+                    "status",
+                    f"a place is completed once the visit happened: the case "
+                    f"is {case.get_state_display().lower()}",
+                )
+            )
+        problems += model_problems(
+            row, partial(place.full_clean, exclude=["status"]), PLACE_COLUMNS
+        )
+        if problems:
+            self.problems += problems
+            return
+        place.save()
+        self.remember(Kind.ASSIGNMENT, key, place.pk)
+        self.count(ASSIGNMENTS, new=True)
+
+
+ON_TEAM_STATUSES = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
+CASE_COLUMNS = {
+    "host": "council",
+    "challenge_type": "type",
+    "parent": "parent_ref",
+    "report_file": "report_url",
+}
+PLACE_COLUMNS = {"challenge": "challenge_ref", "peer": "peer_ref"}
+
+
+def _place_status(text: str) -> str:
+    if not text:
+        return AssignmentStatus.COMPLETED
+    status = fmt.choice(text, AssignmentStatus)
+    if status not in PLACE_STATUSES:
+        raise CellError(f"a historic place is one of: {', '.join(PLACE_STATUSES)}")
+    return status
+
+
+def _holds_a_place(case: PeerChallenge) -> bool:
+    if case.state in (State.ENQUIRY, *TERMINAL):
+        return False
+    return not (case.state == State.POSTPONED and case.postponed_from == State.ENQUIRY)
+
+
+def derived_state(values: dict[str, Any], kind: ChallengeType) -> str:
+    """The state a case's dates say it reached, when the file gives none: a report issued (and
+    published, where the type expects it) is a finished case."""
+    today = timezone.localdate()
+    if values.get("report_issued_on"):
+        if kind.publication_expected and not values.get("published_on"):
+            return State.REPORT_ISSUED
+        return State.CLOSED
+    if values.get("feedback_date"):
+        return State.REPORTING
+    start = values.get("onsite_start")
+    if start and start <= today:
+        return State.ONSITE
+    return State.BOOKED
+
+
+def _state_problems(case: PeerChallenge):
+    """The dates and reasons a case's state implies (the steps ask for each one)."""
+    state, today = case.state, timezone.localdate()
+    if state == State.POSTPONED:
+        if case.postponed_from not in BEFORE_ONSITE:
+            yield "postponed_from", "a postponed case gives the state it resumes to, before onsite"
+    elif case.postponed_from:
+        yield "postponed_from", "only a postponed case resumes to a state"
+    if state == State.WITHDRAWN and not case.withdrawn_reason.strip():
+        yield "withdrawn_reason", "a withdrawn case gives the reason"
+    undated = state in (State.ENQUIRY, State.WITHDRAWN, State.POSTPONED)
+    for name in ("onsite_start", "onsite_end"):
+        if getattr(case, name) is None and not undated:
+            yield name, f"a case {case.get_state_display().lower()} has its onsite dates"
+    if state in VISITED and case.onsite_start and case.onsite_start > today:
+        yield "onsite_start", f"a case {state} has had its visit: the start is in the future"
+    if state in (State.REPORTING, *REPORT_ISSUED_OR_LATER) and case.feedback_date is None:
+        yield "feedback_date", f"a case {state} had its feedback presentation: give the date"
+    if state in REPORT_ISSUED_OR_LATER and case.report_issued_on is None:
+        yield "report_issued_on", f"a case {state} had its report issued: give the date"
+
+
+def _parents_first(rows: list[Row], problems: list[Problem]) -> list[Row]:
+    """The rows ordered so that a case named as a parent in the file comes before its
+    follow-ups; a loop of parents is a problem on each of its rows."""
+    in_file = {row["external_ref"] for row in rows}
+    done: set[str] = set()
+    ordered: list[Row] = []
+    pending = rows
+    while pending:
+        ready = [r for r in pending if r["parent_ref"] not in in_file or r["parent_ref"] in done]
+        if not ready:
+            problems += [
+                r.problem("parent_ref", "the parents of these cases loop") for r in pending
+            ]
+            break
+        ordered += ready
+        done |= {r["external_ref"] for r in ready}
+        pending = [r for r in pending if r["external_ref"] not in done]
+    return ordered
