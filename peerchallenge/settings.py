@@ -252,12 +252,14 @@ CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 # {action: words} by dotted path, so `workflow` imports none of those apps.
 CASE_EVENT_WORDS: list[str] = [
     "surveys.actions.WORDS",
+    "reports.actions.WORDS",
 ]
 # The parts other apps add to the case page, in order: each a function (request, case) -> HTML
 # or None (workflow/panels.py), so the case page imports none of those apps.
 CASE_PANELS: list[str] = [
     "notifications.panels.emails_panel",
     "surveys.panels.surveys_panel",
+    "reports.panels.findings_panel",
 ]
 # Survey results (surveys/results.py): a figure resting on fewer answers than this is hidden
 # (its base still shown): with a handful of councils a percentage identifies them.
@@ -368,6 +370,13 @@ CELERY_BEAT_SCHEDULE = {
     "start-due-onsite-visits": {
         "task": "workflow.tasks.start_due_onsite_visits",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # daily 07:30 London: a good-practice draft for each FB10 answer not yet drafted (after
+    # the 07:00 survey sweep; idempotent: one draft per answer)
+    "draft-good-practice": {
+        "task": "reports.tasks.draft_good_practice",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 3600},
     },
     # hourly: prune the filesystem broker's processed folder (no-op on Redis)
     "prune-broker": {"task": "notifications.tasks.prune_broker_processed", "schedule": 3600.0},

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from reports import coverage_api, dashboard_api, programme_api, publication_api
+from reports import (
+    common_messages_api,
+    coverage_api,
+    dashboard_api,
+    programme_api,
+    publication_api,
+)
 
 urlpatterns = [
     path(
@@ -17,4 +23,9 @@ urlpatterns = [
         name="publication-tracker-api",
     ),
     path("reports/coverage/", coverage_api.CoverageApi.as_view(), name="coverage-planner-api"),
+    path(
+        "reports/common-messages/",
+        common_messages_api.CommonMessagesApi.as_view(),
+        name="common-messages-api",
+    ),
 ]

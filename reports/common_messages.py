@@ -1,0 +1,152 @@
+"""The annual common-messages analysis (DOMAIN.md §5.3, §12.6; the board's 000:464-554): the
+findings of the reports issued in a UK financial year, counted by core component, theme and
+polarity in SQL, with each theme's excerpts and the councils they came from."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from core.errors import InvalidInput
+from reports.findings import component_labels
+from reports.models import Finding, Polarity, Theme
+from reports.programme import FIRST_YEAR
+from workflow.dates import LATEST, financial_year_bounds, financial_year_label
+
+STRENGTH = Q(polarity=Polarity.STRENGTH)
+IMPROVEMENT = Q(polarity=Polarity.IMPROVEMENT)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    council: str
+    case_id: int
+    reference: str
+    polarity: str  # Polarity's value
+    polarity_label: str
+    text: str
+
+
+@dataclass
+class ThemeCount:
+    slug: str
+    name: str
+    strengths: int
+    improvements: int
+    excerpts: list[Excerpt] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.strengths + self.improvements
+
+
+@dataclass
+class ComponentCount:
+    code: str
+    label: str
+    themes: list[ThemeCount] = field(default_factory=list)
+
+    @property
+    def strengths(self) -> int:
+        return sum(t.strengths for t in self.themes)
+
+    @property
+    def improvements(self) -> int:
+        return sum(t.improvements for t in self.themes)
+
+    @property
+    def total(self) -> int:
+        return self.strengths + self.improvements
+
+
+@dataclass(frozen=True)
+class CommonMessages:
+    year: int
+    label: str
+    start: datetime.date
+    end: datetime.date
+    reports: int  # reports issued in the year with at least one finding
+    councils: int
+    strengths: int
+    improvements: int
+    components: list[ComponentCount]
+
+    @property
+    def findings(self) -> int:
+        return self.strengths + self.improvements
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year < LATEST.year:
+        raise InvalidInput(
+            {"year": [f"Enter a financial year from {FIRST_YEAR} to {LATEST.year - 1}"]}
+        )
+
+
+def findings_of_year(year: int) -> QuerySet[Finding]:
+    start, end = financial_year_bounds(year)
+    return Finding.objects.filter(challenge__report_issued_on__range=(start, end))
+
+
+def common_messages(*, year: int) -> CommonMessages:
+    """Three queries: the year's totals, the counts by component and theme, the excerpts."""
+    check_year(year)
+    start, end = financial_year_bounds(year)
+    findings = findings_of_year(year)
+    totals = findings.aggregate(
+        reports=Count("challenge", distinct=True),
+        councils=Count("challenge__host", distinct=True),
+        strengths=Count("pk", filter=STRENGTH),
+        improvements=Count("pk", filter=IMPROVEMENT),
+    )
+    counts = (
+        findings.values("component", "theme")
+        .annotate(
+            strengths=Count("pk", filter=STRENGTH), improvements=Count("pk", filter=IMPROVEMENT)
+        )
+        .order_by()
+    )
+    themes = {t.pk: t for t in Theme.objects.filter(pk__in={c["theme"] for c in counts})}
+    labels = component_labels()
+    by_key: dict[tuple[str, int], ThemeCount] = {}
+    components: dict[str, ComponentCount] = {}
+    for row in counts:
+        theme = themes[row["theme"]]
+        code = row["component"]
+        component = components.setdefault(code, ComponentCount(code, labels.get(code, code)))
+        count = ThemeCount(theme.slug, theme.name, row["strengths"], row["improvements"])
+        component.themes.append(count)
+        by_key[(code, theme.pk)] = count
+    excerpts = findings.select_related("challenge__host").order_by(
+        "polarity", "challenge__host__name", "pk"
+    )
+    for finding in excerpts:
+        by_key[(finding.component, finding.theme_id)].excerpts.append(
+            Excerpt(
+                council=finding.challenge.host.name,
+                case_id=finding.challenge_id,
+                reference=finding.challenge.reference,
+                polarity=finding.polarity,
+                polarity_label=finding.get_polarity_display(),
+                text=finding.excerpt,
+            )
+        )
+    order = list(labels)
+    position = {pk: t.position for pk, t in themes.items()}
+    slug_position = {t.slug: position[pk] for pk, t in themes.items()}
+    for component in components.values():
+        component.themes.sort(key=lambda t: (slug_position[t.slug], t.name))
+    return CommonMessages(
+        year=year,
+        label=financial_year_label(year),
+        start=start,
+        end=end,
+        reports=totals["reports"],
+        councils=totals["councils"],
+        strengths=totals["strengths"],
+        improvements=totals["improvements"],
+        components=sorted(
+            components.values(),
+            key=lambda c: (order.index(c.code) if c.code in order else len(order), c.label),
+        ),
+    )

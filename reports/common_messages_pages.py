@@ -1,0 +1,112 @@
+"""/reports/common-messages/?year=YYYY (common-messages): the year's findings counted by core
+component, theme and polarity, with their excerpts; the counts and the excerpts as CSV
+(common-messages-csv, common-messages-excerpts-csv). Managers, admins and programme leads. No
+year chosen is this financial year; a bad year is a form error on the page, a 400 for a CSV."""
+
+import csv
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.errors import InvalidInput
+from reports.common_messages import CommonMessages, common_messages
+from reports.csv_cells import bad_query, csv_cell
+from reports.dashboard_pages import allowed
+from reports.programme import FIRST_YEAR
+from workflow.dates import financial_year_label, financial_year_of
+
+
+class YearForm(forms.Form):
+    mark_optional = False  # no choice means this financial year
+
+    year = forms.TypedChoiceField(coerce=int, required=False, label="Reports issued in")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = financial_year_of(timezone.localdate())
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", "This financial year"),
+            *((y, financial_year_label(y)) for y in range(this_year, FIRST_YEAR - 1, -1)),
+        ]
+        self.messages: CommonMessages | None = None
+
+    def clean(self):
+        data = super().clean() or {}
+        for name in sorted(set(self.data) - set(self.fields)):
+            self.add_error(None, f"This page has no filter called “{name}”")
+        if self.errors:
+            return data
+        try:
+            self.messages = common_messages(
+                year=data.get("year") or financial_year_of(timezone.localdate())
+            )
+        except InvalidInput as invalid:
+            for message in invalid.errors.get("year", []):
+                self.add_error("year", message)
+        return data
+
+
+@login_required
+def common_messages_page(request: HttpRequest) -> HttpResponse:
+    allowed(request)
+    form = YearForm(request.GET)
+    report = form.messages if form.is_valid() else None
+    return render(
+        request,
+        "reports/common_messages.html",
+        {"form": form, "report": report, "query": request.GET.urlencode()},
+    )
+
+
+def _csv(request: HttpRequest, name: str, header: list[str], rows) -> HttpResponse:
+    form = YearForm(request.GET)
+    if not form.is_valid() or form.messages is None:
+        return bad_query(form.errors)
+    report = form.messages
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="common-messages-{report.year}{name}.csv"'
+    )
+    response.write("\ufeff")  # Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows(report):
+        writer.writerow([csv_cell(cell) for cell in row])
+    return response
+
+
+def count_rows(report: CommonMessages):
+    for component in report.components:
+        for theme in component.themes:
+            yield [component.label, theme.name, theme.strengths, theme.improvements, theme.total]
+
+
+def excerpt_rows(report: CommonMessages):
+    for component in report.components:
+        for theme in component.themes:
+            for e in theme.excerpts:
+                yield [
+                    component.label,
+                    theme.name,
+                    e.polarity_label,
+                    e.council,
+                    e.reference,
+                    e.text,
+                ]
+
+
+@login_required
+def common_messages_csv(request: HttpRequest) -> HttpResponse:
+    allowed(request)
+    header = ["Core component", "Theme", "Strengths", "Areas for improvement", "Findings"]
+    return _csv(request, "", header, count_rows)
+
+
+@login_required
+def common_messages_excerpts_csv(request: HttpRequest) -> HttpResponse:
+    allowed(request)
+    header = ["Core component", "Theme", "Polarity", "Council", "Case", "Excerpt"]
+    return _csv(request, "-excerpts", header, excerpt_rows)
