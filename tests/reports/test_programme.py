@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.errors import InvalidInput
+from reports.models import DeliveryTarget
 from reports.programme import programme_report
 from reports.targets import AMBER, GREEN, RED, months_ended, rag
 from surveys.results import percent
@@ -227,3 +228,33 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(programme):
 @time_machine.travel(datetime.datetime(2017, 6, 30, 12, tzinfo=datetime.UTC), tick=False)
 def test_today_defaults_to_the_london_date(programme):
     assert programme_report(year=2016).take_up.as_at == TODAY
+
+
+def test_a_year_under_way_says_where_it_stands_against_the_pro_rata_target(programme):
+    DeliveryTarget.objects.create(year=2017, target=12)
+    running = programme_report(year=2017, today=TODAY)  # three months ended
+    line = running.targets[0]
+    assert (line.delivered, line.expected, line.rag) == (1, Decimal("3.0"), RED)  # E
+    assert [q.started for q in line.quarters] == [True, False, False, False]
+    assert (
+        "By 30 June 2017 we had delivered one peer challenge against a pro-rata target of "
+        "3.0 (12 for the year): red." in running.paragraph
+    )
+
+
+def test_only_a_case_at_or_after_its_visit_is_delivered(programme):
+    host = programme_data.councils(9)[8]
+    # The visit's dates are past but the case never went on site (nothing fired): not counted.
+    programme_data.case(host, "finance", day(2016, 8, 5), "preparation")
+    # On site, the visit ended, feedback not yet recorded: delivered.
+    programme_data.case(host, "adults", day(2016, 8, 12), "onsite")
+    report = programme_report(year=2016, today=TODAY)
+    assert report.delivered == 5
+    assert {t.slug: t.delivered for t in report.by_type}["adults"] == 1
+    assert {t.slug: t.delivered for t in report.by_type}["finance"] == 1  # D only
+
+
+def test_a_visit_that_ends_after_today_is_not_yet_delivered(programme):
+    # On 10 June 2016 (A's last day) A counts; the day before it does not.
+    assert programme_report(year=2016, today=day(2016, 6, 10)).delivered == 1
+    assert programme_report(year=2016, today=day(2016, 6, 9)).delivered == 0

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from reports.models import ReportingGroup
 from reports.programme_tables import TABLES
 from tests.reports import programme_data
 from tests.workflow import factories as f
@@ -111,8 +112,6 @@ def test_every_table_downloads_as_csv_with_the_pages_figures(client, programme):
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_quoted(client, programme):
-    from reports.models import ReportingGroup
-
     ReportingGroup.objects.create(slug="evil", name="=HYPERLINK(1)", position=9)
     client.force_login(f.manager())
     rows = _rows(client.get(URL + "groups.csv", {"year": 2016}))
