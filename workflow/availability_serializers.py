@@ -20,7 +20,7 @@ class DateOptionsInput(serializers.Serializer):
     options = DateRangeInput(many=True, help_text="Two to four ranges, each start to end.")
 
 
-class AnswerOutput(serializers.ModelSerializer):
+class DateAnswerOutput(serializers.ModelSerializer):
     peer = serializers.CharField(source="assignment.peer.name")
 
     class Meta:
@@ -42,10 +42,10 @@ class DateOptionOutput(serializers.ModelSerializer):
     def get_warnings(self, option: DateOption) -> list[str]:
         return self.context["warnings"][option.pk]
 
-    @extend_schema_field(AnswerOutput(many=True))
+    @extend_schema_field(DateAnswerOutput(many=True))
     def get_answers(self, option: DateOption) -> Any:
         answers = [a for a in self.context["answers"] if a.option_id == option.pk]
-        return AnswerOutput(answers, many=True).data
+        return DateAnswerOutput(answers, many=True).data
 
 
 class DateOptionsOutput(serializers.Serializer):
