@@ -13,6 +13,7 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         names = role_names(user)
         if roles.can_read_all(user):
+            items.append({"text": "Dashboard", "href": reverse("dashboard")})
             items.append({"text": "My cases", "href": reverse("my-cases")})
             items.append({"text": "Survey results", "href": reverse("survey-results")})
             items.append({"text": "Reports", "href": reverse("programme-report")})

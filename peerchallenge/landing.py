@@ -14,7 +14,7 @@ def role_names(user) -> set[str]:
 
 def landing_url_name(user) -> str | None:
     if roles.can_read_all(user):
-        return "my-cases"
+        return "dashboard"  # the pipeline, what is overdue and their own actions
     if roles.PEER in role_names(user):
         return "my-challenges"
     return None

@@ -52,13 +52,15 @@ def test_manager_signs_in_lands_on_my_cases_and_signs_out(page, sign_in, check_a
 
     sign_in(page, user)
 
+    expect(page).to_have_url(re.compile(r"/reports/dashboard/$"))  # the landing page
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
     expect(page).to_have_url(re.compile(r"/cases/$"))
     expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     expect(page.get_by_test_id("signed-in-user")).to_have_text("Amira Khan")
     expect(page.locator("tbody tr")).to_have_count(1)
     nav = page.get_by_role("navigation", name="Menu")
     expect(nav.get_by_role("link")).to_have_text(
-        ["My cases", "Survey results", "Reports", "Calendar"]
+        ["Dashboard", "My cases", "Survey results", "Reports", "Calendar"]
     )
     check_axe(page)
     screenshot(page, "my-cases-manager")
@@ -75,9 +77,9 @@ def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, 
     for user, lands_on, heading, links in [
         (
             programme_lead(username="lee"),
-            "/cases/",
-            "All cases",
-            ["My cases", "Survey results", "Reports"],
+            "/reports/dashboard/",
+            "Dashboard",
+            ["Dashboard", "My cases", "Survey results", "Reports"],
         ),
         (
             peer_user(username="pat"),
@@ -85,7 +87,12 @@ def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, 
             "My challenges",
             ["My invitations", "My challenges", "Calendar"],
         ),
-        (admin, "/cases/", "All cases", ["My cases", "Survey results", "Reports", "Admin"]),
+        (
+            admin,
+            "/reports/dashboard/",
+            "Dashboard",
+            ["Dashboard", "My cases", "Survey results", "Reports", "Admin"],
+        ),
     ]:
         sign_in(page, user)
 
@@ -143,4 +150,4 @@ def test_password_reset_through_the_outbox_end_to_end(page, sign_in, check_axe, 
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
 
     sign_in(page, user, password="a new long passphrase 42")
-    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()

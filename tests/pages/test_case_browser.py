@@ -17,6 +17,8 @@ def test_a_manager_walks_a_case_through_its_page(page, sign_in, check_axe, scree
     case = PeerChallengeFactory(manager=user, leader_email="")
     sign_in(page, user)
 
+    # from the dashboard, where a manager lands
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
     page.get_by_role("link", name=case.reference, exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Adur"))).to_be_visible()
     expect(page.locator(".govuk-task-list")).to_contain_text("leader contact missing")

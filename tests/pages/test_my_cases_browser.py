@@ -25,6 +25,8 @@ def test_a_manager_filters_their_cases_with_and_without_javascript(
     theirs = case(manager=other, state=State.ONSITE)
 
     sign_in(page, amira)
+    # she lands on the dashboard
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
     expect(page).to_have_url(re.compile(r"/cases/$"))
     expect(page.locator("tbody tr")).to_have_count(4)
     pipeline = page.get_by_role("navigation", name="Cases by state")
@@ -57,6 +59,7 @@ def test_a_manager_filters_their_cases_with_and_without_javascript(
     try:
         bare = context.new_page()
         sign_in(bare, amira)
+        bare.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
         bare.get_by_label("Council or case reference").fill(adur.reference)
         bare.get_by_role("button", name="Apply filters").click()
         expect(bare.locator("tbody tr")).to_have_count(1)

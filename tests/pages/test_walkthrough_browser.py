@@ -121,6 +121,8 @@ def test_a_case_from_enquiry_to_published_through_the_pages(
     expect(page.get_by_role("heading", name="Sign in to Peer Challenge")).to_be_visible()
     check_axe(page)
     sign_in(page, amira)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()  # where she lands
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
     expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(4)
     check_axe(page)
@@ -258,6 +260,7 @@ def test_a_case_from_enquiry_to_published_through_the_pages(
         # --- a programme lead reads the case and can change nothing ------------------------
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, lesley)
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="My cases").click()
         expect(page.get_by_role("heading", name="All cases")).to_be_visible()
         page.get_by_role("link", name=case.reference, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Adur")
