@@ -182,3 +182,23 @@ def test_the_case_pages_timeline_tells_the_offer_and_the_answers(client, case, p
     assert "Dates: 8 to 11 June 2026; 19 to 22 June 2026" in page
     assert f"{invited.peer.name}: said which dates they can make" in page
     assert "19 to 22 June 2026: I could, if need be" in page
+
+
+def test_an_invitation_leads_to_the_poll_once_dates_are_offered(client, case):
+    user = peer_user()
+    invited = place(case, peer=user.peer, status=Status.INVITED)
+    link = f"/invitations/{invitation_token(invited)}/"
+    assert "Say which of the offered onsite dates" not in client.get(link).content.decode()
+    date_options_set(
+        challenge=case,
+        ranges=[
+            (datetime.date(2026, 6, 8), datetime.date(2026, 6, 11)),
+            (datetime.date(2026, 6, 19), datetime.date(2026, 6, 22)),
+        ],
+        actor=None,
+    )
+    page = client.get(link).content.decode()
+    assert f'href="{link}availability/">Say which of the offered onsite dates' in page
+    client.force_login(user)
+    mine = client.get("/my/invitations/").content.decode()
+    assert f'href="/my/places/{invited.pk}/availability/">Say which' in mine
