@@ -103,9 +103,10 @@ def unmet_confirm_team(challenge) -> Unmet:
     for a in team:
         if not a.interests.strip():  # the model's rule too: kept here for rows written before
             unmet.append(f"{a.peer} has not declared interests")
-        unmet += cannot_serve(a.peer, found[a.peer_id])
+        hard = cannot_serve(a.peer, found[a.peer_id])
+        unmet += hard  # and no word of their soft ones: no reason lets them serve
         soft = [c for c in found[a.peer_id] if not c.is_hard]
-        if soft and not a.override_reason.strip():
+        if soft and not hard and not a.override_reason.strip():
             conflict = "soft conflict" if len(soft) == 1 else "soft conflicts"
             unmet.append(f"the override for {a.peer}'s {conflict} has no reason")
     return unmet

@@ -240,7 +240,7 @@ def _unmet(case: Case, name: str, inputs: dict, today: datetime.date):
                 yield (peer, "declared")
             if peer in case.hard:
                 yield (peer, "cannot serve")
-            if peer in case.soft and not place.reason:
+            elif peer in case.soft and not place.reason:  # a hard one: no reason helps
                 yield (peer, "soft conflict", "no reason")
     elif name == "start_onsite":
         if case.onsite_start is None:
