@@ -360,8 +360,8 @@ CELERY_BEAT_SCHEDULE = {
     # daily 07:00 London: an unanswered invitation, to its peer, the days after it in
     # INVITATION_REMINDER_DAYS while it is still open
     "invitation-reminders": _rule("notifications.rules.invitation_reminders", _DAILY_0700),
-    # daily 00:15 London: invitations whose respond-by day is over expire (and the role's next
-    # reserve is invited); before the 07:00 reminders, so a lapsed one is not reminded
+    # daily 00:15 London: invitations whose respond-by day is over expire, and the role's next
+    # reserve is invited, so the manager starts the day knowing
     "expire-lapsed-invitations": {
         "task": "workflow.tasks.expire_lapsed_invitations",
         "schedule": crontab(hour=0, minute=15),
