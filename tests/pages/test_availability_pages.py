@@ -19,6 +19,12 @@ Status = Assignment.Status
 _today, case, poll = services_tests._today, services_tests.case, services_tests.poll
 
 
+def offer(case, *starts: datetime.date) -> None:
+    """Offer a four-day range from each start."""
+    ranges = [(start, start + datetime.timedelta(days=3)) for start in starts]
+    date_options_set(challenge=case, ranges=ranges, actor=None)
+
+
 def date_fields(number: int, start: datetime.date, end: datetime.date) -> dict[str, str]:
     fields = {}
     for part, day in (("start", start), ("end", end)):
@@ -60,14 +66,7 @@ def test_the_offer_forms_errors_are_said_on_the_page_and_nothing_is_offered(clie
 
 def test_the_grid_shows_who_can_make_which_and_a_manager_uses_a_range(client, case):
     yes, no = place(case, status=Status.ACCEPTED), place(case, status=Status.INVITED)
-    date_options_set(
-        challenge=case,
-        ranges=[
-            (datetime.date(2026, 6, 8), datetime.date(2026, 6, 11)),
-            (datetime.date(2026, 6, 15), datetime.date(2026, 6, 18)),
-        ],
-        actor=None,
-    )
+    offer(case, datetime.date(2026, 6, 8), datetime.date(2026, 6, 15))
     first, second = case.date_options.all()
     AvailabilityAnswer.objects.create(option=first, assignment=yes, answer="yes")
     AvailabilityAnswer.objects.create(option=first, assignment=no, answer="no")
@@ -189,14 +188,7 @@ def test_an_invitation_leads_to_the_poll_once_dates_are_offered(client, case):
     invited = place(case, peer=user.peer, status=Status.INVITED)
     link = f"/invitations/{invitation_token(invited)}/"
     assert "Say which of the offered onsite dates" not in client.get(link).content.decode()
-    date_options_set(
-        challenge=case,
-        ranges=[
-            (datetime.date(2026, 6, 8), datetime.date(2026, 6, 11)),
-            (datetime.date(2026, 6, 19), datetime.date(2026, 6, 22)),
-        ],
-        actor=None,
-    )
+    offer(case, datetime.date(2026, 6, 8), datetime.date(2026, 6, 19))
     page = client.get(link).content.decode()
     assert f'href="{link}availability/">Say which of the offered onsite dates' in page
     client.force_login(user)
