@@ -37,8 +37,15 @@ def _days(start: datetime.date, end: datetime.date):
         day += ONE_DAY
 
 
+# More weekend days than this (a range of weeks, not a visit) are said in one line, not listed.
+MAX_WEEKEND_DAYS_LISTED = 4
+
+
 def _weekends(start: datetime.date, end: datetime.date) -> list[str]:
-    return [f"{day_words(d)} is a weekend day" for d in _days(start, end) if d.weekday() >= 5]
+    weekend = [d for d in _days(start, end) if d.weekday() >= 5]
+    if len(weekend) > MAX_WEEKEND_DAYS_LISTED:
+        return [f"{range_words(start, end)} includes {len(weekend)} weekend days"]
+    return [f"{day_words(d)} is a weekend day" for d in weekend]
 
 
 def _bank_holiday_clashes(start: datetime.date, end: datetime.date) -> list[str]:

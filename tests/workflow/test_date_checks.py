@@ -26,6 +26,12 @@ def test_each_weekend_day_is_named():
     ]
 
 
+def test_a_range_of_weeks_says_how_many_weekend_days_it_includes():
+    assert date_clashes(council("ADU"), D(2026, 6, 1), D(2026, 6, 26)) == [
+        "1 to 26 June 2026 includes 6 weekend days"
+    ]
+
+
 def test_easter_monday_is_a_bank_holiday_in_england():
     # Easter 2026 also falls in the May elections' pre-election period: both are said.
     assert date_clashes(council("ADU"), D(2026, 4, 6), D(2026, 4, 8)) == [
