@@ -6,24 +6,17 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from core.errors import InvalidInput
+from reports.api_common import ReadsEveryCase
 from reports.programme import FIRST_YEAR, ProgrammeReport, programme_report
 from reports.programme_serializers import ProgrammeReportOutput
 from surveys.periods import PARTS
-from workflow import roles
 from workflow.dates import LATEST
-
-
-class ReadsAllCases(BasePermission):
-    message = "only managers, admins and programme leads may read the programme report"
-
-    def has_permission(self, request, view) -> bool:
-        return roles.can_read_all(request.user)
 
 
 class ProgrammeQuery(serializers.Serializer):
@@ -67,7 +60,7 @@ class ProgrammeReportApi(APIView):
     quarter with RAG, take-up across English councils, the survey headlines (each with its
     base n, hidden below the minimum base) and the delivery paragraph in words."""
 
-    permission_classes = [IsAuthenticated, ReadsAllCases]
+    permission_classes = [IsAuthenticated, ReadsEveryCase]
 
     @extend_schema(
         parameters=[ProgrammeQuery],
