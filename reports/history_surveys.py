@@ -142,6 +142,8 @@ class SurveyImporter:
             )
         if not unanswered and survey.completed_on is None:
             problems.append(row.problem("completed_on", "give the day the survey was completed"))
+        if unanswered and survey.sent_on is None:
+            problems.append(row.problem("sent_on", "give the day the unanswered survey was sent"))
         questions = {q.key: q for q in questionnaire.questions.all()}
         answers: list[Answer] = []
         seen: dict[str, int] = {}
@@ -196,11 +198,6 @@ class SurveyImporter:
         sent, completed = survey.sent_on, survey.completed_on
         if sent and completed and completed < sent:
             out.append(row.problem("completed_on", f"is before it was sent ({sent})"))
-        after = case.report_issued_on if survey.kind == SurveyKind.FEEDBACK else case.onsite_end
-        first = sent or completed
-        if first and after and first < after:
-            what = "the report was issued" if survey.kind == SurveyKind.FEEDBACK else "the visit"
-            out.append(row.problem("sent_on" if sent else "completed_on", f"is before {what}"))
         return out
 
     def _answer(self, row: Row, questions: dict[str, Question], seen: dict) -> Answer | None:
