@@ -309,6 +309,7 @@ class CandidateFilter(StrictFilterSet):
         help_text="member (councillors) or officer peers",
     )
     specialism = django_filters.ModelChoiceFilter(
+        label="Specialism",
         field_name="specialisms",
         to_field_name="slug",
         queryset=Specialism.objects.all(),

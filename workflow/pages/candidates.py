@@ -80,6 +80,8 @@ def case_candidates(request, pk: int):
     again with the service's words if it refuses."""
     challenge = _managed_case(request, pk)
     filters = CandidateFilter(request.GET, queryset=Peer.objects.all())
+    for field in filters.form.fields.values():
+        field.help_text = ""  # the API's notes (slugs, true/false); the page shows choices
     valid = filters.is_valid()
     found = candidates_for(challenge, filters.qs if valid else Peer.objects.none(),
                            hide_hard=valid and filters.hide_hard)  # fmt: skip
