@@ -17,9 +17,12 @@ def navigation(request) -> dict:
             items.append({"text": "My cases", "href": reverse("my-cases")})
             items.append({"text": "Survey results", "href": reverse("survey-results")})
             items.append({"text": "Reports", "href": reverse("programme-report")})
+            items.append({"text": "Common messages", "href": reverse("common-messages")})
         if roles.PEER in names:
             items.append({"text": "My invitations", "href": reverse("my-invitations")})
             items.append({"text": "My challenges", "href": reverse("my-challenges")})
+        # Published examples are for everyone's learning (DOMAIN.md §8), peers' included.
+        items.append({"text": "Good practice", "href": reverse("good-practice")})
         if roles.PEER in names or roles.is_manager(user):  # their visits and deadlines
             items.append({"text": "Calendar", "href": reverse("my-calendar")})
         if user.is_staff:

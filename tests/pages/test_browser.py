@@ -60,7 +60,15 @@ def test_manager_signs_in_lands_on_my_cases_and_signs_out(page, sign_in, check_a
     expect(page.locator("tbody tr")).to_have_count(1)
     nav = page.get_by_role("navigation", name="Menu")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Dashboard", "My cases", "Survey results", "Reports", "Calendar"]
+        [
+            "Dashboard",
+            "My cases",
+            "Survey results",
+            "Reports",
+            "Common messages",
+            "Good practice",
+            "Calendar",
+        ]
     )
     check_axe(page)
     screenshot(page, "my-cases-manager")
@@ -79,19 +87,34 @@ def test_each_role_lands_on_its_own_page_and_the_skip_link_works(page, sign_in, 
             programme_lead(username="lee"),
             "/reports/dashboard/",
             "Dashboard",
-            ["Dashboard", "My cases", "Survey results", "Reports"],
+            [
+                "Dashboard",
+                "My cases",
+                "Survey results",
+                "Reports",
+                "Common messages",
+                "Good practice",
+            ],
         ),
         (
             peer_user(username="pat"),
             "/my/challenges/",
             "My challenges",
-            ["My invitations", "My challenges", "Calendar"],
+            ["My invitations", "My challenges", "Good practice", "Calendar"],
         ),
         (
             admin,
             "/reports/dashboard/",
             "Dashboard",
-            ["Dashboard", "My cases", "Survey results", "Reports", "Admin"],
+            [
+                "Dashboard",
+                "My cases",
+                "Survey results",
+                "Reports",
+                "Common messages",
+                "Good practice",
+                "Admin",
+            ],
         ),
     ]:
         sign_in(page, user)
