@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from reports import programme_charts
+from reports.csv_cells import bad_query, csv_cell
 from reports.programme import ProgrammeReport, programme_report
 from reports.programme_tables import TABLES, Table, tables
 from surveys.periods import PART_CHOICES
 from workflow import roles
 from workflow.dates import financial_year_label, financial_year_of
-from workflow.peer_csv import spreadsheet_safe
 
 FIRST_YEAR = 2011  # the corporate peer challenge offer began in summer 2011
 RAG_TAGS = {"Green": "govuk-tag--green", "Amber": "govuk-tag--yellow", "Red": "govuk-tag--red"}
@@ -120,7 +120,7 @@ def write_csv(table: Table, out) -> None:
     writer = csv.writer(out)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(spreadsheet_safe(c) if isinstance(c, str) else c for c in row)
+        writer.writerow(csv_cell(c) for c in row)
 
 
 @login_required
@@ -130,10 +130,5 @@ def programme_report_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404("No such table")
     form = ProgrammeForm(request.GET)
     if not form.is_valid() or form.report is None:
-        problems = [f"{name}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()]
-        return HttpResponse(
-            "\n".join(["The report's year or period has problems:", *problems]),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return bad_query(form.errors)
     return csv_response(TABLES[table](form.report), form.report)
