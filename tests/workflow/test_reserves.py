@@ -8,10 +8,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 
 from core.errors import InvalidInput, Refused
 from notifications.emails import render_email
 from notifications.models import Notification
+from peerchallenge.celery import app
 from tests.workflow import factories as f
 from workflow import actions, team_services
 from workflow import reserves as reserves_module
@@ -529,3 +531,28 @@ def test_only_managers_see_who_was_passed_over_and_why(case, actor):
     [for_peers] = [e for e in timeline(case, personal=False) if e.event == invite]
     assert "Passed over" not in dict(for_peers.details)
     assert "in place of" in for_peers.what
+
+
+@pytest.fixture
+def eager_celery():
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_the_managers_email_is_delivered_once_the_decline_commits(
+    case, actor, django_capture_on_commit_callbacks
+):
+    declined = invitee(case, actor)
+    first = reserve(case, actor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decline(declined, actor)
+
+    sent = [(m.to[0], m.subject) for m in mail.outbox]
+    manager = f"{case.manager.username} <{case.manager.email}>"
+    subject = f"{first.peer} invited in place of {declined.peer}: Adur [{case.reference}]"
+    assert [to for to, about in sent if about == subject] == [manager], "sent once"
+    assert f"{first.peer} <{first.peer.email}>" in [to for to, _ in sent], "their invitation"
