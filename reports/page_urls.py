@@ -8,11 +8,15 @@ from reports import (
     dashboard_pages,
     finding_pages,
     good_practice_pages,
+    history_pages,
     programme_pages,
     publication_pages,
 )
 
 urlpatterns = [
+    # The import and export of historic programme data (R4): admins only.
+    path("reports/import/", history_pages.history_import_page, name="history-import"),
+    path("reports/import/export.zip", history_pages.history_export_zip, name="history-export"),
     path("reports/programme/", programme_pages.programme_report_page, name="programme-report"),
     path(
         "reports/programme/<slug:table>.csv",

@@ -98,6 +98,9 @@ EXPECTED = {
     "coverage-planner": staff_only(200, lead=200, peer_on=403, others=403),
     "coverage-planner-csv": staff_only(200, lead=200, peer_on=403, others=403),
     "coverage-note": staff_only(200, lead=403, peer_on=403, others=403),
+    # The import and export of the programme's history: admins only (managers too are 403).
+    "history-import": {**staff_only(403, lead=403, peer_on=403, others=403), "admin": 200},
+    "history-export": {**staff_only(403, lead=403, peer_on=403, others=403), "admin": 200},
     # Findings and a manager's good practice on a case: managers; the world's case is an
     # enquiry, with no report yet, so a manager is refused (409) there.
     "case-finding-new": staff_only(409, lead=403, peer_on=403, others=404),
@@ -129,6 +132,7 @@ CHANGES = {
     "case-survey-link": {"manager", "admin"},
     "case-survey-closing-date": {"manager", "admin"},
     "coverage-note": {"manager", "admin"},
+    "history-import": {"admin"},
     "case-finding-new": {"manager", "admin"},
     "case-finding-edit": {"manager", "admin"},
     "case-finding-delete": {"manager", "admin"},
