@@ -1,6 +1,7 @@
-"""The dashboard's figures: the pipeline (cases by state and type, one grouped query) and what
-is overdue (reports/overdue.py), across the programme under the page's filters and for the
-signed-in manager's own cases."""
+"""The dashboard's figures: the pipeline (cases by state and type, one grouped query), what is
+overdue (reports/overdue.py), across the programme under the page's filters and for the
+signed-in manager's own cases, and the year's survey headlines (surveys/results.py's own
+figures, programme-wide: the results page has them by period)."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,8 +9,14 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from reports.overdue import Kind, overdue
+from surveys.models import SurveyKind
+from surveys.periods import financial_year
+from surveys.results import SurveyResults, survey_results
 from workflow.choices import State
+from workflow.dates import EARLIEST, LATEST, financial_year_of
 from workflow.models import ChallengeType, PeerChallenge
+
+FIRST_SURVEY_YEAR = EARLIEST.year
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class Dashboard:
     pipeline: Pipeline
     overdue: list[Kind]
     mine: list[Kind] | None  # None: the user manages no cases
+    year: int  # the financial year of the survey headlines
+    surveys: list[SurveyResults]
 
 
 def pipeline(cases: QuerySet[PeerChallenge]) -> Pipeline:
@@ -46,11 +55,29 @@ def pipeline(cases: QuerySet[PeerChallenge]) -> Pipeline:
 
 
 def dashboard(
-    *, cases: QuerySet[PeerChallenge], user, today: datetime.date, manages: bool
+    *,
+    cases: QuerySet[PeerChallenge],
+    user,
+    today: datetime.date,
+    manages: bool,
+    year: int | None = None,
 ) -> Dashboard:
     """`cases`: the filtered cases; `manages`: show `user`'s own actions (their cases, not
-    filtered: it is their to-do list)."""
+    filtered: it is their to-do list); `year`: the financial year of the survey headlines
+    (this one by default)."""
     mine = overdue(PeerChallenge.objects.filter(manager=user), today) if manages else None
+    year = financial_year_of(today) if year is None else year
+    # Feedback: returns in the year; impact: the cohort a year earlier (as the board reports).
+    surveys = [
+        survey_results(kind=kind, period=financial_year(of_year))
+        for kind, of_year in ((SurveyKind.FEEDBACK, year), (SurveyKind.IMPACT, year - 1))
+        if FIRST_SURVEY_YEAR <= of_year < LATEST.year  # the periods surveys can count
+    ]
     return Dashboard(
-        today=today, pipeline=pipeline(cases), overdue=overdue(cases, today), mine=mine
+        today=today,
+        pipeline=pipeline(cases),
+        overdue=overdue(cases, today),
+        mine=mine,
+        year=year,
+        surveys=surveys,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from reports.case_filters import ReportPageFilter
 from reports.dashboard import Pipeline, dashboard
 from workflow import roles
+from workflow.dates import financial_year_label
 
 
 def allowed(request: HttpRequest) -> None:
@@ -68,9 +69,12 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             user=request.user,
             today=timezone.localdate(),
             manages=roles.is_manager(request.user),
+            year=filters.form.cleaned_data.get("financial_year"),
         )
         context |= {
             "board": board,
             "pipeline": pipeline_table(board.pipeline, filters.query),
+            "year_label": financial_year_label(board.year),
+            "min_base": settings.SURVEY_MIN_BASE,
         }
     return render(request, "reports/dashboard.html", context)

@@ -12,6 +12,8 @@ from reports.dashboard import dashboard
 from reports.overdue import overdue
 from tests.reports import dashboard_data
 from tests.reports.dashboard_data import NOW, TODAY
+from tests.surveys.results_data import CE, answer, invitation
+from tests.surveys.results_data import case as results_case
 from tests.workflow import factories as f
 from workflow.models import PeerChallenge, State
 
@@ -215,3 +217,29 @@ def test_dashboard_function_takes_a_manager_flag(programme):
     )
     assert board.mine is not None
     assert [len(k.items) for k in board.mine] == [0, 0, 2, 1, 1]
+
+
+def test_the_years_survey_headlines_are_the_results_pages_own(client, programme):
+    # Five returns in June 2026 (2026/27) and the one still open from the fixture: 5 of 6.
+    for i in range(5):
+        done = invitation(
+            results_case(onsite_end=TODAY.replace(month=4)),
+            "feedback",
+            CE,
+            sent=TODAY.replace(day=1),
+            completed=TODAY.replace(day=2),
+        )
+        answer(done, {"FB1": "very_satisfied" if i < 4 else "fairly_satisfied"})
+    client.force_login(f.programme_lead())
+    board = client.get(URL).context["board"]
+    feedback = board.surveys[0]
+    assert board.year == 2026 and feedback.period.label == "2026/27"
+    assert (feedback.responses["all"], feedback.rates["all"].sent) == (5, 6)
+    html = client.get(URL).content.decode()
+    assert "83% of 6" in html  # 5/6
+    assert "<strong>100%</strong> (base 5)" in html  # very or fairly satisfied
+    # Another year through the filter: nothing returned then.
+    earlier = client.get(URL, {"financial_year": "2024-25"}).context["board"].surveys[0]
+    assert earlier.responses["all"] == 0
+    # A year the surveys cannot count is shown without figures, not a 500.
+    assert client.get(URL, {"financial_year": "1995"}).context["board"].surveys == []
