@@ -147,7 +147,13 @@ def _field(name: str) -> models.Field | None:
     return None  # a key of an older row
 
 
+# Keys that name no field: what the manager overrode (workflow.team_transitions.overridden).
+_KEY_WORDS = {"soft_conflicts": "Soft conflicts overridden"}
+
+
 def _label(name: str) -> str:
+    if name in _KEY_WORDS:
+        return _KEY_WORDS[name]
     field = _field(name)
     if field is None:
         return name.replace("_", " ").capitalize()  # said plainly

@@ -125,7 +125,8 @@ def test_the_reason_is_recorded_with_who_and_when_and_shown_on_the_timeline(acto
     assert ("Reason for overriding the conflict", REASON) in [
         (label, value) for label, value in entry.details
     ]
-    assert any("West Midlands Combined Authority" in v for _, v in entry.details)
+    [overridden] = [v for label, v in entry.details if label == "Soft conflicts overridden"]
+    assert "both in West Midlands Combined Authority; " in overridden
 
 
 def test_a_reserve_carries_its_reason_to_the_invitation(actor):
