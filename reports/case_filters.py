@@ -34,8 +34,6 @@ class ReportPageFilter(MyCasesFilter):
         case list would otherwise show a manager only their own cases)."""
         data = self.form.cleaned_data
         query = {name: str(data[name]) for name in NAMES if data.get(name) not in (None, "")}
-        if "financial_year" in query:
-            query["financial_year"] = str(data["financial_year"])
         query.setdefault("manager", "")
         return query
 

@@ -243,3 +243,15 @@ def test_the_years_survey_headlines_are_the_results_pages_own(client, programme)
     assert earlier.responses["all"] == 0
     # A year the surveys cannot count is shown without figures, not a 500.
     assert client.get(URL, {"financial_year": "1995"}).context["board"].surveys == []
+
+
+def test_a_pipeline_link_keeps_the_chosen_manager_and_year(client, programme):
+    client.force_login(f.programme_lead())
+    omar = programme["omar"]
+    table = client.get(URL, {"manager": omar.pk, "financial_year": "2025/26"}).context["pipeline"]
+    link = table["total"]["href"]
+    assert f"manager={omar.pk}" in link and "financial_year=2025" in link
+    rows = client.get(link).context["rows"]
+    assert sorted(r.case.reference for r in rows) == sorted(
+        _ref(programme, name) for name in ("P", "A", "I")
+    )
