@@ -50,8 +50,17 @@ def _audit(practice: GoodPractice, action: str, actor, data: dict | None = None)
         action=action,
         from_state=case.state,
         actor=actor,
-        data={"title": practice.title, "status": practice.get_status_display(), **(data or {})},
+        data={**_named(practice), "status": practice.get_status_display(), **(data or {})},
     )
+
+
+def _named(practice: GoodPractice) -> dict[str, str]:
+    """The title for the timeline, which programme leads and the team read too: not for a
+    draft from a survey, whose title is the council's answer (per-council answers are for
+    managers only, DESIGN.md §5)."""
+    if practice.source == GoodPractice.Source.SURVEY:
+        return {"example": f"#{practice.pk}"}
+    return {"title": practice.title}
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -269,3 +269,22 @@ def test_a_manager_adds_one_from_the_case_page(client, case):
     practice = GoodPractice.objects.get()
     assert response.url == f"/reports/good-practice/{practice.pk}/"
     assert (practice.challenge, practice.council) == (case, case.host)
+
+
+def test_the_case_panel_shows_drafts_to_managers_only(client, case):
+    _fb10(case, CE, "yes", PRACTICE)
+    draft_good_practice_from_surveys()
+    published = good_practice_add(
+        case=case, data={"title": "Hub", "summary": "y", "theme": "partnerships"}, actor=None
+    )
+    good_practice_publish(
+        practice=good_practice_approve(practice=published, actor=None), actor=None
+    )
+    client.force_login(f.manager())
+    panel = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Adur: Our shared-services hub" in panel and ">Hub</a>" in panel
+    client.force_login(f.programme_lead())
+    panel = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Adur: Our shared-services hub" not in panel  # the council's survey answer
+    assert ">Hub</a>" in panel
+    assert 'data-testid="add-good-practice"' not in panel
