@@ -84,6 +84,12 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The outbox is the email history and the guard against sending twice: a row deleted
+        # is an email that may go again. Superusers only, whatever the role groups grant
+        # (the "admin" group's delete permission included); this also drops the bulk delete.
+        return request.user.is_superuser
+
     @admin.display(description="Preview")
     def rendered_preview(self, obj: Notification) -> str:
         if obj.kind in ACCOUNT_KINDS:
