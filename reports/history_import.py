@@ -327,7 +327,7 @@ class _Run:
             },
         )
         parent = self._parent(row, problems)
-        if problems:
+        if problems or (row["parent_ref"] and parent is None):
             self.problems += problems
             return None
         host, kind = values.pop("council"), values.pop("type")
@@ -386,9 +386,7 @@ class _Run:
         except CellError as error:
             problems.append(row.problem("parent_ref", str(error)))
             return None
-        if parent is None:  # its own row is wrong, and says so
-            problems.append(row.problem("parent_ref", f"the challenge “{ref}” was not imported"))
-        return parent
+        return parent  # None: the parent's own row is wrong, and says so
 
     def _history_rules(self, row: Row, case: PeerChallenge) -> list[Problem]:
         """What a case's history must hold that the model does not check on its own: the

@@ -43,7 +43,7 @@ class _FilesField(forms.FileField):
 
 
 class HistoryUploadForm(forms.Form):
-    files = _FilesField(
+    uploads = _FilesField(
         label="The history's CSV files",
         help_text=f"Choose {', '.join(FILES)} (any of them), or one zip holding them; at most "
         f"{MAX_FILES} files.",
@@ -65,7 +65,7 @@ def history_import_page(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "files": FILES}
     if form.is_bound and form.is_valid():
         try:
-            files = files_uploaded(form.cleaned_data["files"])
+            files = files_uploaded(form.cleaned_data["uploads"])
             summary = import_history(
                 files, actor=request.user, dry_run=form.cleaned_data["dry_run"]
             )
@@ -73,8 +73,9 @@ def history_import_page(request: HttpRequest) -> HttpResponse:
             problems = refused.problems
             context |= {"problems": problems[:MAX_SHOWN], "more": len(problems) - MAX_SHOWN}
             form.add_error(
-                "files",
-                f"Nothing was imported: the files have {len(problems)} problems, listed below",
+                "uploads",
+                f"Nothing was imported: the files have {len(problems)} "
+                f"problem{'' if len(problems) == 1 else 's'}, listed below",
             )
         else:
             context["summary"] = summary
