@@ -6,6 +6,7 @@ from reports import (
     common_messages_api,
     coverage_api,
     dashboard_api,
+    findings_api,
     programme_api,
     publication_api,
 )
@@ -27,5 +28,15 @@ urlpatterns = [
         "reports/common-messages/",
         common_messages_api.CommonMessagesApi.as_view(),
         name="common-messages-api",
+    ),
+    path(
+        "reports/cases/<int:pk>/findings/",
+        findings_api.CaseFindingsApi.as_view(),
+        name="case-findings-api",
+    ),
+    path(
+        "reports/cases/<int:pk>/findings/<int:finding_id>/",
+        findings_api.CaseFindingApi.as_view(),
+        name="case-finding-api",
     ),
 ]

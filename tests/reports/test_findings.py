@@ -219,3 +219,44 @@ def test_only_managers_may_post_findings(client, case, who, status):
         client.force_login(users[who])
     assert client.post(f"/reports/cases/{case.pk}/findings/new/", GOOD).status_code == status
     assert not Finding.objects.exists()
+
+
+# --- the API -------------------------------------------------------------------------------
+
+
+def test_the_api_adds_changes_lists_and_removes(case):
+    api = f.api_client(f.manager())
+    url = f"/api/reports/cases/{case.pk}/findings/"
+    response = api.post(url, GOOD, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["component_label"], body["theme_name"]) == ("Leadership of place", "Partnerships")
+    one = f"{url}{body['id']}/"
+    assert api.put(one, {**GOOD, "polarity": "improvement"}, format="json").status_code == 200
+    listed = f.api_client(f.programme_lead()).get(url).json()
+    assert [(x["theme"], x["polarity"]) for x in listed] == [("partnerships", "improvement")]
+    assert api.delete(one).status_code == 204
+    assert not Finding.objects.exists()
+
+
+def test_the_api_names_bad_fields_and_refuses_before_the_report(case):
+    api = f.api_client(f.manager())
+    response = api.post(
+        f"/api/reports/cases/{case.pk}/findings/",
+        {**GOOD, "theme": "scrutiny", "excerpt": ""},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"theme", "excerpt"}
+    early = f.PeerChallengeFactory(state=State.ONSITE, host=f.council("BIR"))
+    response = api.post(f"/api/reports/cases/{early.pk}/findings/", GOOD, format="json")
+    assert response.status_code == 409
+    assert not Finding.objects.exists()
+
+
+def test_the_api_lets_only_managers_write(case):
+    url = f"/api/reports/cases/{case.pk}/findings/"
+    assert f.api_client(f.programme_lead()).post(url, GOOD, format="json").status_code == 403
+    assert f.api_client(f.peer_user()).get(url).status_code == 404  # not their case
+    assert f.api_client().get(url).status_code in (401, 403)
+    assert not Finding.objects.exists()
