@@ -9,7 +9,8 @@ whatever the number of cases: the dates are worked out on the rows each query re
 * **Reports overdue**: no report REPORT_OVERDUE_DAYS after the feedback presentation.
 * **Publication deadlines passed**: the report, or its action plan, not published by the
   rules' dates after the report.
-* **Surveys outstanding**: a survey sent and not yet answered (its link still open).
+* **Surveys outstanding**: a survey sent and not answered: its link still open (due by its
+  closing day), or lapsed on a case still open (a manager may extend it).
 * **Impact surveys due**: an impact survey not yet sent whose day has come or comes within
   IMPACT_SOON_DAYS.
 """
@@ -18,7 +19,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from notifications.rules import (
     ACTION_PLAN_DUE,
@@ -129,8 +130,9 @@ def _survey_words(invitation: SurveyInvitation) -> str:
 
 
 def surveys_outstanding(cases: QuerySet[PeerChallenge], today: datetime.date) -> list[Item]:
-    """Sent and unanswered, the link still open: due by its closing day."""
-    sent = _surveys(cases).filter(status=InvitationStatus.SENT)
+    """Sent and unanswered: open, or lapsed on a case not yet over; due by its closing day."""
+    lapsed = Q(status=InvitationStatus.EXPIRED) & ~Q(challenge__state__in=TERMINAL)
+    sent = _surveys(cases).filter(Q(status=InvitationStatus.SENT) | lapsed)
     return _sorted(
         _item(
             invitation.challenge,

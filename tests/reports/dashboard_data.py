@@ -7,7 +7,7 @@ hand.
     P   BIR, West Midlands, omar, report issued 1 Mar: publication due 1 Jun, 14 days
         over; the chief executive's feedback survey sent 1 Jun (closes 29 Jun)
     A   MAN, North West, omar, published: report 10 Jan, action plan due 10 Jun (at
-        5 months): 5 days over
+        5 months): 5 days over; the leader's feedback survey lapsed 29 Apr: 47 days over
     T   LDS, Yorkshire, amira, team assembly: invitations to answer by 14 Jun (1 day
         over), 17 Jun (soon), 25 Jun (not listed)
     I   BST, South West, omar, post challenge: impact survey to send 25 Jun (listed),
@@ -18,10 +18,12 @@ import datetime
 
 from django.utils import timezone
 
-from surveys.models import Respondent
+from surveys.models import InvitationStatus, Respondent
 from tests.surveys.results_data import SCHEDULED, SENT, invitation
 from tests.workflow import factories as f
 from workflow.models import Assignment, State
+
+EXPIRED = InvitationStatus.EXPIRED
 
 TODAY = datetime.date(2026, 6, 15)
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
@@ -111,6 +113,10 @@ def programme() -> dict:
     surveys = {
         "sent": invitation(
             cases["P"], "feedback", Respondent.CHIEF_EXECUTIVE, status=SENT, sent=day(6, 1)
+        ),
+        # Lapsed on 29 April (sent 1 April, 28 days): 47 days overdue, the case still open.
+        "lapsed": invitation(
+            cases["A"], "feedback", Respondent.LEADER, status=EXPIRED, sent=day(4, 1)
         ),
         "impact": invitation(
             cases["I"], "impact", Respondent.LEADER, status=SCHEDULED, sent=day(6, 25)

@@ -50,8 +50,8 @@ def test_each_kind_of_overdue_item_is_listed_with_its_days(programme):
     assert kinds["reports"] == [(ref("R"), 2)]
     # P: report 1 March + 3 months = 1 June; A: report 10 Jan + 5 months = 10 June.
     assert kinds["publication"] == [(ref("P"), 14), (ref("A"), 5)]
-    # Sent 1 June, closes 28 days later: 29 June.
-    assert kinds["surveys"] == [(ref("P"), -14)]
+    # A's lapsed on 29 April; P's sent 1 June closes 28 days later, on 29 June.
+    assert kinds["surveys"] == [(ref("A"), 47), (ref("P"), -14)]
     # 25 June is within the month ahead; 14 August is not.
     assert kinds["impact"] == [(ref("I"), -10)]
 
@@ -216,11 +216,11 @@ def test_dashboard_function_takes_a_manager_flag(programme):
         cases=PeerChallenge.objects.all(), user=programme["omar"], today=TODAY, manages=True
     )
     assert board.mine is not None
-    assert [len(k.items) for k in board.mine] == [0, 0, 2, 1, 1]
+    assert [len(k.items) for k in board.mine] == [0, 0, 2, 2, 1]
 
 
 def test_the_years_survey_headlines_are_the_results_pages_own(client, programme):
-    # Five returns in June 2026 (2026/27) and the one still open from the fixture: 5 of 6.
+    # Five returns in June 2026 (2026/27); the fixture's open one and its lapsed one: 5 of 7.
     for i in range(5):
         done = invitation(
             results_case(onsite_end=TODAY.replace(month=4)),
@@ -234,9 +234,9 @@ def test_the_years_survey_headlines_are_the_results_pages_own(client, programme)
     board = client.get(URL).context["board"]
     feedback = board.surveys[0]
     assert board.year == 2026 and feedback.period.label == "2026/27"
-    assert (feedback.responses["all"], feedback.rates["all"].sent) == (5, 6)
+    assert (feedback.responses["all"], feedback.rates["all"].sent) == (5, 7)
     html = client.get(URL).content.decode()
-    assert "83% of 6" in html  # 5/6
+    assert "71% of 7" in html  # 5/7
     assert "<strong>100%</strong> (base 5)" in html  # very or fairly satisfied
     # Another year through the filter: nothing returned then.
     earlier = client.get(URL, {"financial_year": "2024-25"}).context["board"].surveys[0]
