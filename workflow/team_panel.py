@@ -7,7 +7,7 @@ needs. Read in a fixed number of queries however big the team."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from workflow import roles, selectors, team_services
 from workflow.choices import ON_TEAM, TERMINAL, AssignmentRole, AssignmentStatus
@@ -105,7 +105,11 @@ def team_panel(
         left=having(*LEFT),
         checklist=confirm["unmet"] if confirm else None,
         balance=selectors.team_balance(case),
-        candidates_url=_candidates_url(case) if full and case.state not in TERMINAL else None,
+        candidates_url=(
+            reverse("case-candidates", kwargs={"pk": case.pk})
+            if full and case.state not in TERMINAL
+            else None
+        ),
     )
 
 
@@ -148,11 +152,3 @@ def _swapped(ids: list[int], i: int) -> list[int]:
     out = list(ids)
     out[i], out[i + 1] = out[i + 1], out[i]
     return out
-
-
-def _candidates_url(case: PeerChallenge) -> str | None:
-    # Engineer C's candidates page (issue 8); no link until its URL exists.
-    try:
-        return reverse("case-candidates", kwargs={"pk": case.pk})
-    except NoReverseMatch:
-        return None

@@ -10,7 +10,6 @@ page and the invitation page; the team panel is the README's picture (docs/scree
 import datetime
 import re
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -18,12 +17,12 @@ from notifications.emails import render_email
 from notifications.models import Notification
 from tests.pages.conftest import browser_test
 from tests.workflow import factories as f
-from workflow import team_services
 from workflow.models import Assignment, Peer, PeerChallenge, State
 
 pytestmark = [browser_test]
 
 DAY = datetime.timedelta(days=1)
+OVERRIDE = "Led Arun's own peer challenge; no dealings with Adur"
 Status = Assignment.Status
 
 
@@ -58,12 +57,18 @@ def answer(peer_page: Page, peer: Peer, case: PeerChallenge, *, accept: bool) ->
     expect(peer_page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def choose(page: Page, case: PeerChallenge, peer: Peer, role: str, *, reserve: bool) -> None:
-    """On the candidates page: the peer's row, its "add to the team" form, in `role`."""
-    row = page.locator("tr, .govuk-summary-card").filter(has_text=peer.name).first
-    row.get_by_label("Role").select_option(label=role)
-    row.get_by_role("button", name="Add as a reserve" if reserve else "Invite").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(peer.name)
+def choose(page: Page, peer: Peer, role: str, *, reserve: bool = False, reason: str = "") -> None:
+    """On the candidates page: the peer's "add to the team" form, in `role`, invited now or as
+    a reserve (with the manager's reason where the peer has a soft conflict)."""
+    row = page.locator("#candidates tbody tr").filter(has_text=peer.name)
+    row.locator(".govuk-details__summary").click()
+    row.get_by_label("Role on the team").select_option(label=role)
+    row.get_by_label("Add as a reserve, to invite later" if reserve else "Invite now").check()
+    if reason:
+        row.get_by_label("Your reason for choosing them despite the soft conflict").fill(reason)
+    row.get_by_role("button", name=f"Add {peer.name}").click()
+    done = f"{peer.name} {'added as a reserve' if reserve else 'invited'} ({role.lower()})."
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(done)
 
 
 def test_a_manager_assembles_a_team_through_the_pages(
@@ -80,7 +85,8 @@ def test_a_manager_assembles_a_team_through_the_pages(
         )
     )
     fiona = f.PeerFactory(name="Cllr Fiona Doyle", kind=Peer.Kind.MEMBER)
-    graham = f.PeerFactory(name="Graham Clarke")
+    # From Arun, Adur's neighbour in the South East: a soft conflict, chosen with a reason.
+    graham = f.PeerFactory(name="Graham Clarke", council=f.council("ARU"))
     hannah = f.PeerFactory(name="Hannah Evans")
     ian = f.PeerFactory(name="Ian Reeves")
 
@@ -92,26 +98,16 @@ def test_a_manager_assembles_a_team_through_the_pages(
     expect(team).to_contain_text("no lead member peer has accepted")
     check_axe(page)
 
-    try:  # TEMPORARY until engineer C's candidates page lands
-        reverse("case-candidates", kwargs={"pk": case.pk})
-    except NoReverseMatch:
-        for peer, role, reserve in [
-            (fiona, "lead_member", False),
-            (graham, "lead_officer", False),
-            (hannah, "officer", False),
-            (ian, "officer", True),
-        ]:
-            team_services.assignment_add(
-                challenge=case, peer=peer, actor=amira, role=role, invite=not reserve
-            )
-    else:
-        team.get_by_role("link", name="Choose peers").click()
-        expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/candidates/"))
-        check_axe(page)
-        choose(page, case, fiona, "Lead member peer", reserve=False)
-        choose(page, case, graham, "Lead officer peer", reserve=False)
-        choose(page, case, hannah, "Officer peer", reserve=False)
-        choose(page, case, ian, "Officer peer", reserve=True)
+    team.get_by_role("link", name="Choose peers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose peers for the team")
+    expect(page.locator("#candidates tbody tr").filter(has_text=graham.name)).to_contain_text(
+        "Needs a reason"
+    )
+    check_axe(page)
+    choose(page, fiona, "Lead member peer")
+    choose(page, graham, "Lead officer peer", reason=OVERRIDE)
+    choose(page, hannah, "Officer peer")
+    choose(page, ian, "Officer peer", reserve=True)
     places = dict(case.assignments.values_list("peer__name", "status"))
     assert places == {
         fiona.name: Status.INVITED,
@@ -140,6 +136,9 @@ def test_a_manager_assembles_a_team_through_the_pages(
     accepted = page.locator("#team-accepted")
     for peer in (fiona, graham, ian):
         expect(accepted).to_contain_text(peer.name)
+    graham_row = accepted.locator("tr").filter(has_text=graham.name)
+    expect(graham_row).to_contain_text("are both in the South East region")
+    expect(graham_row).to_contain_text(f"Overridden by Amira Khan on {today:%-d %B %Y}: {OVERRIDE}")
     left = page.locator("#team-left")
     left.get_by_text("Declined, expired or withdrawn (1)").click()
     expect(left).to_contain_text("Hannah Evans")
@@ -147,7 +146,7 @@ def test_a_manager_assembles_a_team_through_the_pages(
     expect(team).to_contain_text("The team meets the rules")
     check_axe(page)
     page.evaluate("document.activeElement.blur()")  # the picture without the focus ring
-    screenshot(page, "team-panel", start="#team", height=950)
+    screenshot(page, "team-panel", start="#team", height=1300)
 
     team.get_by_role("link", name="confirm the team").click()
     page.get_by_role("button", name="Confirm the team").click()

@@ -86,6 +86,7 @@ def test_a_manager_sees_every_place_grouped_with_its_conflicts_and_reasons(clien
 
     panel = panel_html(client, case)
 
+    assert f'href="/cases/{case.pk}/candidates/">Choose peers</a>' in panel
     accepted = panel[panel.index("Accepted (1)") : panel.index("Invited (1)")]
     assert "Nadia Arun" in accepted and "Lead officer peer" in accepted
     assert "Adur, the host, and Arun (the peer&#x27;s home council) are both in the South East" in (
@@ -433,3 +434,10 @@ def test_a_peer_with_a_hard_conflict_cannot_be_invited_and_the_page_says_why(cli
     assert 'id="refused"' in response.content.decode() and why in response.content.decode()
     reserve.refresh_from_db()
     assert reserve.status == Status.RESERVE
+
+
+def test_a_closed_or_withdrawn_cases_team_offers_no_choosing(client):
+    case = f.PeerChallengeFactory(state=State.WITHDRAWN)
+    client.force_login(f.manager())
+
+    assert "Choose peers" not in panel_html(client, case)
