@@ -255,3 +255,17 @@ def test_a_pipeline_link_keeps_the_chosen_manager_and_year(client, programme):
     assert sorted(r.case.reference for r in rows) == sorted(
         _ref(programme, name) for name in ("P", "A", "I")
     )
+
+
+def test_the_overdue_lists_are_counted_at_a_glance(client, programme):
+    client.force_login(f.programme_lead())
+    html = client.get(URL).content.decode()
+    for slug, title, n in [
+        ("invitations", "Unanswered invitations", 2),
+        ("reports", "Reports overdue after feedback", 1),
+        ("publication", "Publication deadlines passed", 2),
+        ("surveys", "Surveys outstanding", 2),
+        ("impact", "Impact surveys due", 1),
+    ]:
+        assert f'<a class="govuk-link" href="#all-{slug}">{title}: {n}</a>' in html
+        assert f'id="all-{slug}"' in html
