@@ -5,6 +5,7 @@ kombu's filesystem transport (no Redis server). Every variable is listed in `.en
 """
 
 import os
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in lockout (core/login_lockout.py)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -128,6 +130,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 429 for too many requests to pages that act on a signed link (core/link_rate_limit.py)
+    "core.link_rate_limit.SignedLinkRateLimitMiddleware",
+    # last, as django-axes asks: turns a locked-out sign-in into its 429 page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peerchallenge.urls"
@@ -169,6 +175,50 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Proxies and sign-in protection -------------------------------------------------------
+# How many reverse proxies stand in front of the app (0: gunicorn faces the clients). Only
+# then are X-Forwarded-Proto (is this HTTPS?) and X-Forwarded-For (the client's address:
+# login lockout, rate limits, DRF's NUM_PROXIES) believed; without a proxy anyone can send them.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 5:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 5")
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-axes: failures counted in the database (shared by every worker), per username and,
+# separately, per client address; a locked-out sign-in is refused even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "core.login_lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if not 1 <= LOGIN_FAILURE_LIMIT <= 100 or not 1 <= LOGIN_COOLOFF_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT must be between 1 and 100, LOGIN_COOLOFF_MINUTES between 1 and 1440"
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
+# Guessing during a lockout does not extend it: otherwise anyone could keep a user locked out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Failures only: no log of every successful sign-in's address and browser (data minimisation).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+
+# Pages that act on a signed link (a `token` in the route): at most this many requests per
+# client address per window of seconds (core/link_rate_limit.py).
+SIGNED_LINK_RATE_LIMIT = (env_int("SIGNED_LINK_RATE_LIMIT", 60), 60)
+
+# API tokens expire this many hours after they are issued (core/token_auth.py).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8)
+if not 1 <= API_TOKEN_TTL_HOURS <= 24 * 90:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be between 1 and 2160")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,7 +266,7 @@ FEEDBACK_EMAIL = env("FEEDBACK_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1])
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.token_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -225,7 +275,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "core.api_schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
+    # DRF reads X-Forwarded-For only through the proxies we trust (core/client_ip.py).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Peer Challenge API",
@@ -253,6 +304,7 @@ CASE_EVENT_REACTIONS = "peerchallenge.reactions.REACTIONS"
 CASE_EVENT_WORDS: list[str] = [
     "surveys.actions.WORDS",
     "reports.actions.WORDS",
+    "reports.history_import.WORDS",
 ]
 # The parts other apps add to the case page, in order: each a function (request, case) -> HTML
 # or None (workflow/panels.py), so the case page imports none of those apps.
@@ -278,6 +330,17 @@ if not 0 <= PEER_FORMER_COUNCIL_YEARS <= 50:
 TEAM_MAX_OPEN_INVITATIONS_PER_ROLE = env_int("TEAM_MAX_OPEN_INVITATIONS_PER_ROLE", 1)
 if not 1 <= TEAM_MAX_OPEN_INVITATIONS_PER_ROLE <= 10:
     raise ImproperlyConfigured("TEAM_MAX_OPEN_INVITATIONS_PER_ROLE must be between 1 and 10")
+
+# --- Cache -------------------------------------------------------------------------------
+# The signed-link rate limits count here: Redis (CACHE_URL, else REDIS_URL) when set, shared by
+# every worker; otherwise each process's memory, which is enough for one local process.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -424,7 +487,6 @@ SURVEY_IMPACT_MONTHS = 12
 if not DEBUG:
     # gunicorn serves the collected static files itself (no separate web server needed)
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

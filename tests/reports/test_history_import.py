@@ -13,6 +13,7 @@ from reports.history_format import FILES, HistoryRefused
 from reports.history_import import IMPORTED, import_history
 from reports.models import ImportedRecord
 from surveys.models import Answer, SurveyInvitation
+from tests.workflow import factories as f
 from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +262,10 @@ def test_the_command_lists_the_problems_and_writes_nothing(tmp_path):
         call_command("import_history", str(tmp_path), "--no-progress")
     assert "challenges.csv, line 3, column council: no council has" in str(failed.value)
     assert set(written().values()) == {0}
+
+
+def test_the_case_timeline_says_the_case_was_imported(client):
+    import_history(example())
+    client.force_login(f.manager())
+    page = client.get(f"/cases/{case('CPC-2016-01').pk}/").content.decode()
+    assert "Imported from the programme&#x27;s history" in page
