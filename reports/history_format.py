@@ -239,12 +239,13 @@ def items(text: str) -> list[str]:
 
 
 def model_problems(row: Row, check: Callable[[], None], columns: dict[str, str]) -> list[Problem]:
-    """A model's ValidationError as problems, each in the column its field is read from."""
+    """A model's ValidationError as problems, each in the column its field is read from
+    (`columns` maps a field, or NON_FIELD_ERRORS, to its column where the names differ)."""
     try:
         check()
     except ValidationError as invalid:
         return [
-            row.problem("" if name == NON_FIELD_ERRORS else columns.get(name, name), message)
+            row.problem(columns.get(name, "" if name == NON_FIELD_ERRORS else name), message)
             for name, messages in invalid.message_dict.items()
             for message in messages
         ]

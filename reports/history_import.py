@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 
@@ -178,11 +179,14 @@ class _Run:
         ImportedRecord.objects.create(kind=kind, external_ref=ref, object_id=pk)
         self.imported[kind][ref] = pk
 
-    def first_seen(self, row: Row, column: str, key: str, seen: dict[str, int]) -> bool:
+    def first_seen(
+        self, row: Row, column: str, key: str, seen: dict[str, int], what: str = ""
+    ) -> bool:
         """False (with a problem) when the key is on an earlier line of the file."""
         if key in seen:
+            what = what or f"“{key}”"
             self.problems.append(
-                row.problem(column, f"“{key}” is already on line {seen[key]} of this file")
+                row.problem(column, f"{what} is already on line {seen[key]} of this file")
             )
             return False
         seen[key] = row.line
@@ -397,7 +401,9 @@ class _Run:
             out.append(row.problem("council", f"{host} is not an English council"))
         elif state not in TERMINAL and not host.is_current:
             out.append(
-                row.problem("council", f"{host} no longer exists: only a finished case is its")
+                row.problem(
+                    "council", f"{host} no longer exists: only a closed or withdrawn case is at it"
+                )
             )
         for problem in _state_problems(case):
             out.append(row.problem(*problem))
@@ -436,7 +442,7 @@ class _Run:
             self.tick(ASSIGNMENTS, done, len(rows))
             case_ref, peer_ref = row["challenge_ref"], row["peer_ref"]
             key = f"{case_ref} :: {peer_ref}"
-            if not self.first_seen(row, "peer_ref", key, seen):
+            if not self.first_seen(row, "peer_ref", key, seen, f"{peer_ref} on {case_ref}"):
                 continue
             if key in self.imported[Kind.ASSIGNMENT]:
                 self.count(ASSIGNMENTS, new=False)
@@ -496,7 +502,7 @@ CASE_COLUMNS = {
     "parent": "parent_ref",
     "report_file": "report_url",
 }
-PLACE_COLUMNS = {"challenge": "challenge_ref", "peer": "peer_ref"}
+PLACE_COLUMNS = {"challenge": "challenge_ref", "peer": "peer_ref", NON_FIELD_ERRORS: "peer_ref"}
 
 
 def _place_status(text: str) -> str:
@@ -550,6 +556,17 @@ def _state_problems(case: PeerChallenge):
         yield "feedback_date", f"a case {state} had its feedback presentation: give the date"
     if state in REPORT_ISSUED_OR_LATER and case.report_issued_on is None:
         yield "report_issued_on", f"a case {state} had its report issued: give the date"
+    # And no date of a step the case has not reached (a booked case with a feedback date).
+    for name, states in _STEP_DATES.items():
+        if getattr(case, name) is not None and state not in states:
+            yield name, f"a case {state} has not reached this step: leave it blank"
+
+
+_STEP_DATES = {
+    "feedback_date": (State.REPORTING, *REPORT_ISSUED_OR_LATER),
+    "report_issued_on": tuple(REPORT_ISSUED_OR_LATER),
+    "published_on": (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED),
+}
 
 
 def _parents_first(rows: list[Row], problems: list[Problem]) -> list[Row]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from reports import history_format as fmt
@@ -167,7 +168,9 @@ class SurveyImporter:
             completed_at=moment(survey.completed_on) if survey.completed_on else None,
         )
         found = model_problems(
-            row, partial(invitation.full_clean, exclude=["status"]), {"challenge": "challenge_ref"}
+            row,
+            partial(invitation.full_clean, exclude=["status"]),
+            {"challenge": "challenge_ref", NON_FIELD_ERRORS: "respondent"},
         )
         if found:
             self.problems.extend(found)

@@ -269,3 +269,23 @@ def test_the_case_timeline_says_the_case_was_imported(client):
     client.force_login(f.manager())
     page = client.get(f"/cases/{case('CPC-2016-01').pk}/").content.decode()
     assert "Imported from the programme&#x27;s history" in page
+
+
+def test_a_date_of_a_step_the_state_has_not_reached_is_refused():
+    files = example(challenges=(b"CPC-2017-01,LDS,corporate,", b"CPC-2017-01,LDS,corporate,onsite"))
+    assert refusal(files) == [
+        "challenges.csv, line 5, column feedback_date: a case onsite has not reached this "
+        "step: leave it blank",
+        "challenges.csv, line 5, column report_issued_on: a case onsite has not reached this "
+        "step: leave it blank",
+        "challenges.csv, line 5, column published_on: a case onsite has not reached this step: "
+        "leave it blank",
+    ]
+
+
+def test_a_peer_twice_on_one_team_and_a_place_already_there_are_refused():
+    files = example(assignments=(b"FUV-2018-01,P002", b"CPC-2016-01,P002"))
+    assert refusal(files) == [
+        "assignments.csv, line 5, column peer_ref: P002 on CPC-2016-01 is already on line 3 "
+        "of this file"
+    ]
