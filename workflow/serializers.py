@@ -20,6 +20,7 @@ from workflow.models import (
 )
 from workflow.serializer_fields import INPUT_FIELD_MAPPING, OR_BLANK, TextLookupField
 from workflow.team_transitions import TEAM_TRANSITIONS
+from workflow.timeline import PERSONAL
 from workflow.transitions import TRANSITIONS, Reason, Transition
 
 # --- outputs -----------------------------------------------------------------------------
@@ -246,6 +247,18 @@ class TeamPlaceOutput(TeamMemberOutput):
     def get_available_transitions(self, place: Assignment) -> list[dict]:
         return team_services.available_team_transitions(place, self.context["request"].user)
 
+    # A peer's reasons and declaration, and the manager's override: managers read them (and
+    # the peer their own), as on the case page's team panel.
+    PERSONAL = {"interests": "", "decline_reason": "", "decline_note": "", "override_reason": "",
+                "overridden_by": None, "overridden_at": None}  # fmt: skip
+
+    def to_representation(self, place: Assignment) -> dict:
+        data = super().to_representation(place)
+        user = self.context["request"].user
+        if not (roles.can_manage(user) or place.peer.user_id == user.pk):
+            data.update(self.PERSONAL)
+        return data
+
 
 class CaseEventOutput(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
@@ -254,6 +267,14 @@ class CaseEventOutput(serializers.ModelSerializer):
         model = CaseEvent
         fields = ["id", "action", "from_state", "to_state", "actor", "reason", "data", "created_at"]
         read_only_fields = fields
+
+    def to_representation(self, event: CaseEvent) -> dict:
+        """Without the personal data an event holds (timeline.PERSONAL) for all but managers,
+        as the case page's timeline."""
+        data = super().to_representation(event)
+        if not roles.can_manage(self.context["request"].user):
+            data["data"] = {k: v for k, v in data["data"].items() if k not in PERSONAL}
+        return data
 
 
 # --- inputs ------------------------------------------------------------------------------
