@@ -25,6 +25,8 @@ def navigation(request) -> dict:
         items.append({"text": "Good practice", "href": reverse("good-practice")})
         if roles.PEER in names or roles.is_manager(user):  # their visits and deadlines
             items.append({"text": "Calendar", "href": reverse("my-calendar")})
+        if user.is_superuser or roles.ADMIN in names:  # the programme's history comes in here
+            items.append({"text": "Import history", "href": reverse("history-import")})
         if user.is_staff:
             items.append({"text": "Admin", "href": reverse("admin:index")})
     for item in items:
