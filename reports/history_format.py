@@ -90,12 +90,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.line:
             where.append(f"line {self.line}")
         if self.column:
             where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
+        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 class HistoryRefused(Exception):

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports import history_format as fmt
@@ -123,6 +123,20 @@ def import_history(
                 raise _Undo
     except _Undo:
         pass
+    except IntegrityError:
+        # Every row passed the models' rules: what the database refused is another writer's
+        # row committed meanwhile (two imports of the same files at once, say).
+        raise fmt.HistoryRefused(
+            [
+                Problem(
+                    "",
+                    0,
+                    "",
+                    "the database changed during the import: nothing was imported; "
+                    "import the files again",
+                )
+            ]
+        ) from None
     if run.problems:
         raise fmt.HistoryRefused(run.problems)
     run.summary.dry_run = dry_run
@@ -218,7 +232,9 @@ class _Run:
             pk = self.imported[Kind.PEER].get(ref)
             if pk is None:
                 raise CellError(f"no peer “{ref}” in {PEERS} or imported before")
-            self.peers[ref] = Peer.objects.get(pk=pk)
+            self.peers[ref] = Peer.objects.filter(pk=pk).first()
+            if self.peers[ref] is None:
+                raise CellError(f"the peer “{ref}” was imported before and has been deleted since")
         return self.peers[ref]
 
     def case(self, ref: str) -> PeerChallenge | None:
@@ -226,7 +242,10 @@ class _Run:
             pk = self.imported[Kind.CHALLENGE].get(ref)
             if pk is None:
                 raise CellError(f"no challenge “{ref}” in {CHALLENGES} or imported before")
-            self.cases[ref] = PeerChallenge.objects.select_related("challenge_type").get(pk=pk)
+            cases = PeerChallenge.objects.select_related("challenge_type")
+            self.cases[ref] = cases.filter(pk=pk).first()
+            if self.cases[ref] is None:
+                raise CellError(f"the challenge “{ref}” was imported before and deleted since")
         return self.cases[ref]
 
     # --- peers.csv ---------------------------------------------------------------------------

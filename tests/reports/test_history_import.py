@@ -289,3 +289,31 @@ def test_a_peer_twice_on_one_team_and_a_place_already_there_are_refused():
         "assignments.csv, line 5, column peer_ref: P002 on CPC-2016-01 is already on line 3 "
         "of this file"
     ]
+
+
+def test_a_peer_imported_before_and_deleted_since_is_a_row_problem():
+    files = example()
+    import_history({"peers.csv": files["peers.csv"]})
+    Peer.objects.filter(email="david.dale@example.org").delete()
+    problems = refusal(files)
+    assert (
+        "assignments.csv, line 7, column peer_ref: the peer “P004” was imported before and "
+        "has been deleted since" in problems
+    )
+
+
+def test_a_row_the_database_refuses_after_every_check_passed_is_a_refusal_not_an_error(
+    monkeypatch,
+):
+    from django.db import IntegrityError
+
+    from reports import history_import
+
+    def racing(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint one_import_per_key")
+
+    monkeypatch.setattr(history_import._Run, "remember", racing)
+    assert refusal(example()) == [
+        "the database changed during the import: nothing was imported; import the files again"
+    ]
+    assert set(written().values()) == {0}
