@@ -4,6 +4,7 @@ so a new view is documented the same way without annotations:
 
 * 400 when it reads a body, filters or pages (a bad page_size), 415 when that body is in a
   format it does not parse;
+* 401 when it reads credentials: an expired API token (core/token_auth.py);
 * 403 unless anyone may call it (not signed in, or not allowed);
 * 404 when its path names a row, or it pages (a page past the end);
 * 429 when it is throttled.
@@ -59,6 +60,8 @@ class ErrorDocumentingAutoSchema(AutoSchema):
             errors["400"] = BAD_INPUT
         if any(permission is not AllowAny for permission in self.view.permission_classes):
             errors["403"] = _error("Not signed in, or not allowed to do this")
+        if self.view.authentication_classes:
+            errors["401"] = _error("The API token has expired: ask for a new one")
         if "{" in self.path or self._get_pagination_parameters():
             errors["404"] = _error("No such row here (or none this user may see), or page")
         if takes_body:

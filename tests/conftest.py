@@ -18,6 +18,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _signed_link_rate_limit_out_of_the_way(settings):
+    """Every test client comes from 127.0.0.1: the per-address limit on signed-link pages
+    (core/link_rate_limit.py) would trip across a suite. tests/security sets its own."""
+    settings.SIGNED_LINK_RATE_LIMIT = (1_000_000, 60)
+
+
 @pytest.fixture
 def postgresql_only():
     """Real races need PostgreSQL's row locks and separate connections (tests/support/races.py):

@@ -2,15 +2,17 @@
 render the case. Domain errors become HTTP in core/api_errors.py (400 / 409)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
-from core.api_schema import REFUSED
+from core.api_schema import REFUSED, ErrorOutput
+from core.login_lockout import lockout_response
+from core.token_auth import token_expires_at, token_for
 from workflow import roles, selectors, services, team_services
 from workflow.filters import ChallengeFilter, CouncilFilter
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
@@ -283,12 +285,37 @@ class ChallengeEventListApi(generics.ListAPIView):
 # --- authentication ----------------------------------------------------------------------
 
 
-class LoginRateThrottle(AnonRateThrottle):
-    scope = "login"
-    rate = "10/minute"
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+LOCKED_OUT = OpenApiResponse(
+    ErrorOutput,
+    description="Too many failed sign-ins for this username or from this address: wait for the "
+    "time in Retry-After (seconds); the right password is refused until then",
+)
 
 
 class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for an API token (rate-limited against guessing)."""
+    """Exchange a username and password for an API token, valid for API_TOKEN_TTL_HOURS; an
+    expired token is replaced by a new one. Failed attempts lock the username and the address
+    out (django-axes, counted in the database across workers)."""
 
-    throttle_classes = [LoginRateThrottle]
+    # Whoever calls, with whatever token or session: only the password decides (a peer holding
+    # a token gets no more guesses at an admin's password than anyone else).
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(responses={200: TokenOutput, 429: LOCKED_OUT})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError:
+            # django-axes flags the request when this username or address is locked out.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
+        token = token_for(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})

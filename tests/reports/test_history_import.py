@@ -181,6 +181,27 @@ BAD_ROWS = {
         "answer",
         "“quite_satisfied” is not an answer to FB1",
     ),
+    "words with an answer that asks for none": (
+        "survey_responses",
+        (b"FB1,very_satisfied,", b"FB1,very_satisfied,Great"),
+        2,
+        "detail",
+        "only an answer that asks for words has detail",
+    ),
+    "a survey completed before it was sent": (
+        "survey_responses",
+        (b"2017-01-10,2017-02-15,FB1", b"2017-03-10,2017-02-15,FB1"),
+        2,
+        "completed_on",
+        "is before it was sent (2017-03-10)",
+    ),
+    "a survey of a case whose report was never issued": (
+        "survey_responses",
+        (b"CPC-2017-01,feedback", b"CPC-2017-02,feedback"),
+        10,
+        "challenge_ref",
+        "the case is withdrawn: surveys follow the report",
+    ),
     "a challenge ref twice": (
         "challenges",
         (b"CPC-2017-01,LDS", b"CPC-2016-01,LDS"),

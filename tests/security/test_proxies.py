@@ -1,0 +1,94 @@
+"""Forwarded headers are believed only when settings say a proxy stands in front
+(TRUSTED_PROXY_COUNT): otherwise any client could claim HTTPS or another address."""
+
+import runpy
+import secrets
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client, RequestFactory, override_settings
+
+from core.client_ip import client_ip
+
+SETTINGS = Path(django_settings.BASE_DIR) / "peerchallenge" / "settings.py"
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """peerchallenge/settings.py evaluated afresh with DEBUG off and the given variables."""
+    for name in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "SECRET_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("DJANGO_DEBUG", "false")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
+    monkeypatch.setenv("ALLOWED_HOSTS", "testserver")
+
+    def load(**variables: str) -> dict:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS))
+
+    return load
+
+
+def _https_settings(loaded: dict) -> dict:
+    names = ("SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "TRUSTED_PROXY_COUNT")
+    return {name: loaded.get(name) for name in names}
+
+
+def test_without_a_proxy_a_claimed_https_is_still_redirected(production):
+    loaded = production()
+    assert "SECURE_PROXY_SSL_HEADER" not in loaded
+    assert loaded["REST_FRAMEWORK"]["NUM_PROXIES"] == 0
+
+    with override_settings(**_https_settings(loaded)):
+        response = Client().get("/sign-in/", HTTP_X_FORWARDED_PROTO="https")
+
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/sign-in/"
+
+
+def test_behind_a_trusted_proxy_its_https_header_is_believed(production):
+    loaded = production(TRUSTED_PROXY_COUNT="1")
+    assert loaded["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert loaded["REST_FRAMEWORK"]["NUM_PROXIES"] == 1
+
+    with override_settings(**_https_settings(loaded)):
+        claimed = Client().get("/api/", HTTP_X_FORWARDED_PROTO="https")
+        plain = Client().get("/api/")
+
+    assert claimed.status_code == 200
+    assert plain.status_code == 301
+
+
+def test_a_proxy_count_out_of_range_stops_the_start(production):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXY_COUNT"):
+        production(TRUSTED_PROXY_COUNT="9")
+
+
+def _request(forwarded: str | None):
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", **headers)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "198.51.100.1", "203.0.113.9"),  # no proxy: the header is the client's own words
+        (0, None, "203.0.113.9"),
+        (1, "198.51.100.1", "198.51.100.1"),  # our proxy appended the address it saw
+        (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the left one was sent by the client
+        (2, "6.6.6.6, 198.51.100.1, 10.0.0.2", "198.51.100.1"),
+        (1, None, "203.0.113.9"),  # not through the proxy at all
+        (2, "198.51.100.1", "203.0.113.9"),
+    ],
+)
+def test_the_client_address_reads_forwarded_for_only_through_trusted_proxies(
+    settings, proxies, forwarded, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+
+    assert client_ip(_request(forwarded)) == expected
