@@ -441,6 +441,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
         "options": {"expires": 3600},
     },
+    # daily 02:30 London: remove survey free text, contacts and outbox rows past retention
+    "apply-retention": {
+        "task": "reports.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
     # hourly: prune the filesystem broker's processed folder (no-op on Redis)
     "prune-broker": {"task": "notifications.tasks.prune_broker_processed", "schedule": 3600.0},
 }
@@ -482,6 +488,17 @@ SURVEY_REMINDER_DAYS = env_days("SURVEY_REMINDER_DAYS", "7,14")
 if any(days >= SURVEY_EXPIRE_DAYS for days in SURVEY_REMINDER_DAYS):
     raise ImproperlyConfigured("SURVEY_REMINDER_DAYS must fall before SURVEY_EXPIRE_DAYS")
 SURVEY_IMPACT_MONTHS = 12
+
+# Retention (UK GDPR), in days, applied daily by reports.tasks.apply_retention
+# (reports/data_protection.py): survey free text from completion; a closed or withdrawn case's
+# council contacts from its last event; sent or failed outbox rows from their creation.
+RETENTION = {
+    "SURVEY_FREE_TEXT_DAYS": env_int("RETENTION_SURVEY_FREE_TEXT_DAYS", 3 * 365),
+    "CONTACT_DETAILS_DAYS": env_int("RETENTION_CONTACT_DETAILS_DAYS", 6 * 365),
+    "OUTBOX_DAYS": env_int("RETENTION_OUTBOX_DAYS", 2 * 365),
+}
+if min(RETENTION.values()) < 30:
+    raise ImproperlyConfigured("RETENTION_* periods must be at least 30 days")
 
 # --- Production hardening (checked by `manage.py check --deploy`) -------------------------
 if not DEBUG:

@@ -8,6 +8,8 @@ GOOD_PRACTICE_DRAFTED = "reports.good_practice.drafted"
 GOOD_PRACTICE_CHANGED = "reports.good_practice.changed"
 GOOD_PRACTICE_APPROVED = "reports.good_practice.approved"
 GOOD_PRACTICE_PUBLISHED = "reports.good_practice.published"
+PERSON_ANONYMISED = "reports.person.anonymised"
+RETENTION_APPLIED = "reports.retention.applied"
 
 # The case timeline's words for these events (settings.CASE_EVENT_WORDS).
 WORDS = {
@@ -18,4 +20,6 @@ WORDS = {
     GOOD_PRACTICE_CHANGED: "Good practice changed",
     GOOD_PRACTICE_APPROVED: "Good practice approved by the council",
     GOOD_PRACTICE_PUBLISHED: "Good practice published",
+    PERSON_ANONYMISED: "A person's details anonymised (data protection)",
+    RETENTION_APPLIED: "Personal data past its retention period removed",
 }
