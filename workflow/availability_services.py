@@ -126,12 +126,7 @@ def availability_answer(
         errors = _answer_errors(options, answers)
         if errors:
             raise InvalidInput({"answers": errors})
-        saved = [
-            AvailabilityAnswer.objects.update_or_create(
-                option=option, assignment=assignment, defaults={"answer": answers[option.pk]}
-            )[0]
-            for option in options
-        ]
+        saved = _save_answers(assignment, options, answers)
         record_event(
             challenge=challenge,
             action=actions.AVAILABILITY_ANSWERED,
@@ -145,6 +140,26 @@ def availability_answer(
             },
         )
     return saved
+
+
+def _save_answers(
+    place: Assignment, options: list[DateOption], answers: Mapping[int, str]
+) -> list[AvailabilityAnswer]:
+    """Each option's answer, created or changed: three queries however many options."""
+    given = {a.option_id: a for a in AvailabilityAnswer.objects.filter(assignment=place)}
+    now = timezone.now()
+    new, changed = [], []
+    for option in options:
+        answer = given.get(option.pk)
+        if answer is None:
+            given[option.pk] = answer = AvailabilityAnswer(option=option, assignment=place)
+            new.append(answer)
+        elif answer.answer != answers[option.pk]:
+            changed.append(answer)
+        answer.answer, answer.answered_at = answers[option.pk], now
+    AvailabilityAnswer.objects.bulk_create(new)
+    AvailabilityAnswer.objects.bulk_update(changed, ["answer", "answered_at"])
+    return [given[option.pk] for option in options]
 
 
 def _answer_errors(options: list[DateOption], answers: Mapping[int, str]) -> list[str]:
