@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reports.csv_cells import csv_cell
 from reports.history_format import ASSIGNMENTS, CHALLENGES, COLUMNS, FILES, PEERS, SURVEYS
-from reports.history_import import PLACE_STATUSES
+from reports.history_team import PLACE_STATUSES
 from reports.models import ImportedRecord
 from surveys.models import Answer, InvitationStatus, QuestionKind, SurveyInvitation
 from workflow.models import Assignment, Peer, PeerChallenge

@@ -17,12 +17,10 @@ their survey responses from the CSV files of reports/history_format.py.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from reports import history_case_rules as case_rules
 from reports import history_format as fmt
 from reports.history_format import (
     ASSIGNMENTS,
@@ -36,18 +34,9 @@ from reports.history_format import (
     read_cells,
 )
 from reports.history_surveys import SurveyImporter
+from reports.history_team import TeamImporter
 from reports.models import ImportedRecord
-from workflow.choices import (
-    BEFORE_ONSITE,
-    HOLDS_A_PLACE,
-    REPORT_ISSUED_OR_LATER,
-    TERMINAL,
-    AssignmentRole,
-    AssignmentStatus,
-)
 from workflow.models import (
-    COUNCIL_TYPES,
-    Assignment,
     CaseEvent,
     ChallengeType,
     Council,
@@ -60,17 +49,6 @@ IMPORTED = "reports.history.imported"  # the one CaseEvent of an imported case
 WORDS = {IMPORTED: "Imported from the programme's history"}
 Kind = ImportedRecord.Kind
 Progress = Callable[[str, int, int], None]  # file, rows done, rows in the file
-
-# The statuses a historic team place may have (an open invitation is not history).
-PLACE_STATUSES = [
-    AssignmentStatus.COMPLETED,
-    AssignmentStatus.ACCEPTED,
-    AssignmentStatus.DECLINED,
-    AssignmentStatus.EXPIRED,
-    AssignmentStatus.WITHDRAWN,
-]
-NO_DECLARATION = "None recorded (imported history)"
-VISITED = (State.ONSITE, State.REPORTING, *REPORT_ISSUED_OR_LATER)
 
 
 @dataclass
@@ -172,7 +150,7 @@ class _Run:
         steps = [
             (PEERS, self.peer_rows),
             (CHALLENGES, self.challenge_rows),
-            (ASSIGNMENTS, self.assignment_rows),
+            (ASSIGNMENTS, TeamImporter(self).rows),
         ]
         for name, step in steps:
             if name in tables:
@@ -323,7 +301,7 @@ class _Run:
                     self.count(CHALLENGES, new=False)
                 else:
                     fresh.append(row)
-        for done, row in enumerate(_parents_first(fresh, self.problems), start=1):
+        for done, row in enumerate(case_rules.parents_first(fresh, self.problems), start=1):
             self.tick(CHALLENGES, done, len(fresh))
             self.cases[row["external_ref"]] = self._case(row)
 
@@ -364,7 +342,7 @@ class _Run:
             "leader_email",
             "withdrawn_reason",
         ]
-        state = values.pop("state") or derived_state(values, kind)
+        state = values.pop("state") or case_rules.derived_state(values, kind)
         case = PeerChallenge(
             host=host,
             challenge_type=kind,
@@ -373,7 +351,7 @@ class _Run:
             **values,
             **{name: row[name] for name in texts},
         )
-        problems = self._history_rules(row, case)
+        problems = [row.problem(*problem) for problem in case_rules.case_problems(case)]
         # The model's own rules (clean(), validators, constraints), as every writer runs them;
         # the protected state is read above (cleaning it would re-assign it, which FSM refuses).
         found = model_problems(row, partial(case.full_clean, exclude=["state"]), CASE_COLUMNS)
@@ -411,198 +389,10 @@ class _Run:
             return None
         return parent  # None: the parent's own row is wrong, and says so
 
-    def _history_rules(self, row: Row, case: PeerChallenge) -> list[Problem]:
-        """What a case's history must hold that the model does not check on its own: the
-        rules the booking and the steps would have checked."""
-        out: list[Problem] = []
-        state, host, kind = case.state, case.host, case.challenge_type
-        if host.nation != "England" or host.la_type not in COUNCIL_TYPES:
-            out.append(row.problem("council", f"{host} is not an English council"))
-        elif state not in TERMINAL and not host.is_current:
-            out.append(
-                row.problem(
-                    "council", f"{host} no longer exists: only a closed or withdrawn case is at it"
-                )
-            )
-        for problem in _state_problems(case):
-            out.append(row.problem(*problem))
-        if kind.requires_parent and case.parent is None:
-            out.append(row.problem("parent_ref", f"a {kind} names the challenge it follows up"))
-        if case.parent is not None:
-            parent = case.parent
-            if parent.host_id != host.pk:
-                out.append(row.problem("parent_ref", f"the parent is a case for {parent.host}"))
-            if parent.state not in REPORT_ISSUED_OR_LATER:
-                out.append(
-                    row.problem("parent_ref", "a follow-up follows a case whose report was issued")
-                )
-        other = None
-        if _holds_a_place(case):
-            other = (
-                PeerChallenge.objects.filter(HOLDS_A_PLACE, host=host, challenge_type=kind)
-                .exclude(pk=case.pk)
-                .first()
-            )
-        if other is not None:
-            out.append(
-                row.problem(
-                    "council",
-                    f"{host} already has an open {kind} ({other.reference}): one open case "
-                    "per council and type",
-                )
-            )
-        return out
 
-    # --- assignments.csv ---------------------------------------------------------------------
-
-    def assignment_rows(self, rows: list[Row]) -> None:
-        seen: dict[str, int] = {}
-        for done, row in enumerate(rows, start=1):
-            self.tick(ASSIGNMENTS, done, len(rows))
-            case_ref, peer_ref = row["challenge_ref"], row["peer_ref"]
-            key = f"{case_ref} :: {peer_ref}"
-            if not self.first_seen(row, "peer_ref", key, seen, f"{peer_ref} on {case_ref}"):
-                continue
-            if key in self.imported[Kind.ASSIGNMENT]:
-                self.count(ASSIGNMENTS, new=False)
-                continue
-            self._place(row, key)
-
-    def _place(self, row: Row, key: str) -> None:
-        values, problems = read_cells(
-            row,
-            {
-                "challenge_ref": lambda t: self.case(fmt.required(t, "the challenge's ref")),
-                "peer_ref": lambda t: self.peer(fmt.required(t, "the peer's ref")),
-                "role": lambda t: fmt.choice(t, AssignmentRole),
-                "status": _place_status,
-                "days": fmt.days_or_none,
-            },
-        )
-        if problems:
-            self.problems += problems
-            return
-        case, peer = values["challenge_ref"], values["peer_ref"]
-        if case is None or peer is None:
-            return  # their own rows are wrong, and say so
-        status = values["status"]
-        interests = row["interests"] or (NO_DECLARATION if status in (ON_TEAM_STATUSES) else "")
-        place = Assignment(
-            challenge=case,
-            peer=peer,
-            role=values["role"],
-            status=status,
-            days=values["days"],
-            interests=interests,
-        )
-        if status == AssignmentStatus.COMPLETED and case.state not in VISITED:
-            problems.append(
-                row.problem(
-                    "status",
-                    f"a place is completed once the visit happened: the case "
-                    f"is {case.get_state_display().lower()}",
-                )
-            )
-        problems += model_problems(
-            row, partial(place.full_clean, exclude=["status"]), PLACE_COLUMNS
-        )
-        if problems:
-            self.problems += problems
-            return
-        place.save()
-        self.remember(Kind.ASSIGNMENT, key, place.pk)
-        self.count(ASSIGNMENTS, new=True)
-
-
-ON_TEAM_STATUSES = (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED)
 CASE_COLUMNS = {
     "host": "council",
     "challenge_type": "type",
     "parent": "parent_ref",
     "report_file": "report_url",
 }
-PLACE_COLUMNS = {"challenge": "challenge_ref", "peer": "peer_ref", NON_FIELD_ERRORS: "peer_ref"}
-
-
-def _place_status(text: str) -> str:
-    if not text:
-        return AssignmentStatus.COMPLETED
-    status = fmt.choice(text, AssignmentStatus)
-    if status not in PLACE_STATUSES:
-        raise CellError(f"a historic place is one of: {', '.join(PLACE_STATUSES)}")
-    return status
-
-
-def _holds_a_place(case: PeerChallenge) -> bool:
-    if case.state in (State.ENQUIRY, *TERMINAL):
-        return False
-    return not (case.state == State.POSTPONED and case.postponed_from == State.ENQUIRY)
-
-
-def derived_state(values: dict[str, Any], kind: ChallengeType) -> str:
-    """The state a case's dates say it reached, when the file gives none: a report issued (and
-    published, where the type expects it) is a finished case."""
-    today = timezone.localdate()
-    if values.get("report_issued_on"):
-        if kind.publication_expected and not values.get("published_on"):
-            return State.REPORT_ISSUED
-        return State.CLOSED
-    if values.get("feedback_date"):
-        return State.REPORTING
-    start = values.get("onsite_start")
-    if start and start <= today:
-        return State.ONSITE
-    return State.BOOKED
-
-
-def _state_problems(case: PeerChallenge):
-    """The dates and reasons a case's state implies (the steps ask for each one)."""
-    state, today = case.state, timezone.localdate()
-    if state == State.POSTPONED:
-        if case.postponed_from not in BEFORE_ONSITE:
-            yield "postponed_from", "a postponed case gives the state it resumes to, before onsite"
-    elif case.postponed_from:
-        yield "postponed_from", "only a postponed case resumes to a state"
-    if state == State.WITHDRAWN and not case.withdrawn_reason.strip():
-        yield "withdrawn_reason", "a withdrawn case gives the reason"
-    undated = state in (State.ENQUIRY, State.WITHDRAWN, State.POSTPONED)
-    for name in ("onsite_start", "onsite_end"):
-        if getattr(case, name) is None and not undated:
-            yield name, f"a case {case.get_state_display().lower()} has its onsite dates"
-    if state in VISITED and case.onsite_start and case.onsite_start > today:
-        yield "onsite_start", f"a case {state} has had its visit: the start is in the future"
-    if state in (State.REPORTING, *REPORT_ISSUED_OR_LATER) and case.feedback_date is None:
-        yield "feedback_date", f"a case {state} had its feedback presentation: give the date"
-    if state in REPORT_ISSUED_OR_LATER and case.report_issued_on is None:
-        yield "report_issued_on", f"a case {state} had its report issued: give the date"
-    # And no date of a step the case has not reached (a booked case with a feedback date).
-    for name, states in _STEP_DATES.items():
-        if getattr(case, name) is not None and state not in states:
-            yield name, f"a case {state} has not reached this step: leave it blank"
-
-
-_STEP_DATES = {
-    "feedback_date": (State.REPORTING, *REPORT_ISSUED_OR_LATER),
-    "report_issued_on": tuple(REPORT_ISSUED_OR_LATER),
-    "published_on": (State.PUBLISHED, State.POST_CHALLENGE, State.CLOSED),
-}
-
-
-def _parents_first(rows: list[Row], problems: list[Problem]) -> list[Row]:
-    """The rows ordered so that a case named as a parent in the file comes before its
-    follow-ups; a loop of parents is a problem on each of its rows."""
-    in_file = {row["external_ref"] for row in rows}
-    done: set[str] = set()
-    ordered: list[Row] = []
-    pending = rows
-    while pending:
-        ready = [r for r in pending if r["parent_ref"] not in in_file or r["parent_ref"] in done]
-        if not ready:
-            problems += [
-                r.problem("parent_ref", "the parents of these cases loop") for r in pending
-            ]
-            break
-        ordered += ready
-        done |= {r["external_ref"] for r in ready}
-        pending = [r for r in pending if r["external_ref"] not in done]
-    return ordered
