@@ -12,6 +12,7 @@ from notifications.models import Notification
 from reports.history_format import FILES, HistoryRefused
 from reports.history_import import IMPORTED, import_history
 from reports.models import ImportedRecord
+from reports.programme import programme_report
 from surveys.models import Answer, SurveyInvitation
 from tests.workflow import factories as f
 from workflow.models import Assignment, CaseEvent, Peer, PeerChallenge, State
@@ -338,3 +339,20 @@ def test_a_row_the_database_refuses_after_every_check_passed_is_a_refusal_not_an
         "the database changed during the import: nothing was imported; import the files again"
     ]
     assert set(written().values()) == {0}
+
+
+def test_the_imported_history_counts_in_the_programme_report_as_worked_out_by_hand():
+    """2016/17 in the example: Birmingham's CPC (visit ended 17 Nov 2016) and Kent's finance
+    peer challenge (ended 31 March 2017: still 2016/17); Leeds' CPC ended 4 April 2017 (the
+    next year), the follow-up in 2018, Dover's CPC was withdrawn. Peers on completed places:
+    P001 (councillor) 4.5 days, P002 4, P003 3.5 + 3 (officers; P004 declined)."""
+    import_history(example())
+    report = programme_report(year=2016, today=datetime.date(2019, 1, 1))
+    assert (report.delivered, report.councils_engaged) == (2, 2)
+    peers = report.peers
+    assert (peers.deployed, peers.councillors, peers.officers) == (3, 1, 2)
+    assert peers.days == Decimal("15")
+    assert (report.team.cpcs, report.team.places, report.team.average) == (1, 3, Decimal("3.0"))
+    assert (report.first_time.cpcs, report.first_time.first_time) == (1, 1)
+    assert report.feedback.responses["all"] == 2  # returns on 31 Jan and 15 Feb 2017
+    assert programme_report(year=2017, today=datetime.date(2019, 1, 1)).delivered == 1
