@@ -147,6 +147,8 @@ class _Run:
             self.types[fmt.words(challenge_type.name)] = challenge_type
 
     def all(self, tables: dict[str, list[Row]]) -> None:
+        for name in tables:  # a file of only its header is counted too: 0 new, 0 unchanged
+            self.summary.created[name] = self.summary.unchanged[name] = 0
         steps = [
             (PEERS, self.peer_rows),
             (CHALLENGES, self.challenge_rows),
@@ -164,8 +166,7 @@ class _Run:
 
     def count(self, name: str, *, new: bool) -> None:
         counts = self.summary.created if new else self.summary.unchanged
-        counts[name] = counts.get(name, 0) + 1
-        (self.summary.unchanged if new else self.summary.created).setdefault(name, 0)
+        counts[name] += 1
 
     def remember(self, kind: str, ref: str, pk: int) -> None:
         ImportedRecord.objects.create(kind=kind, external_ref=ref, object_id=pk)
