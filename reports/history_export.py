@@ -83,8 +83,8 @@ def challenge_rows(refs: _Refs) -> Iterable[dict[str, str]]:
                     "action_plan_published_on",
                 )
             },
-            # An uploaded report is kept as its address on this site's storage.
-            "report_url": case.report_url or (case.report_file.url if case.report_file else ""),
+            "report_url": case.report_url,
+            "report_file": case.report_file.name or "",
             "publication_url": case.publication_url,
             "action_plan_url": case.action_plan_url,
             "parent_ref": refs.case(case.parent_id) if case.parent_id else "",

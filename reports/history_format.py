@@ -43,6 +43,7 @@ COLUMNS: dict[str, list[str]] = {
         "feedback_date",
         "report_issued_on",
         "report_url",
+        "report_file",
         "published_on",
         "publication_url",
         "action_plan_published_on",

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from reports import history_case_rules as case_rules
@@ -44,6 +46,7 @@ from workflow.models import (
     PeerChallenge,
     State,
 )
+from workflow.models.challenges import REPORT_EXTENSIONS
 
 IMPORTED = "reports.history.imported"  # the one CaseEvent of an imported case
 WORDS = {IMPORTED: "Imported from the programme's history"}
@@ -315,6 +318,7 @@ class _Run:
                 "state": lambda t: fmt.choice(t, State, blank_ok=True),
                 "postponed_from": lambda t: fmt.choice(t, State, blank_ok=True),
                 "scope_components": fmt.items,
+                "report_file": stored_report,
                 **{
                     name: fmt.date_or_none
                     for name in (
@@ -391,9 +395,24 @@ class _Run:
         return parent  # None: the parent's own row is wrong, and says so
 
 
+def stored_report(name: str) -> str:
+    """A report file already in this site's storage, by the name the export wrote."""
+    if not name:
+        return ""
+    extension = name.rpartition(".")[2].lower()
+    if extension not in REPORT_EXTENSIONS:
+        raise CellError(f"a report file is one of: {', '.join(REPORT_EXTENSIONS)}")
+    try:
+        found = default_storage.exists(name)
+    except SuspiciousOperation:
+        found = False
+    if not found:
+        raise CellError(f"no file “{name}” in this site's storage: copy the media files too")
+    return name
+
+
 CASE_COLUMNS = {
     "host": "council",
     "challenge_type": "type",
     "parent": "parent_ref",
-    "report_file": "report_url",
 }

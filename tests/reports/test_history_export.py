@@ -8,17 +8,20 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 
 from reports.history_export import export_history, export_zip
+from reports.history_format import HistoryRefused
 from reports.history_import import import_history
 from reports.models import DeliveryTarget
 from reports.programme import programme_report
 from surveys.models import SurveyInvitation
 from tests.reports import programme_data
 from tests.reports.test_history_import import example
-from workflow.models import Assignment, Peer, PeerChallenge
+from tests.workflow import factories as f
+from workflow.models import Assignment, Peer, PeerChallenge, State
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2017, 6, 30)  # as the programme report's own tests read the fixture
@@ -103,3 +106,23 @@ def test_the_zip_and_the_command_hold_the_four_files(tmp_path):
     call_command("export_history", str(tmp_path / "out"), stdout=out)
     assert "challenges.csv: 5 rows" in out.getvalue()
     assert (tmp_path / "out" / "survey_responses.csv").read_text().startswith("challenge_ref,")
+
+
+def test_an_uploaded_report_comes_back_by_its_name_in_the_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    with transaction.atomic():
+        case = f.PeerChallengeFactory(state=State.CLOSED, report_url="")
+        case.report_file.save("cpc.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        name = case.report_file.name
+        files = export_history()
+        transaction.set_rollback(True)
+    import_history({n: t.encode() for n, t in files.items()})
+    assert PeerChallenge.objects.get().report_file.name == name
+
+    missing = files["challenges.csv"].replace(name, "reports/2017/gone.pdf")
+    with pytest.raises(HistoryRefused) as refused:
+        import_history({"challenges.csv": missing.replace("PC-", "PC-X-").encode()})
+    assert [str(p) for p in refused.value.problems] == [
+        "challenges.csv, line 2, column report_file: no file “reports/2017/gone.pdf” in this "
+        "site's storage: copy the media files too"
+    ]
