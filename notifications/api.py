@@ -17,6 +17,7 @@ from notifications import services
 from notifications.actors import signed_in
 from notifications.emails import KINDS, subject_of
 from notifications.models import Notification
+from notifications.snapshot import case_facts
 from workflow import roles
 from workflow.models import PeerChallenge
 
@@ -91,7 +92,14 @@ class ChallengeNotificationsApi(APIView):
     @extend_schema(responses=NotificationOutputSerializer(many=True))
     def get(self, request, challenge_id: int):
         challenge = _challenge(request, challenge_id, write=False)
-        rows = challenge.notifications.order_by("-due_on", "-pk")
+        rows = list(challenge.notifications.order_by("-due_on", "-pk"))
+        legacy = [row for row in rows if row.context.get("case") is None]
+        if legacy:
+            # Rows written before snapshots render from the live case: read it once for all
+            # of them (in memory only), not once per row.
+            facts = case_facts(challenge)
+            for row in legacy:
+                row.context = {**row.context, "case": facts}
         return Response(NotificationOutputSerializer(rows, many=True).data)
 
     @extend_schema(request=EmailInputSerializer, responses={201: NotificationOutputSerializer})

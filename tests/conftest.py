@@ -12,6 +12,30 @@ def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
         pytest.fail("CI=true but the database is not PostgreSQL: set DATABASE_URL", pytrace=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _zeal_patched(django_db_setup):
+    """django-zeal patches the ORM once (what its AppConfig.ready() does), so the
+    settings module needs no test-only app."""
+    from zeal.constants import initialize_app_registry
+    from zeal.patch import patch
+
+    initialize_app_registry()
+    patch()
+
+
+@pytest.fixture(autouse=True)
+def _n_plus_one_fails_the_test(_zeal_patched, settings):
+    """A lazy load repeated across the rows of one queryset (an N+1) while a page or the API
+    answers raises NPlusOneError, so a new one fails the suite where it appears. Watched per
+    request, not per test: a test's own arrangement (factories in a loop) is not the app's."""
+    settings.ZEAL_RAISE = True
+    # Lazy loads only: zeal's other check, one `.get()` line run twice in a request, fires on
+    # the browsable API reading its queryset twice; the lists' query counts are asserted in
+    # tests/performance instead.
+    settings.ZEAL_ALLOWLIST = [{"model": "*", "field": "get()"}]
+    settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set real passwords; the default PBKDF2 costs most of a second per user."""
