@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("reports.page_urls")),
 ]
 
+handler400 = "peerchallenge.views.bad_request"
 handler404 = "peerchallenge.views.page_not_found"

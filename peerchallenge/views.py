@@ -107,6 +107,14 @@ def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return JsonResponse(NOT_FOUND, status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE read outside the API's views) is
+    JSON under /api/, as every other answer there."""
+    if request.path.startswith(f"/{API}"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """With DEBUG off, a 404 raised under /api/ outside the API's own views is JSON too."""
     if request.path.startswith(f"/{API}"):

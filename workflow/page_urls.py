@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from workflow.pages import availability, candidates, case, case_edit, invitations, lists, team
+from workflow.pages import (
+    availability,
+    candidates,
+    case,
+    case_edit,
+    invitations,
+    lists,
+    report_file,
+    team,
+)
 
 urlpatterns = [
     path("cases/", lists.my_cases, name="my-cases"),
@@ -14,6 +23,7 @@ urlpatterns = [
     path("cases/new/", case_edit.case_new, name="case-new"),
     path("cases/<int:pk>/", case.case_detail, name="case-detail"),
     path("cases/<int:pk>/edit/", case_edit.case_edit, name="case-edit"),
+    path("cases/<int:pk>/report/", report_file.case_report_file, name="case-report-file"),
     path("cases/<int:pk>/steps/<str:name>/", case.case_transition, name="case-transition"),
     path("cases/<int:pk>/candidates/", candidates.case_candidates, name="case-candidates"),
     path(

@@ -62,6 +62,8 @@ EXPECTED = {
     "case-new": staff_only(200, lead=403, peer_on=403, others=403),
     "case-detail": staff_only(200, lead=200, peer_on=200, others=404),
     "case-edit": staff_only(200, lead=403, peer_on=403, others=404),
+    # the fixture's case has no uploaded report: 404 for all (tests/security/test_uploads.py)
+    "case-report-file": {**everyone(404), "anonymous": SIGN_IN},
     "case-transition": staff_only(200, lead=403, peer_on=403, others=404),
     "case-candidates": staff_only(200, lead=403, peer_on=403, others=404),
     "case-email-new": staff_only(200, lead=403, peer_on=404, others=404),
