@@ -22,6 +22,7 @@ from reports.history_team import PLACE_STATUSES
 from reports.models import ImportedRecord
 from surveys.models import Answer, InvitationStatus, QuestionKind, SurveyInvitation
 from workflow.models import Assignment, Peer, PeerChallenge
+from workflow.peer_csv import join_items
 
 Kind = ImportedRecord.Kind
 
@@ -65,7 +66,7 @@ def peer_rows(refs: _Refs) -> Iterable[dict[str, str]]:
 
 
 def challenge_rows(refs: _Refs) -> Iterable[dict[str, str]]:
-    cases = PeerChallenge.objects.select_related("host", "challenge_type").order_by("pk")
+    cases = PeerChallenge.objects.select_related("host", "challenge_type", "manager").order_by("pk")
     for case in cases:
         yield {
             "external_ref": refs.case(case.pk),
@@ -93,8 +94,12 @@ def challenge_rows(refs: _Refs) -> Iterable[dict[str, str]]:
             "chief_executive_email": case.chief_executive_email,
             "leader_name": case.leader_name,
             "leader_email": case.leader_email,
+            "local_objectives": join_items(case.local_objectives),
+            "manager": case.manager.get_username() if case.manager else "",
             "postponed_from": case.postponed_from,
+            "postponed_reason": case.postponed_reason,
             "withdrawn_reason": case.withdrawn_reason,
+            "closed_reason": case.closed_reason,
         }
 
 

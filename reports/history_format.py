@@ -54,8 +54,12 @@ COLUMNS: dict[str, list[str]] = {
         "chief_executive_email",
         "leader_name",
         "leader_email",
+        "local_objectives",
+        "manager",
         "postponed_from",
+        "postponed_reason",
         "withdrawn_reason",
+        "closed_reason",
     ],
     ASSIGNMENTS: ["challenge_ref", "peer_ref", "role", "status", "days", "interests"],
     SURVEYS: [

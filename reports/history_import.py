@@ -17,7 +17,9 @@ their survey responses from the CSV files of reports/history_format.py.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -38,6 +40,7 @@ from reports.history_format import (
 from reports.history_surveys import SurveyImporter
 from reports.history_team import TeamImporter
 from reports.models import ImportedRecord
+from workflow import roles
 from workflow.models import (
     CaseEvent,
     ChallengeType,
@@ -47,6 +50,7 @@ from workflow.models import (
     State,
 )
 from workflow.models.challenges import REPORT_EXTENSIONS
+from workflow.peer_csv import split_items
 
 IMPORTED = "reports.history.imported"  # the one CaseEvent of an imported case
 WORDS = {IMPORTED: "Imported from the programme's history"}
@@ -144,6 +148,7 @@ class _Run:
             self.councils[council.code.upper()] = council
             if council.gss_code:
                 self.councils.setdefault(council.gss_code.upper(), council)
+        self.managers: dict[str, Any] = {}
         self.types: dict[str, ChallengeType] = {}
         for challenge_type in ChallengeType.objects.all():
             self.types[challenge_type.slug] = challenge_type
@@ -199,6 +204,18 @@ class _Run:
 
     def council_or_none(self, text: str) -> Council | None:
         return self.council(text) if text else None
+
+    def manager(self, username: str):
+        """The case's manager, by username: someone who may manage cases (workflow.roles)."""
+        if not username:
+            return None
+        if username not in self.managers:
+            User = get_user_model()
+            user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+            if user is None or not roles.can_manage(user):
+                raise CellError(f"no manager has the username “{username}”")
+            self.managers[username] = user
+        return self.managers[username]
 
     def challenge_type(self, text: str) -> ChallengeType:
         fmt.required(text, "the challenge type")
@@ -319,6 +336,8 @@ class _Run:
                 "postponed_from": lambda t: fmt.choice(t, State, blank_ok=True),
                 "scope_components": fmt.items,
                 "report_file": stored_report,
+                "local_objectives": split_items,
+                "manager": self.manager,
                 **{
                     name: fmt.date_or_none
                     for name in (
@@ -345,7 +364,9 @@ class _Run:
             "chief_executive_email",
             "leader_name",
             "leader_email",
+            "postponed_reason",
             "withdrawn_reason",
+            "closed_reason",
         ]
         state = values.pop("state") or case_rules.derived_state(values, kind)
         case = PeerChallenge(

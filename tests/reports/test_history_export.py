@@ -108,16 +108,25 @@ def test_the_zip_and_the_command_hold_the_four_files(tmp_path):
     assert (tmp_path / "out" / "survey_responses.csv").read_text().startswith("challenge_ref,")
 
 
-def test_an_uploaded_report_comes_back_by_its_name_in_the_storage(settings, tmp_path):
+def test_an_uploaded_report_its_manager_and_objectives_come_back(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
+    amira = f.manager(username="amira")  # accounts are not history: she is there before
+    objectives = ["Test the plan; and the budget", 'The "one council" culture']
     with transaction.atomic():
-        case = f.PeerChallengeFactory(state=State.CLOSED, report_url="")
+        case = f.PeerChallengeFactory(
+            state=State.CLOSED, report_url="", manager=amira, local_objectives=objectives
+        )
         case.report_file.save("cpc.pdf", ContentFile(b"%PDF-1.4"), save=True)
         name = case.report_file.name
         files = export_history()
         transaction.set_rollback(True)
     import_history({n: t.encode() for n, t in files.items()})
-    assert PeerChallenge.objects.get().report_file.name == name
+    back = PeerChallenge.objects.get()
+    assert (back.report_file.name, back.manager, back.local_objectives) == (
+        name,
+        amira,
+        objectives,
+    )
 
     missing = files["challenges.csv"].replace(name, "reports/2017/gone.pdf")
     with pytest.raises(HistoryRefused) as refused:

@@ -356,3 +356,14 @@ def test_the_imported_history_counts_in_the_programme_report_as_worked_out_by_ha
     assert (report.first_time.cpcs, report.first_time.first_time) == (1, 1)
     assert report.feedback.responses["all"] == 2  # returns on 31 Jan and 15 Feb 2017
     assert programme_report(year=2017, today=datetime.date(2019, 1, 1)).delivered == 1
+
+
+def test_a_manager_is_someone_who_may_manage_cases():
+    f.peer_user(username="pat")
+    head = b"external_ref,council,type,onsite_start,onsite_end,manager\n"
+    for username in (b"nobody", b"pat"):
+        row = b"X1,BIR,corporate,2030-01-01,2030-01-02," + username + b"\n"
+        assert refusal({"challenges.csv": head + row}) == [
+            f"challenges.csv, line 2, column manager: no manager has the username "
+            f"“{username.decode()}”"
+        ]
