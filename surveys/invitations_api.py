@@ -7,6 +7,7 @@ see is a 404."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,11 +99,14 @@ class CaseSurveyInvitationsApi(APIView):
     """The case's survey invitations: who each went to, where it stands, its reminders and
     closing date, a bounce, and whether the case's contact has changed since it was sent."""
 
-    permission_classes = [IsAuthenticated, ReadsAllCases]
+    # The case first: one the user may not see is a 404 for everyone, a peer on it is refused.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: InvitationOutput(many=True)})
     def get(self, request, pk: int):
         case = get_object_or_404(_cases(request.user), pk=pk)
+        if not ReadsAllCases().has_permission(request, self):
+            raise PermissionDenied(ReadsAllCases.message)
         found = _invitations(request.user).filter(challenge=case)
         return Response(InvitationOutput(found, many=True).data)
 

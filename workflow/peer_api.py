@@ -129,7 +129,9 @@ class ChallengeConflictsApi(APIView):
     """A peer's conflicts with the case's host council, on the onsite start (today while the
     case has none): hard ones block the invitation, soft ones need the manager's reason."""
 
-    permission_classes = [IsAuthenticated, ReadsAllPeers]
+    # The case first: one the user may not see is a 404 for everyone (as the case's other
+    # endpoints), a peer on it is refused.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[PeerConflictsQuery],
@@ -138,6 +140,8 @@ class ChallengeConflictsApi(APIView):
     def get(self, request, pk: int):
         visible = roles.visible_challenges(request.user, PeerChallenge.objects.all())
         challenge = get_object_or_404(visible.select_related("host"), pk=pk)
+        if not ReadsAllPeers().has_permission(request, self):
+            raise PermissionDenied(ReadsAllPeers.message)
         unknown = set(request.query_params) - {"peer"} - passthrough_parameters()
         if unknown:
             raise ValidationError(

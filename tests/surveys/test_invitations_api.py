@@ -19,7 +19,7 @@ from tests.surveys.invitations import (
     post_challenge,
     report_issued,
 )
-from tests.workflow.factories import api_client, manager, peer_user, programme_lead
+from tests.workflow.factories import api_client, manager, peer_user, place, programme_lead
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 3, 2)
@@ -48,8 +48,12 @@ def test_staff_list_a_cases_invitations_with_their_flags():
 
 def test_a_peer_is_refused_and_an_unknown_case_is_a_404():
     case = report_issued()
+    on_the_team = peer_user()
+    place(case, peer=on_the_team.peer)
 
-    assert api_client(peer_user()).get(f"/api/challenges/{case.pk}/surveys/").status_code == 403
+    assert api_client(on_the_team).get(f"/api/challenges/{case.pk}/surveys/").status_code == 403
+    # A case the user may not see is a 404, as on the case's other endpoints.
+    assert api_client(peer_user()).get(f"/api/challenges/{case.pk}/surveys/").status_code == 404
     assert api_client(manager()).get("/api/challenges/999999/surveys/").status_code == 404
 
 
