@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.settings import api_settings
 
+from workflow.choices import MEMBER_ROLES, OFFICER_ROLES, AssignmentRole
 from workflow.dates import financial_year_bounds, financial_year_label, is_impossible_date
 from workflow.models import Council, Peer, PeerChallenge, Specialism, State
 
@@ -308,6 +309,14 @@ class CandidateFilter(StrictFilterSet):
         empty_label="Either",
         help_text="member (councillors) or officer peers",
     )
+    role = django_filters.ChoiceFilter(
+        label="For the role",
+        choices=AssignmentRole.choices,
+        empty_label="Any",
+        method="filter_role",
+        help_text="The peers who can fill it: councillors for a member role, officers for an "
+        "officer role, either for a specialist or a shadow",
+    )
     specialism = django_filters.ModelChoiceFilter(
         label="Specialism",
         field_name="specialisms",
@@ -338,6 +347,13 @@ class CandidateFilter(StrictFilterSet):
         fields: list[str] = []  # each filter is declared above
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+    def filter_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value in MEMBER_ROLES:
+            return queryset.filter(kind=Peer.Kind.MEMBER)
+        if value in OFFICER_ROLES:
+            return queryset.filter(kind=Peer.Kind.OFFICER)
         return queryset
 
     @property

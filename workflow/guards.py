@@ -152,10 +152,18 @@ def unmet_invite(place) -> Unmet:
 
 
 def place_conflicts(place) -> list[Conflict]:
-    # The peer's councils as stored now, not as a copy held since read them (an interest
-    # declared meanwhile counts).
-    peer = Peer.objects.with_councils().get(pk=place.peer_id)
-    return conflicts_for_case([peer], place.challenge)[peer.pk]
+    """Read once per team write: the guard, the check and the event ask alike, and each
+    write forgets them as it begins (`forget_conflicts`). The peer's councils are read as
+    stored now, not from a copy held since (an interest declared meanwhile counts)."""
+    found = getattr(place, "_conflicts", None)
+    if found is None:
+        peer = Peer.objects.with_councils().get(pk=place.peer_id)
+        found = place._conflicts = conflicts_for_case([peer], place.challenge)[peer.pk]
+    return found
+
+
+def forget_conflicts(place) -> None:
+    place.__dict__.pop("_conflicts", None)
 
 
 def cannot_serve(peer, found: list[Conflict]) -> Unmet:

@@ -253,6 +253,7 @@ def _stamp_override(place: Assignment, actor: Actor) -> None:
 
 def _lock_case(place: Assignment) -> None:
     place.challenge = PeerChallenge.objects.select_for_update().get(pk=place.challenge_id)
+    guards.forget_conflicts(place)  # the case as locked now: its dates, its host
 
 
 def _refuse(unmet: list[str]) -> None:

@@ -215,6 +215,8 @@ def test_the_api_filters(case):
         return [r["peer"]["name"] for r in response.data["results"]]
 
     assert names("?kind=member") == ["Mo Member"]
+    assert names("?role=lead_officer") == ["Oli Officer", "Ida Ipswich"]
+    assert names("?role=specialist") == ["Mo Member", "Oli Officer", "Ida Ipswich"]
     assert names(f"?specialism={specialism.slug}") == ["Mo Member"]
     assert names("?region=West%20Midlands") == ["Mo Member", "Oli Officer"]
     assert names("?political_group=labour") == ["Mo Member"]
@@ -226,6 +228,7 @@ def test_the_api_filters(case):
     "query, field",
     [
         ("?kind=alderman", "kind"),
+        ("?role=mayor", "role"),
         ("?specialism=knitting", "specialism"),
         ("?region=Atlantis", "region"),
         ("?political_group=whig", "political_group"),
