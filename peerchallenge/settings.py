@@ -214,6 +214,8 @@ AXES_VERBOSE = False  # no banner on every manage.py command; failures are still
 # Pages that act on a signed link (a `token` in the route): at most this many requests per
 # client address per window of seconds (core/link_rate_limit.py).
 SIGNED_LINK_RATE_LIMIT = (env_int("SIGNED_LINK_RATE_LIMIT", 60), 60)
+if not 5 <= SIGNED_LINK_RATE_LIMIT[0] <= 10_000:
+    raise ImproperlyConfigured("SIGNED_LINK_RATE_LIMIT must be between 5 and 10000 a minute")
 
 # API tokens expire this many hours after they are issued (core/token_auth.py).
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8)

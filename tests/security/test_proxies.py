@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory, override_settings
 
 from core.client_ip import client_ip
@@ -63,8 +64,6 @@ def test_behind_a_trusted_proxy_its_https_header_is_believed(production):
 
 
 def test_a_proxy_count_out_of_range_stops_the_start(production):
-    from django.core.exceptions import ImproperlyConfigured
-
     with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXY_COUNT"):
         production(TRUSTED_PROXY_COUNT="9")
 
@@ -92,3 +91,32 @@ def test_the_client_address_reads_forwarded_for_only_through_trusted_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies
 
     assert client_ip(_request(forwarded)) == expected
+
+
+def test_sign_in_token_and_link_limits_have_safe_defaults(production):
+    loaded = production()
+
+    assert loaded["AXES_FAILURE_LIMIT"] == 10
+    assert loaded["AXES_COOLOFF_TIME"].total_seconds() == 15 * 60
+    assert loaded["API_TOKEN_TTL_HOURS"] == 8
+    assert loaded["SIGNED_LINK_RATE_LIMIT"] == (60, 60)
+    assert loaded["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    redis = production(REDIS_URL="redis://cache:6379/1")["CACHES"]["default"]
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache:6379/1",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LOGIN_FAILURE_LIMIT", "0"),
+        ("LOGIN_COOLOFF_MINUTES", "0"),
+        ("API_TOKEN_TTL_HOURS", "0"),
+        ("SIGNED_LINK_RATE_LIMIT", "1"),
+    ],
+)
+def test_a_limit_out_of_range_stops_the_start_naming_it(production, name, value):
+    with pytest.raises(ImproperlyConfigured, match=name):
+        production(**{name: value})
