@@ -7,12 +7,14 @@ needs. Read in a fixed number of queries however big the team."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from workflow import roles, selectors, team_services
 from workflow.choices import ON_TEAM, TERMINAL, AssignmentRole, AssignmentStatus
 from workflow.conflicts import Conflict, conflicts_for_case
 from workflow.models import Assignment, PeerChallenge
+from workflow.models.peers import COUNCIL_PREFETCHES
 from workflow.team_transitions import TEAM_TRANSITIONS
 
 Status = AssignmentStatus
@@ -77,7 +79,11 @@ def team_panel(
     """The panel for `user`; `transitions` are the case's available ones (with their unmet
     conditions), as the case page already has them."""
     full = roles.can_manage(user)
-    team = case.assignments.select_related("peer", "overridden_by").in_team_order()
+    # The peers with what the conflict checks read (Peer.objects.with_councils()), joined and
+    # prefetched with the team itself.
+    councils = [Prefetch(f"peer__{p.prefetch_to}", queryset=p.queryset) for p in COUNCIL_PREFETCHES]
+    team = case.assignments.select_related("peer__council", "overridden_by")
+    team = team.prefetch_related(*councils).in_team_order()
     # Others see the team itself: who is on it and who is invited to it.
     places = list(team if full else team.filter(status__in=(Status.INVITED, *ON_TEAM)))
     for a in places:

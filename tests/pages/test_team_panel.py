@@ -10,6 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from notifications.models import Notification
 from tests.workflow import factories as f
 from workflow import team_services
 from workflow.models import Assignment, CaseEvent, State
@@ -441,3 +442,21 @@ def test_a_closed_or_withdrawn_cases_team_offers_no_choosing(client):
     client.force_login(f.manager())
 
     assert "Choose peers" not in panel_html(client, case)
+
+
+def test_revoking_and_sending_again_emails_a_new_link(client, case, team):
+    place = team["invited"]
+    place.peer.email = "ivo@council.example.gov.uk"
+    place.peer.save()
+    client.force_login(f.manager())
+
+    response = client.post(
+        f"/cases/{case.pk}/team/{place.pk}/link/", {"resend": "yes"}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "Cllr Ivo Invited&#x27;s invitation link is revoked; a new one is on its way." in page
+    sent = Notification.objects.filter(
+        kind=Notification.Kind.INVITATION, recipient_email="ivo@council.example.gov.uk"
+    )
+    assert sent.count() == 1 and sent.get().context["resent"] is True
