@@ -2,13 +2,15 @@
 render the case. Domain errors become HTTP in core/api_errors.py (400 / 409)."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, renderers, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api_schema import REFUSED, ErrorOutput
 from core.login_lockout import lockout_response
@@ -16,6 +18,8 @@ from core.token_auth import token_expires_at, token_for
 from workflow import roles, selectors, services, team_services
 from workflow.filters import ChallengeFilter, CouncilFilter
 from workflow.models import Assignment, ChallengeType, Council, PeerChallenge
+from workflow.peer_api import AnyAccept
+from workflow.report_files import CONTENT_TYPES, report_file_response
 from workflow.serializers import (
     TEAM_TRANSITION_INPUTS,
     TRANSITION_INPUTS,
@@ -268,6 +272,24 @@ class TeamTransitionApi(_CaseTeam):
             assignment=place, name=self.transition, actor=request.user, **data.validated_data
         )
         return Response(self.render_place(place))
+
+
+class ChallengeReportFileApi(APIView):
+    """The case's uploaded report file, to whoever may see the case (404 otherwise, or when it
+    has no uploaded file): an attachment, never rendered by the browser."""
+
+    renderer_classes = [renderers.JSONRenderer]  # for its errors
+    content_negotiation_class = AnyAccept  # answers the file whatever the request accepts
+
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted(set(CONTENT_TYPES.values()))
+        }
+    )
+    def get(self, request, pk: int):
+        visible = roles.visible_challenges(request.user, PeerChallenge.objects.all())
+        return report_file_response(get_object_or_404(visible, pk=pk))
 
 
 class ChallengeEventListApi(generics.ListAPIView):

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc)
 ZIP = b"PK\x03\x04"
@@ -69,3 +70,25 @@ def validate_report_content(file) -> None:
             f"The report is not a real .{kind} file: upload the report as PDF, Word or "
             "OpenDocument text"
         )
+
+
+def report_file_response(challenge) -> FileResponse:
+    """The case's uploaded report as a download; 404 when it has none or its file is gone.
+    The caller has already checked that the user may see the case."""
+    if not challenge.report_file:
+        raise Http404("this case has no uploaded report")
+    kind = extension(challenge.report_file.name)
+    try:
+        handle = challenge.report_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("the report's file is missing") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{challenge.reference}-report.{kind}",
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    # Whatever the file holds, the browser saves it and never renders it on our origin.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

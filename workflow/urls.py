@@ -65,6 +65,11 @@ urlpatterns = [
     path("challenges/", api.ChallengeListApi.as_view(), name="challenge-list"),
     path("challenges/<int:pk>/", api.ChallengeDetailApi.as_view(), name="challenge-detail"),
     path(
+        "challenges/<int:pk>/report/",
+        api.ChallengeReportFileApi.as_view(),
+        name="challenge-report-file",
+    ),
+    path(
         "challenges/<int:pk>/events/", api.ChallengeEventListApi.as_view(), name="challenge-events"
     ),
     *transition_urls,

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from rest_framework.test import APIClient
 
 from tests.workflow.factories import PeerChallengeFactory, api_client, manager, peer_user, place
 from workflow.models import PeerChallenge, State
@@ -154,3 +155,25 @@ def test_a_json_body_over_the_limit_under_the_api_is_a_json_400(settings):
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
         assert "too large" in response.json()["detail"]
+
+
+def test_the_api_serves_the_report_to_those_who_may_see_the_case_only():
+    challenge = _issued_case()
+    peer_on = peer_user()
+    place(challenge, peer=peer_on.peer)
+    url = f"/api/challenges/{challenge.pk}/report/"
+
+    by_manager = api_client(manager()).get(url, HTTP_ACCEPT="application/pdf")
+    by_peer_on = api_client(peer_on).get(url)
+    by_outsider = api_client(peer_user()).get(url)
+    no_file = api_client(manager()).get(f"/api/challenges/{PeerChallengeFactory().pk}/report/")
+
+    assert by_manager.status_code == 200
+    assert b"".join(by_manager.streaming_content) == PDF
+    assert by_manager["Content-Disposition"].startswith("attachment;")
+    assert by_manager["X-Content-Type-Options"] == "nosniff"
+    assert by_peer_on.status_code == 200
+    assert by_outsider.status_code == 404
+    assert by_outsider["Content-Type"] == "application/json"
+    assert no_file.status_code == 404
+    assert APIClient().get(url).status_code == 403
