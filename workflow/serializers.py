@@ -4,6 +4,7 @@ field errors); the services and guards decide what the domain allows (409)."""
 from collections.abc import Mapping
 
 from django.db.models import Model
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -138,6 +139,7 @@ class ChallengeListOutput(serializers.ModelSerializer):
     postponed_from = serializers.ChoiceField(State.choices, allow_blank=True, read_only=True)
     team = TeamMemberOutput(source="assignments", many=True)
     available_transitions = serializers.SerializerMethodField()
+    report_file = serializers.SerializerMethodField()
 
     class Meta:
         model = PeerChallenge
@@ -182,6 +184,15 @@ class ChallengeListOutput(serializers.ModelSerializer):
         if model_field.blank:
             field_class = OR_BLANK.get(field_class, field_class)
         return field_class, kwargs
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_report_file(self, challenge: PeerChallenge) -> str | None:
+        """Where the uploaded report is served (after the case's own permission check), never
+        the storage path: media files are not served."""
+        if not challenge.report_file:
+            return None
+        url = reverse("challenge-report-file", kwargs={"pk": challenge.pk})
+        return self.context["request"].build_absolute_uri(url)
 
     @extend_schema_field(TransitionOutput(many=True))
     def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
