@@ -23,7 +23,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
+from functools import reduce
+from operator import or_
 from typing import TypeVar
 
 from django.conf import settings
@@ -216,14 +217,20 @@ class Clock:
     """What a reminder's date is counted from, and in which unit; `unit` is the name the
     template sees the offset under."""
 
-    start: Callable[[PeerChallenge], datetime.date]
+    date_field: str
     add: Callable[[datetime.date, int], datetime.date]
     unit: str
 
+    def start(self, challenge: PeerChallenge) -> datetime.date:
+        return getattr(challenge, self.date_field)
 
-AFTER_FEEDBACK = Clock(attrgetter("feedback_date"), _add_days, "days_since_feedback")
-AFTER_REPORT = Clock(attrgetter("report_issued_on"), add_months, "months")
-AFTER_VISIT = Clock(attrgetter("onsite_end"), add_months, "months")
+
+AFTER_FEEDBACK = Clock("feedback_date", _add_days, "days_since_feedback")
+AFTER_REPORT = Clock("report_issued_on", add_months, "months")
+AFTER_VISIT = Clock("onsite_end", add_months, "months")
+# A month added to the 29th-31st lands on a shorter month's end: a window of start dates
+# counted back from due dates is this much wider, and the exact test stays in Python.
+_MONTH_END_SLACK = datetime.timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -238,6 +245,14 @@ class Step:
 
     def due(self, challenge: PeerChallenge) -> datetime.date:
         return self.clock.add(self.clock.start(challenge), _setting(self.offset))
+
+    def due_between(self, oldest: datetime.date, today: datetime.date) -> Q:
+        """The cases whose step may fall due from `oldest` to `today`, as a filter on the
+        clock's start date, so a rule reads the cases in its window, not every finished case."""
+        back = -_setting(self.offset)
+        first = self.clock.add(oldest, back) - _MONTH_END_SLACK
+        last = self.clock.add(today, back) + _MONTH_END_SLACK
+        return Q(**{f"{self.clock.date_field}__range": (first, last)})
 
     def reminders(self, challenge: PeerChallenge, due_on: datetime.date) -> list[Reminder]:
         context = {self.clock.unit: _setting(self.offset)}
@@ -272,7 +287,8 @@ def _climb(rule: str, today: datetime.date, cases, steps: list[Step]) -> Iterato
             if oldest <= due_on <= today:
                 yield from step.reminders(challenge, due_on)
 
-    return _each_case(rule, cases, due_steps)
+    in_window = reduce(or_, (step.due_between(oldest, today) for step in steps))
+    return _each_case(rule, cases.filter(in_window), due_steps)
 
 
 # --- the rules -----------------------------------------------------------------------------
@@ -415,7 +431,8 @@ def overdue_items(today: datetime.date) -> Iterator[tuple[PeerChallenge, str, da
             since = step.due(challenge)
             return [(challenge, what, since)] if oldest <= since <= today else []
 
-        yield from _each_case("manager_weekly_digest", cases(), overdue)
+        in_window = cases().filter(step.due_between(oldest, today))
+        yield from _each_case("manager_weekly_digest", in_window, overdue)
 
 
 def manager_weekly_digest(today: datetime.date) -> Iterator[Reminder]:

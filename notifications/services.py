@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import InvalidInput, Refused
@@ -244,19 +244,25 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
     stuck = Q(
         status=Status.SENDING, claimed_at__lt=now - _seconds(_limit("SENDING_TIMEOUT_SECONDS"))
     )
-    requeued = failed = 0
+    # One statement for both outcomes: out of attempts -> FAILED, else back to QUEUED.
     # `attempts` cannot change under us: only a claim raises it, and a claim needs QUEUED.
-    for pk, attempts in Notification.objects.filter(stuck).values_list("pk", "attempts"):
-        if attempts >= _limit("MAX_ATTEMPTS"):
-            error = f"stuck in sending after {attempts} attempts; not retried (it may have gone)"
-            if Notification.objects.filter(stuck, pk=pk).update(
-                status=Status.FAILED, last_error=error, stale_requeues=F("stale_requeues") + 1
-            ):
-                failed += 1
-                logger.error("notification %s %s", pk, error)
-        elif Notification.objects.filter(stuck, pk=pk).update(
-            status=Status.QUEUED, stale_requeues=F("stale_requeues") + 1, dispatched_at=None
-        ):
+    most = _limit("MAX_ATTEMPTS")
+    stale = _claim_batches(
+        stuck,
+        "status = CASE WHEN attempts >= %s THEN %s ELSE %s END,"
+        " stale_requeues = stale_requeues + 1,"
+        " dispatched_at = CASE WHEN attempts >= %s THEN dispatched_at END,"
+        " last_error = CASE WHEN attempts >= %s THEN 'stuck in sending after '"
+        " || attempts || ' attempts; not retried (it may have gone)' ELSE last_error END",
+        [most, Status.FAILED.value, Status.QUEUED.value, most, most],
+        returning="status",
+    )
+    failed = requeued = 0
+    for pk, status in stale:
+        if status == Status.FAILED:
+            failed += 1
+            logger.error("notification %s stuck in sending, out of attempts; not retried", pk)
+        else:
             requeued += 1
             logger.warning(
                 "notification %s was stuck in sending; re-queued: it may be delivered twice", pk
@@ -270,12 +276,52 @@ def sweep_outbox(now: datetime.datetime | None = None) -> dict[str, int]:
             | Q(dispatched_at__lt=now - _seconds(_limit("DISPATCH_TIMEOUT_SECONDS")))
         )
     )
-    dispatched = 0
-    for pk in Notification.objects.filter(due).values_list("pk", flat=True):
-        if Notification.objects.filter(due, pk=pk).update(dispatched_at=now):
-            _deliver_on_commit(pk)
-            dispatched += 1
-    return {"requeued_stale": requeued, "failed_stale": failed, "dispatched": dispatched}
+    dispatched = _claim_batches(
+        due, "dispatched_at = %s", [connection.ops.adapt_datetimefield_value(now)]
+    )
+    for pk, *_ in dispatched:
+        _deliver_on_commit(pk)
+    return {"requeued_stale": requeued, "failed_stale": failed, "dispatched": len(dispatched)}
+
+
+SWEEP_BATCH = 1000
+
+
+def _claim_batches(where: Q, assignments: str, params: list, *, returning: str = "") -> list[tuple]:
+    """Apply `assignments` (SQL with `params`) to every row matching `where`, a batch
+    per statement: `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING
+    id`. Set-based (a statement per thousand rows, not per row); a second sweep running at
+    once skips the rows this one holds and takes the others, and the outer statement re-checks
+    `where`, so each row is claimed once. The assignments must make a row stop matching
+    `where`, or the loop would take it again. Returns (id, *returning) per row."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    pk = connection.ops.quote_name(Notification._meta.pk.column)
+    columns = ", ".join([pk, *filter(None, [returning])])
+    claimed: list[tuple] = []
+    while True:
+        batch = Notification.objects.filter(where).order_by().values("pk")[:SWEEP_BATCH]
+        if connection.features.has_select_for_update_skip_locked:
+            batch = batch.select_for_update(skip_locked=True)
+        recheck_sql, recheck_params = _where_sql(where)
+        # Compiled inside the transaction: Django refuses FOR UPDATE in autocommit.
+        with transaction.atomic(), connection.cursor() as cursor:
+            batch_sql, batch_params = batch.query.sql_with_params()
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} WHERE {pk} IN ({batch_sql}) AND {recheck_sql}"
+                f" RETURNING {columns}",
+                [*params, *batch_params, *recheck_params],
+            )
+            rows = cursor.fetchall()
+        claimed += rows
+        if len(rows) < SWEEP_BATCH:
+            return claimed
+
+
+def _where_sql(where: Q) -> tuple[str, tuple]:
+    """`where` as SQL on the bare table (no alias), for the UPDATE's own re-check."""
+    query = Notification.objects.filter(where).query
+    sql, params = query.where.as_sql(query.get_compiler(connection=connection), connection)
+    return sql, tuple(params)
 
 
 def _seconds(n: int) -> datetime.timedelta:

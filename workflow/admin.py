@@ -269,6 +269,9 @@ class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ("created_at", "action", "from_state", "to_state", "actor", "reason", "data")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")  # one query, not one per row
+
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

@@ -110,8 +110,9 @@ def test_one_case_with_a_date_the_calendar_cannot_hold_does_not_stop_the_others(
 
     assert {r.challenge for r in reminders} == {fine}
     assert listed == [(fine.reference, "report not yet published")]
-    assert f"publication_due: case {broken.reference} skipped" in caplog.text
-    assert f"manager_weekly_digest: case {broken.reference} skipped" in caplog.text
+    # The rules read only the cases in their window (in SQL): one dated in 9999 is not read,
+    # so nothing about it needs skipping.
+    assert broken.reference not in caplog.text
 
 
 def test_a_row_the_database_refuses_is_logged_and_the_other_rows_are_written(monkeypatch, caplog):
