@@ -1,14 +1,19 @@
 """Bad input never gives a 500, and every response is one the schema documents (status,
 content type, body): schemathesis fuzzes each operation of the OpenAPI schema in-process
-against the WSGI app, as a manager with a token, on real rows.
+against the WSGI app, as a manager, as a peer (each with a token) and without credentials,
+on real rows.
 
-Per operation: the coverage phase's negative cases (each parameter and body field in turn of
-the wrong type, past its bounds, missing when required; a body in a format it does not read; an
-unexpected method), then 10 random examples, valid and not. Hooks give a share of the random
-examples real references (a council code, a type slug) so they get past the lookups, and a share
-a NUL byte in every string: PostgreSQL refuses NUL in text, so a string that reaches a query
-without a field validating it is a 500 there. The coverage phase's positive cases (every mix of
-optional fields) are left out to stay under a minute on PostgreSQL.
+Per operation and caller: the coverage phase's negative cases (each parameter and body field in
+turn of the wrong type, past its bounds, missing when required; a body in a format it does not
+read; an unexpected method), then random examples, valid and not. Path ids turn in order between
+the caller's own case (the peer is on its team), another case (no test peer on it) and the
+generated value (almost always no row). Hooks give a share of the random examples real
+references (a council code, a type slug) so they get past the lookups, and a share a NUL byte
+in every string: PostgreSQL refuses NUL in text, so a string that reaches a query without a
+field validating it is a 500 there. The coverage phase's positive cases (every mix of optional
+fields) are left out to keep the run short; derandomized, so a run is repeatable. The last test
+holds the run to at least MIN_REQUESTS requests (9,888 are made: 1 min 43 s of CPU, 4 min
+of wall time on a 2-core machine shared at load 5).
 """
 
 import contextlib
@@ -30,7 +35,15 @@ from schemathesis.specs.openapi.checks import (
 from notifications.models import Notification
 from peerchallenge.wsgi import application
 from tests.notifications.factories import NotificationFactory
-from tests.workflow.factories import PeerChallengeFactory, full_team, manager, place, scoped
+from tests.workflow.factories import (
+    PeerChallengeFactory,
+    council,
+    full_team,
+    manager,
+    peer_user,
+    place,
+    scoped,
+)
 from tests.workflow.spec import SPEC
 from workflow.models import Assignment, PeerChallenge, State
 
@@ -80,7 +93,7 @@ for location in ("path_parameters", "query", "body"):
     schema.hook(f"flatmap_{location}")(variants)
 
 
-def case_for(operation) -> PeerChallenge:
+def case_for(operation, host: str = "ADU") -> PeerChallenge:
     """A case its transition can fire from (the first source state in the design's order), so
     valid input can succeed; a booked one for every other operation. With a team, and a place
     that the operation's step (if it is one of a place) can fire from."""
@@ -91,7 +104,9 @@ def case_for(operation) -> PeerChallenge:
         sources = {State.ONSITE}
     state = next(state for state in State if state in sources)
     postponed_from = State.BOOKED if state == State.POSTPONED else ""
-    challenge = scoped(PeerChallengeFactory(state=state, postponed_from=postponed_from))
+    challenge = scoped(
+        PeerChallengeFactory(state=state, postponed_from=postponed_from, host=council(host))
+    )
     full_team(challenge)
     # A place its transition can fire from: an invitation (or a reserve to invite).
     first = TEAM_SOURCES.get(team_step, Assignment.Status.INVITED)
@@ -112,38 +127,74 @@ def same_connection():
         request_finished.connect(close_old_connections)
 
 
+WHO = ["manager", "peer", "anonymous"]
+MIN_REQUESTS = 5_000
+REQUESTS = {"made": 0, "items": 0}
+# The path ids an example gets, in turn (the generated value: almost always no row).
+ID_TURNS = ["own", "other", "generated"]
+
+
 @pytest.fixture
 def rows(db, settings, tmp_path):
     """Filled on an operation's first example, by real_ids."""
     settings.MEDIA_ROOT = tmp_path  # fuzzed report uploads land here, not in var/
-    return {}
+    REQUESTS["items"] += 1
+    return {"turn": 0}
 
 
-def real_ids(rows: dict, operation) -> dict[str, int]:
-    if not rows:
-        challenge = case_for(operation)
-        notification = NotificationFactory(challenge=challenge, status=Notification.Status.FAILED)
-        rows["token"] = Token.objects.create(user=manager()).key
-        rows["ids"] = {
-            "id": challenge.pk,
-            "challenge_id": challenge.pk,
-            "notification_id": notification.pk,
-            "assignment_id": challenge.assignments.get(role=Assignment.Role.SPECIALIST).pk,
-        }
-    return rows["ids"]
-
-
-@schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
-def test_bad_input_never_gives_a_500(case, rows):
-    # A random id is only ever a 404: integer ids always name the case (or its email).
-    ids = real_ids(rows, case.operation)
-    case.path_parameters = {
-        name: ids.get(name, value) for name, value in (case.path_parameters or {}).items()
+def _ids(challenge: PeerChallenge) -> dict[str, int]:
+    notification = NotificationFactory(challenge=challenge, status=Notification.Status.FAILED)
+    return {
+        "id": challenge.pk,
+        "pk": challenge.pk,
+        "challenge_id": challenge.pk,
+        "notification_id": notification.pk,
+        "assignment_id": challenge.assignments.get(role=Assignment.Role.SPECIALIST).pk,
     }
+
+
+def real_ids(rows: dict, operation, who: str) -> dict[str, int] | None:
+    """The ids of this example's turn: the caller's case, another case, or None (as generated).
+    The peer is on the first case's team (the place its step fires from is theirs)."""
+    if "own" not in rows:
+        # Two hosts: a council has one open case of a type.
+        own, other = case_for(operation), case_for(operation, host="WOR")
+        peer = peer_user()
+        Assignment.objects.filter(challenge=own, role=Assignment.Role.SPECIALIST).update(
+            peer=peer.peer
+        )
+        users = {"manager": manager(), "peer": peer}
+        rows["headers"] = (
+            {"Authorization": f"Token {Token.objects.create(user=users[who]).key}"}
+            if who in users
+            else {}
+        )
+        rows["own"], rows["other"] = _ids(own), _ids(other)
+    turn = ID_TURNS[rows["turn"] % len(ID_TURNS)]
+    rows["turn"] += 1
+    return rows.get(turn)
+
+
+@pytest.mark.parametrize("who", WHO)
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_bad_input_never_gives_a_500(case, rows, who):
+    ids = real_ids(rows, case.operation, who)
+    if ids is not None:
+        case.path_parameters = {
+            name: ids.get(name, value) for name, value in (case.path_parameters or {}).items()
+        }
     # Each example runs in a savepoint rolled back after it, so every example starts from
     # the same rows and a failure shrinks reproducibly.
     with same_connection(), transaction.atomic():
-        response = case.call(headers={"Authorization": f"Token {rows['token']}"})
+        response = case.call(headers=rows["headers"])
         transaction.set_rollback(True)
+    REQUESTS["made"] += 1
     case.validate_response(response, checks=CHECKS)
+
+
+def test_the_fuzzing_made_enough_requests():
+    """Runs last in this module: with every operation fuzzed as every caller, enough requests."""
+    if REQUESTS["items"] < len(WHO) * len(list(schema.get_all_operations())):
+        pytest.skip("only part of the fuzzing ran")
+    assert REQUESTS["made"] >= MIN_REQUESTS
