@@ -53,6 +53,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient_email", "recipient_name", "topic_key"]
     date_hierarchy = "due_on"
     list_select_related = ["challenge__host", "challenge__challenge_type"]
+    show_full_result_count = False  # no second COUNT(*) of a million rows per page
     # The outbox is written by services; here it is only read, previewed and resent.
     readonly_fields = [
         "kind",

@@ -122,7 +122,13 @@ class Notification(models.Model):
                 name="one_notification_per_kind_topic_recipient_day",
             )
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # The admin's list order (newest first): a page without sorting a million rows.
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest_first"),
+            # A case's outbox, newest due first (the case page and its API).
+            models.Index(fields=["challenge", "-due_on", "-id"], name="case_outbox_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_email} ({self.status})"

@@ -280,6 +280,7 @@ class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("challenge__host__name", "action", "reason")
     list_select_related = ("challenge__host", "challenge__challenge_type", "actor")
     date_hierarchy = "created_at"
+    show_full_result_count = False  # no second COUNT(*) of the whole table per page
 
 
 if TYPE_CHECKING:  # the mixin joins the admin's own ModelForm class at run time
@@ -312,6 +313,7 @@ class PeerChallengeAdmin(admin.ModelAdmin):
     list_display = ("reference", "host", "challenge_type", "state", "onsite_start", "manager")
     list_filter = ("state", "challenge_type", "host__region")
     list_select_related = ("host", "challenge_type", "manager")
+    show_full_result_count = False  # no second COUNT(*) of the whole table per page
     search_fields = ("host__name", "host__code", "chief_executive_name", "leader_name")
     autocomplete_fields = ("host", "parent", "manager")
     date_hierarchy = "onsite_start"

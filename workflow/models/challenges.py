@@ -120,6 +120,12 @@ class PeerChallenge(StateMachineMixin, models.Model):
                 name="onsite_ends_after_it_starts",
             ),
         ]
+        # The lists' order (case list, admin), alone and under the state filter: a page of 50
+        # is read from the index, not by sorting every case (issue 11, P3).
+        indexes = [
+            models.Index(fields=["-onsite_start", "-id"], name="case_list_order"),
+            models.Index(fields=["state", "-onsite_start", "-id"], name="case_list_by_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.challenge_type} — {self.host}"

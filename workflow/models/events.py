@@ -36,6 +36,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # A case's timeline in its order (the events API, the case page, the admin inline).
+        indexes = [
+            models.Index(fields=["challenge", "created_at", "id"], name="case_timeline_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} on {self.challenge_id}"
