@@ -6,12 +6,25 @@ TRUSTED_PROXY_COUNT proxies stand in front of the app; each of them appends the 
 so the client is the entry that many places from the right. Anything further left was sent by
 the client and is ignored. Without a proxy the socket's address (REMOTE_ADDR) is the client."""
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, or None when the request carries none we can trust (a request
+    built in code, such as the one Django's test client signs in with, has no socket; a hop
+    that is not an address means the proxy count is wrong, and the socket is used instead).
+    None is stored as NULL by the lockout, never as text its address column would refuse."""
+    remote = _address(request.META.get("REMOTE_ADDR", "") or "")
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies <= 0:
         return remote
@@ -20,4 +33,4 @@ def client_ip(request: HttpRequest) -> str:
     if len(hops) < proxies:
         # Fewer hops than proxies: the request did not come through them all.
         return remote
-    return hops[-proxies]
+    return _address(hops[-proxies]) or remote

@@ -83,6 +83,7 @@ def _request(forwarded: str | None):
         (2, "6.6.6.6, 198.51.100.1, 10.0.0.2", "198.51.100.1"),
         (1, None, "203.0.113.9"),  # not through the proxy at all
         (2, "198.51.100.1", "203.0.113.9"),
+        (1, "not-an-address", "203.0.113.9"),  # a proxy count set too high: the socket
     ],
 )
 def test_the_client_address_reads_forwarded_for_only_through_trusted_proxies(
@@ -91,6 +92,25 @@ def test_the_client_address_reads_forwarded_for_only_through_trusted_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies
 
     assert client_ip(_request(forwarded)) == expected
+
+
+def test_a_request_without_a_socket_address_has_none_not_text_the_lockout_would_store(
+    settings,
+):
+    """Django's test client signs in (force_login) with a request built in code: the lockout
+    then records NULL, which PostgreSQL's inet column takes, not a word it refuses."""
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+
+    assert client_ip(request) is None
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) is None
+
+
+@pytest.mark.django_db
+def test_signing_in_in_code_works_with_the_lockout_on(django_user_model):
+    user = django_user_model.objects.create_user("someone", password="x")
+    Client().force_login(user)  # raised on PostgreSQL while the address was 'unknown'
 
 
 def test_sign_in_token_and_link_limits_have_safe_defaults(production):
