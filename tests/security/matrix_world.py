@@ -5,6 +5,7 @@ test peer is on), every kind of user, and the ids each URL argument takes for A 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from notifications.models import Notification
@@ -49,6 +50,7 @@ class World:
 
 
 def _case_rows(case: PeerChallenge, peer_user: User | None) -> dict[str, object]:
+    case.report_file.save("report.pdf", ContentFile(b"%PDF-1.7\n% a report\n"))
     own_place = f.place(case, peer=peer_user.peer) if peer_user else f.place(case)
     theme = Theme.objects.get(slug="partnerships")
     finding = Finding.objects.create(

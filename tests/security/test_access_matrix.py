@@ -61,6 +61,7 @@ API = {
     "challenge-list": {"get": SIGNED_IN, "post": MANAGERS},
     "challenge-detail": {"get": CASE_READ, "patch": CASE_MANAGE},
     "challenge-events": {"get": CASE_READ},
+    "challenge-report-file": {"get": CASE_READ},  # the uploaded report
     "challenge-date-options": {"get": CASE_READ, "put": CASE_MANAGE},
     "challenge-conflicts": {"get": CASE_STAFF_ONLY},
     "challenge-candidates": {"get": CASE_MANAGE},
@@ -132,7 +133,8 @@ def test_every_api_operation_has_a_line():
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the cases' uploaded reports
     world = build_world()
     peers = {
         "own": world.users["peer on the case"].peer.pk,
@@ -226,8 +228,13 @@ def _page_class(status: int, role: str):
     return status if status in REFUSALS else OK
 
 
+# EXPECTED's world has no uploaded report (everyone 404); here each case has one, served to
+# whoever may see the case.
+HERE = {**EXPECTED, "case-report-file": EXPECTED["case-detail"]}
+
+
 def expected_page(name: str, obj: str) -> dict:
-    own = {role: _page_class(EXPECTED[name][AS_IN_EXPECTED[role]], role) for role in ROLES}
+    own = {role: _page_class(HERE[name][AS_IN_EXPECTED[role]], role) for role in ROLES}
     return for_object(own, obj)
 
 
