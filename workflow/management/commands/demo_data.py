@@ -67,10 +67,10 @@ OBJECTIVES = [
 ]
 # Who can sign in, and where they land (the pages); staff also have the admin, everyone the API.
 LOGINS = [
-    ("demo-admin", "admin (superuser): all cases at /cases/; /admin/"),
-    ("demo-lead", "programme lead, reads every case: /cases/"),
+    ("demo-admin", "admin (superuser): the dashboard at /reports/dashboard/; /admin/"),
+    ("demo-lead", "programme lead: the dashboard at /reports/dashboard/, every case"),
     *[
-        (username, "manager: My cases at /cases/; the team in /admin/")
+        (username, "manager: the dashboard at /reports/dashboard/, My cases at /cases/")
         for username, _, _ in MANAGERS
     ],
     *[
