@@ -17,7 +17,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from reports.csv_cells import csv_cell
-from reports.history_format import ASSIGNMENTS, CHALLENGES, COLUMNS, FILES, PEERS, SURVEYS
+from reports.history_format import (
+    ASSIGNMENTS,
+    CASE_DATES,
+    CASE_TEXTS,
+    CHALLENGES,
+    COLUMNS,
+    FILES,
+    PEERS,
+    SURVEYS,
+)
 from reports.history_team import PLACE_STATUSES
 from reports.models import ImportedRecord
 from surveys.models import Answer, InvitationStatus, QuestionKind, SurveyInvitation
@@ -73,33 +82,14 @@ def challenge_rows(refs: _Refs) -> Iterable[dict[str, str]]:
             "council": case.host.code,
             "type": case.challenge_type.slug,
             "state": case.state,
-            **{
-                name: _day(getattr(case, name))
-                for name in (
-                    "onsite_start",
-                    "onsite_end",
-                    "feedback_date",
-                    "report_issued_on",
-                    "published_on",
-                    "action_plan_published_on",
-                )
-            },
-            "report_url": case.report_url,
+            **{name: _day(getattr(case, name)) for name in CASE_DATES},
+            **{name: getattr(case, name) for name in CASE_TEXTS},
             "report_file": case.report_file.name or "",
-            "publication_url": case.publication_url,
-            "action_plan_url": case.action_plan_url,
             "parent_ref": refs.case(case.parent_id) if case.parent_id else "",
             "scope_components": "; ".join(case.scope_components),
-            "chief_executive_name": case.chief_executive_name,
-            "chief_executive_email": case.chief_executive_email,
-            "leader_name": case.leader_name,
-            "leader_email": case.leader_email,
             "local_objectives": join_items(case.local_objectives),
             "manager": case.manager.get_username() if case.manager else "",
             "postponed_from": case.postponed_from,
-            "postponed_reason": case.postponed_reason,
-            "withdrawn_reason": case.withdrawn_reason,
-            "closed_reason": case.closed_reason,
         }
 
 

@@ -22,6 +22,27 @@ SURVEYS = "survey_responses.csv"
 # In the order they are read: each file's rows may name rows of the files before it.
 FILES = (PEERS, CHALLENGES, ASSIGNMENTS, SURVEYS)
 
+# A case's columns the files carry as they are: its dates (ISO days) and its plain texts.
+CASE_DATES = (
+    "onsite_start",
+    "onsite_end",
+    "feedback_date",
+    "report_issued_on",
+    "published_on",
+    "action_plan_published_on",
+)
+CASE_TEXTS = (
+    "report_url",
+    "publication_url",
+    "action_plan_url",
+    "chief_executive_name",
+    "chief_executive_email",
+    "leader_name",
+    "leader_email",
+    "postponed_reason",
+    "withdrawn_reason",
+    "closed_reason",
+)
 COLUMNS: dict[str, list[str]] = {
     PEERS: [
         "peer_ref",

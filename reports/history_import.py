@@ -338,17 +338,7 @@ class _Run:
                 "report_file": stored_report,
                 "local_objectives": split_items,
                 "manager": self.manager,
-                **{
-                    name: fmt.date_or_none
-                    for name in (
-                        "onsite_start",
-                        "onsite_end",
-                        "feedback_date",
-                        "report_issued_on",
-                        "published_on",
-                        "action_plan_published_on",
-                    )
-                },
+                **{name: fmt.date_or_none for name in fmt.CASE_DATES},
             },
         )
         parent = self._parent(row, problems)
@@ -356,18 +346,6 @@ class _Run:
             self.problems += problems
             return None
         host, kind = values.pop("council"), values.pop("type")
-        texts = [
-            "report_url",
-            "publication_url",
-            "action_plan_url",
-            "chief_executive_name",
-            "chief_executive_email",
-            "leader_name",
-            "leader_email",
-            "postponed_reason",
-            "withdrawn_reason",
-            "closed_reason",
-        ]
         state = values.pop("state") or case_rules.derived_state(values, kind)
         case = PeerChallenge(
             host=host,
@@ -375,7 +353,7 @@ class _Run:
             parent=parent,
             state=state,
             **values,
-            **{name: row[name] for name in texts},
+            **{name: row[name] for name in fmt.CASE_TEXTS},
         )
         problems = [row.problem(*problem) for problem in case_rules.case_problems(case)]
         # The model's own rules (clean(), validators, constraints), as every writer runs them;
