@@ -107,7 +107,9 @@ def good_practice_add(*, case: PeerChallenge, data: dict[str, Any], actor) -> Go
 
 
 def _locked(practice: GoodPractice) -> GoodPractice:
-    return GoodPractice.objects.select_for_update().select_related("challenge").get(pk=practice.pk)
+    # Only the row itself: PostgreSQL cannot lock the nullable side of the case's outer join.
+    locked = GoodPractice.objects.select_for_update(of=("self",)).select_related("challenge")
+    return locked.get(pk=practice.pk)
 
 
 def good_practice_edit(*, practice: GoodPractice, data: dict[str, Any], actor) -> GoodPractice:
