@@ -21,7 +21,7 @@ from workflow.models import (
 )
 from workflow.serializer_fields import INPUT_FIELD_MAPPING, OR_BLANK, TextLookupField
 from workflow.team_transitions import TEAM_TRANSITIONS
-from workflow.timeline import PERSONAL
+from workflow.timeline import PERSONAL, shown_reason
 from workflow.transitions import TRANSITIONS, Reason, Transition
 
 # --- outputs -----------------------------------------------------------------------------
@@ -285,6 +285,7 @@ class CaseEventOutput(serializers.ModelSerializer):
         data = super().to_representation(event)
         if not roles.can_manage(self.context["request"].user):
             data["data"] = {k: v for k, v in data["data"].items() if k not in PERSONAL}
+            data["reason"] = shown_reason(event, personal=False)
         return data
 
 

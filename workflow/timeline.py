@@ -57,6 +57,15 @@ class Entry:
     what: str
     details: list[tuple[str, str]]  # (what changed, its new value), in words
     who: str  # who did it: a person's name, the peer who answered by link, or the system
+    why: str  # the reason given, where this reader may see it (shown_reason)
+
+
+def shown_reason(event: CaseEvent, *, personal: bool) -> str:
+    """The event's reason, but a team place's reason (why a peer left the team, in free text)
+    is a person's own business, as PERSONAL's keys are: managers only."""
+    if not personal and "assignment" in event.data:
+        return ""
+    return event.reason
 
 
 def timeline(case: PeerChallenge, *, personal: bool = True) -> list[Entry]:
@@ -96,7 +105,8 @@ def _entry(
         for key, value in event.data.items()
         if key not in hidden
     ]
-    return Entry(event=event, what=what, details=details, who=who)
+    why = shown_reason(event, personal=not private)
+    return Entry(event=event, what=what, details=details, who=who, why=why)
 
 
 # The reserve queue's keys (workflow/reactions_team.py, team_services.reserves_reorder): peers

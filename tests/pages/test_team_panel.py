@@ -380,6 +380,10 @@ def test_the_timeline_keeps_a_peers_reasons_from_other_peers(client, case):
         decline_reason="dates",
         decline_note="Away that week",
     )
+    leaving = f.place(case, peer=f.PeerFactory(name="Lee Leaver"))
+    team_services.assignment_transition(
+        assignment=leaving, name="withdraw", actor=None, reason="Signed off sick"
+    )
     peer = f.peer_user()
     f.place(case, peer=peer.peer)
 
@@ -389,9 +393,12 @@ def test_the_timeline_keeps_a_peers_reasons_from_other_peers(client, case):
     seen_by_manager = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert "Dan Decliner: declined the invitation" in seen_by_peer
+    assert "Lee Leaver: withdrawn from the team" in seen_by_peer
     assert "Away that week" not in seen_by_peer
     assert "not available on the dates" not in seen_by_peer
+    assert "Signed off sick" not in seen_by_peer
     assert "Away that week" in seen_by_manager
+    assert "Signed off sick" in seen_by_manager
 
 
 def test_inviting_a_reserve_with_a_soft_conflict_asks_for_the_managers_reason(client, case):

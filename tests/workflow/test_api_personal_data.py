@@ -25,6 +25,10 @@ def case():
         decline_note="Away that week",
     )
     f.place(case, override_reason="Knows the coast", interests="Sister works there")
+    leaving = f.place(case, peer=f.PeerFactory(name="Lee Leaver"))
+    team_services.assignment_transition(
+        assignment=leaving, name="withdraw", actor=None, reason="Signed off sick"
+    )
     return case
 
 
@@ -45,7 +49,13 @@ def test_the_team_and_its_events_hold_personal_data_for_managers_only(case, who)
 
     text = f"{team} {events}"
     manager = who == "manager"
-    for private in ["Away that week", "dates", "Knows the coast", "Sister works there"]:
+    for private in [
+        "Away that week",
+        "dates",
+        "Knows the coast",
+        "Sister works there",
+        "Signed off sick",  # why a peer left the team, in the place's event reason
+    ]:
         assert (private in text) is manager, private
     # Everyone still reads who is on the team and what happened.
     assert "Dan Decliner" in str(team) and "workflow.assignment.declined" in str(events)
