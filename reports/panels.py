@@ -21,12 +21,12 @@ def findings_panel(request: HttpRequest, case: PeerChallenge) -> SafeString | No
     components = case_components(case)
     rows = [{"finding": f, "component": components.get(f.component, f.component)} for f in findings]
     # Drafts carry the council's survey answers: managers only (DESIGN.md §5).
-    good_practice = list(
-        GoodPractice.objects.filter(challenge=case).select_related("theme").order_by("pk")
-    )
+    examples = GoodPractice.objects.filter(challenge=case)
     if not can_manage:
-        good_practice = [g for g in good_practice if g.status == GoodPractice.Status.PUBLISHED]
-    if not rows and not good_practice and not (can_manage and may_record(case)):
+        examples = examples.filter(status=GoodPractice.Status.PUBLISHED)
+    good_practice = list(examples.select_related("theme").order_by("pk"))
+    recordable = may_record(case)
+    if not rows and not good_practice and not (can_manage and recordable):
         return None
     return render_to_string(
         "reports/findings_panel.html",
@@ -35,7 +35,7 @@ def findings_panel(request: HttpRequest, case: PeerChallenge) -> SafeString | No
             "rows": rows,
             "good_practice": good_practice,
             "can_manage": can_manage,
-            "may_record": may_record(case),
+            "may_record": recordable,
             "may_add_good_practice": can_manage and may_add_good_practice(case),
         },
         request=request,

@@ -75,12 +75,11 @@ def timeline(case: PeerChallenge, *, personal: bool = True) -> list[Entry]:
     peer_ids = {pk for e in events for pk in _peers_named(e.data)}
     peers = dict(Peer.objects.filter(pk__in=peer_ids).values_list("pk", "name"))
     components = {c["code"]: c["label"] for c in case.challenge_type.mandatory_components}
-    private = set() if personal else PERSONAL
-    return [_entry(e, peers, components, private) for e in events]
+    return [_entry(e, peers, components, personal) for e in events]
 
 
 def _entry(
-    event: CaseEvent, peers: dict[int, str], components: dict[str, str], private: set[str]
+    event: CaseEvent, peers: dict[int, str], components: dict[str, str], personal: bool
 ) -> Entry:
     what = (
         _DONE.get(event.action)
@@ -98,14 +97,14 @@ def _entry(
         told.add("replaces")
     # A place's step names the place's role for the record; the timeline says it where the
     # place was added or its role changed, not on every step.
-    hidden = _NOT_SHOWN | {"peer"} | told | private
+    hidden = _NOT_SHOWN | {"peer"} | told | (set() if personal else PERSONAL)
     hidden |= {"role"} if "from_status" in event.data else set()
     details = [
         (_RESERVE_WORDS.get(key) or _label(key), _value(key, value, components, peers))
         for key, value in event.data.items()
         if key not in hidden
     ]
-    why = shown_reason(event, personal=not private)
+    why = shown_reason(event, personal=personal)
     return Entry(event=event, what=what, details=details, who=who, why=why)
 
 
