@@ -6,9 +6,9 @@ in its place, in the message and its arguments, before any handler sees the reco
 import logging
 import re
 
-# A django.core.signing value: payload:timestamp:signature, each URL-safe base64 (the
-# signature 27 characters or more).
-SIGNED_VALUE = re.compile(r"[A-Za-z0-9_-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_-]{27,}")
+# A django.core.signing value (core/signed_links.py): payload:signature, or with a timestamp
+# payload:timestamp:signature, each URL-safe base64 (the signature 27 characters or more).
+SIGNED_VALUE = re.compile(r"[A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)?:[A-Za-z0-9_-]{27,}")
 HIDDEN = "<token>"
 
 
