@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
@@ -49,7 +49,7 @@ from workflow.models import (
     PeerChallenge,
     State,
 )
-from workflow.models.challenges import REPORT_EXTENSIONS
+from workflow.models.challenges import REPORT_EXTENSIONS, REPORT_FILE_VALIDATORS
 from workflow.peer_csv import split_items
 
 IMPORTED = "reports.history.imported"  # the one CaseEvent of an imported case
@@ -407,6 +407,14 @@ def stored_report(name: str) -> str:
         found = False
     if not found:
         raise CellError(f"no file “{name}” in this site's storage: copy the media files too")
+    # The same checks as an upload (size, then content): a file copied into storage by hand
+    # is no more trusted than one sent through a form.
+    with default_storage.open(name, "rb") as stored:
+        for validate in REPORT_FILE_VALIDATORS:
+            try:
+                validate(stored)
+            except ValidationError as invalid:
+                raise CellError(f"“{name}”: {'; '.join(invalid.messages)}") from None
     return name
 
 

@@ -42,7 +42,8 @@ EDITABLE_FIELDS = {
 # Who and what the case is about can change only while it is an enquiry.
 ENQUIRY_ONLY_FIELDS = {"host", "challenge_type", "parent"}
 # Model validation that is not ours to run on every write: the state moves only by transitions,
-# and an uploaded report is checked where it arrives.
+# and a report file only by `issue_report`, whose path (machine.fire) runs the field's
+# validators, content check included, on the file it brings, whoever calls it.
 _NOT_VALIDATED = ["state", "report_file"]
 
 
