@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, Refused
 from core.history import is_recording_history
+from core.one_line import MESSAGE as ONE_LINE
+from core.one_line import has_line_break
 from notifications.delivery import retry_due
 from notifications.emails import KINDS, PermanentEmailError, one_line, render_email
 from notifications.models import Notification
@@ -156,8 +158,10 @@ def _draft(
             validate_email(recipient_email.strip())
         except ValidationError:
             errors["recipient_email"] = ["enter a valid email address"]
-    if "\n" in recipient_name or "\r" in recipient_name:
-        errors["recipient_name"] = ["a name must be on one line"]
+    if has_line_break(recipient_name):
+        errors["recipient_name"] = [f"the name {ONE_LINE}"]
+    if has_line_break(context.get("subject", "")):
+        errors["subject"] = [f"the subject {ONE_LINE}"]
     if kind == Kind.MANUAL:
         for name in ("subject", "message"):
             if not str(context.get(name, "")).strip():

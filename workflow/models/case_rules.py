@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from django.utils import timezone
 
+from core.one_line import line_breaks
 from workflow.choices import REPORT_ISSUED_OR_LATER, State
 from workflow.dates import MAX_ONSITE_DAYS
 
@@ -100,7 +101,19 @@ def what_the_state_needs(case) -> Iterator[Problem]:
         yield "published_on", "give the date the council published the report"
 
 
-RULES: list[Callable] = [onsite_dates, recorded_dates, scope, objectives, what_the_state_needs]
+def header_names(case) -> Iterator[Problem]:
+    """The contacts' names go into the To header of their survey emails."""
+    yield from line_breaks(case, ("chief_executive_name", "leader_name"))
+
+
+RULES: list[Callable] = [
+    onsite_dates,
+    recorded_dates,
+    scope,
+    objectives,
+    what_the_state_needs,
+    header_names,
+]
 
 
 def problems(case) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.one_line import line_breaks
 from workflow.choices import PeerKind
 from workflow.dates import validate_programme_date
 
@@ -193,6 +194,7 @@ def _day(value: datetime.date) -> str:
 
 def peer_problems(peer: Peer):
     """The peer's own rules, each as (field, message in plain words)."""
+    yield from line_breaks(peer, ("name",))  # the To header of every email to them
     if peer.kind == PeerKind.MEMBER:
         if not peer.political_group:
             yield "political_group", "a member peer is a councillor: give their political group"

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from core.one_line import line_breaks
 
 
 class ChallengeType(models.Model):
@@ -38,3 +41,9 @@ class ChallengeType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The type's name is in the subject of most emails about a case.
+        errors = dict(line_breaks(self, ("name",)))
+        if errors:
+            raise ValidationError(errors)
