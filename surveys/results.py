@@ -189,26 +189,41 @@ def wordings(kind: str) -> list[Wording]:
 # --- the figures ------------------------------------------------------------------------------
 
 
-def _who(split: str) -> Q:
-    return Q() if split == ALL else Q(invitation__respondent=split)
-
-
 def _headline_counts(wording_list: list[Wording], covered: QuerySet) -> dict[str, int]:
-    """One query: for every headline of every wording and every split, its base and its count
-    as filtered COUNTs over the answers of the covered invitations."""
-    aggregates = {}
-    for w, wording in enumerate(wording_list):
-        for h, headline in enumerate(wording.headlines):
-            answered = Q(question_id__in=wording.question_ids) & ~Q(choice="")
-            if headline.get("base_excludes"):
-                answered &= ~Q(choice__in=headline["base_excludes"])
-            chose = answered & Q(choice__in=headline["values"])
-            for split in SPLITS:
-                aggregates[f"base_{w}_{h}_{split}"] = Count("pk", filter=answered & _who(split))
-                aggregates[f"count_{w}_{h}_{split}"] = Count("pk", filter=chose & _who(split))
-    if not aggregates:
+    """One query: the covered invitations' answers counted by question, respondent and
+    choice (a few hundred rows at most), then each headline's base and count for every split
+    summed from them. One filtered COUNT per headline and split in SQL was ~170 aggregates to
+    compile per survey, most of the programme report's time."""
+    question_ids = [pk for wording in wording_list for pk in wording.question_ids]
+    if not question_ids:
         return {}
-    return Answer.objects.filter(invitation__in=covered).aggregate(**aggregates)
+    tally: dict[tuple[int, str, str], int] = {}
+    rows = (
+        Answer.objects.filter(invitation__in=covered, question_id__in=question_ids)
+        .exclude(choice="")
+        .values_list("question_id", "invitation__respondent", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for question_id, respondent, choice, n in rows:
+        tally[question_id, respondent, choice] = n
+    counts = {}
+    for w, wording in enumerate(wording_list):
+        ids = set(wording.question_ids)
+        for h, headline in enumerate(wording.headlines):
+            excluded, chosen = set(headline.get("base_excludes") or ()), set(headline["values"])
+            for split in SPLITS:
+                base = count = 0
+                for (question_id, respondent, choice), n in tally.items():
+                    if question_id not in ids or choice in excluded:
+                        continue
+                    if split != ALL and respondent != split:
+                        continue
+                    base += n
+                    count += n if choice in chosen else 0
+                counts[f"base_{w}_{h}_{split}"] = base
+                counts[f"count_{w}_{h}_{split}"] = count
+    return counts
 
 
 def _rates(kind: str, period: Period) -> dict[str, Rate]:
