@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,9 +23,20 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from reports import actions
+from reports.free_text_erasure import erase_names
+from reports.models import GoodPractice
 from surveys.models import Answer, SurveyInvitation
 from workflow.audit import record_event
-from workflow.models import Assignment, DeclaredInterest, PeerChallenge
+from workflow.models import (
+    Assignment,
+    AvailabilityAnswer,
+    CalendarFeed,
+    CaseEvent,
+    DeclaredInterest,
+    PeerChallenge,
+    PeerFormerCouncil,
+    Specialism,
+)
 from workflow.models.peers import Peer
 
 audit_log = logging.getLogger("peerchallenge.audit")
@@ -57,6 +69,13 @@ def anonymise_person(*, email: str, actor=None) -> dict[str, int]:
     email = email.strip()
     changed: Counter = Counter()
     per_case: Counter = Counter()
+    names, connected = _names_and_cases(email)
+    accounts = get_user_model().objects.filter(
+        Q(email__iexact=email) | Q(peer__email__iexact=email)
+    )
+    sign_ins = Q(username__in=_sign_in_usernames(accounts, email)) | Q(username__iexact=email)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        changed["sign-in records"] += model.objects.filter(sign_ins).delete()[0]
 
     for peer in Peer.objects.select_for_update().filter(email__iexact=email):
         places = Assignment.objects.filter(peer=peer)
@@ -101,12 +120,62 @@ def anonymise_person(*, email: str, actor=None) -> dict[str, int]:
         if row.challenge_id:
             per_case[row.challenge_id] += 1
 
-    _note_on_cases(per_case, actions.PERSON_ANONYMISED, actor, {})
+    # Last, so that what was copied or written about them goes too (their name in another
+    # peer's note, an event's reason, a good practice drawn from their answer).
+    where: dict[int, set[str]] = {}
+    changed["free text"] += erase_names(names | {email}, connected, per_case, where)
+    free_text = {pk: {"free text": sorted(labels)} for pk, labels in where.items()}
+    _note_on_cases(per_case, actions.PERSON_ANONYMISED, actor, free_text)
     audit_log.info(
         "person anonymised",
         extra={"actor": getattr(actor, "pk", None), "rows": dict(changed)},
     )
     return dict(changed)
+
+
+def _names_and_cases(email: str) -> tuple[set[str], set[int]]:
+    """The names this person is held under (as a peer, an account, a council contact, a survey
+    or email recipient) and the cases they are connected to, read before anything changes."""
+    names: set[str] = set()
+    cases: set[int] = set()
+    for peer in Peer.objects.filter(email__iexact=email).select_related("user"):
+        names.add(peer.name)
+        if peer.user is not None:
+            names.add(peer.user.get_full_name())
+        cases.update(Assignment.objects.filter(peer=peer).values_list("challenge_id", flat=True))
+    for user in get_user_model().objects.filter(email__iexact=email):
+        names.add(user.get_full_name())
+    for field in ("chief_executive", "leader"):
+        contact = PeerChallenge.objects.filter(**{f"{field}_email__iexact": email})
+        for pk, name in contact.values_list("pk", f"{field}_name"):
+            cases.add(pk)
+            names.add(name)
+    for model in (SurveyInvitation, Notification):
+        rows = model.objects.filter(recipient_email__iexact=email)
+        for case_id, name in rows.values_list("challenge_id", "recipient_name"):
+            names.add(name)
+            if case_id is not None:
+                cases.add(case_id)
+    return {n for n in names if n and n != ANONYMISED}, cases
+
+
+def _sign_in_usernames(users, email: str) -> list[str]:
+    # The lockout records the username as typed: theirs, or their email address.
+    return [*users.values_list("username", flat=True), email]
+
+
+def _sign_in_records(users, email: str) -> dict[str, list[dict]]:
+    """The lockout's records of their sign-ins (addresses and browsers): never what was typed
+    as the password (axes masks it) nor a session's key."""
+    names = Q(username__in=_sign_in_usernames(users, email)) | Q(username__iexact=email)
+    fields = ("username", "ip_address", "user_agent", "path_info", "attempt_time")
+    return {
+        "failed_attempts": list(
+            AccessAttempt.objects.filter(names).values(*fields, "failures_since_start")
+        ),
+        "failures": list(AccessFailureLog.objects.filter(names).values(*fields, "locked_out")),
+        "sign_ins": list(AccessLog.objects.filter(names).values(*fields, "logout_time")),
+    }
 
 
 def subject_access(*, email: str) -> dict[str, Any]:
@@ -151,8 +220,32 @@ def subject_access(*, email: str) -> dict[str, Any]:
                 "interests",
                 "decline_reason",
                 "decline_note",
+                "override_reason",
+                "overridden_at",
                 "days",
             )
+        ),
+        "former_councils": list(
+            PeerFormerCouncil.objects.filter(peer__in=peers).values("council__name", "until")
+        ),
+        "specialisms": sorted(
+            Specialism.objects.filter(peers__in=peers).values_list("name", flat=True).distinct()
+        ),
+        "availability_answers": list(
+            AvailabilityAnswer.objects.filter(assignment__peer__in=peers).values(
+                "assignment__challenge_id", "option__start", "option__end", "answer", "answered_at"
+            )
+        ),
+        # When the private feed was made or revoked; never its secret.
+        "calendar_feeds": list(
+            CalendarFeed.objects.filter(user__in=users).values("created_at", "revoked_at")
+        ),
+        "sign_in_records": _sign_in_records(users, email),
+        "cases_managed": list(
+            PeerChallenge.objects.filter(manager__in=users).values_list("pk", flat=True)
+        ),
+        "actions_recorded": list(
+            CaseEvent.objects.filter(actor__in=users).values("challenge_id", "action", "created_at")
         ),
         "case_contacts": list(
             PeerChallenge.objects.filter(contact).values(
@@ -185,6 +278,11 @@ def subject_access(*, email: str) -> dict[str, Any]:
                 "completed_at",
             )
         ],
+        "good_practice_from_their_answers": list(
+            GoodPractice.objects.filter(survey_answer__invitation__in=invitations).values(
+                "id", "title", "summary", "status"
+            )
+        ),
         "emails": list(
             Notification.objects.filter(recipient_email__iexact=email).values(
                 "id",
@@ -213,7 +311,8 @@ def _cutoff(days: int, now: datetime.datetime) -> datetime.datetime:
 @transaction.atomic
 def apply_retention(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Remove what is past its retention period (settings.RETENTION, in days):
-    survey free text after SURVEY_FREE_TEXT_DAYS from completion; a finished (closed or
+    survey free text, and good practice drafts copied from it, after SURVEY_FREE_TEXT_DAYS
+    from completion; a finished (closed or
     withdrawn) case's contact details and its survey recipients after CONTACT_DETAILS_DAYS
     from its last event; sent or failed outbox rows after OUTBOX_DAYS. The one path that
     deletes outbox rows. Idempotent: a second run finds nothing."""
@@ -234,6 +333,19 @@ def apply_retention(*, now: datetime.datetime | None = None) -> dict[str, int]:
     )
     note(old_text.values_list("invitation__challenge_id", flat=True), "survey free text")
     texts = old_text.update(text="")
+    # A draft drawn from an answer is a copy of that free text nobody has yet taken on as the
+    # council's own: it goes with it. Approved or published, it is the council's text and
+    # stays (anonymise_person still removes a name from it).
+    stale_drafts = GoodPractice.objects.filter(
+        source=GoodPractice.Source.SURVEY,
+        status=GoodPractice.Status.DRAFT,
+        survey_answer__invitation__completed_at__lt=_cutoff(periods["SURVEY_FREE_TEXT_DAYS"], now),
+    )
+    note(
+        stale_drafts.exclude(challenge=None).values_list("challenge_id", flat=True),
+        "good practice drafts",
+    )
+    drafts, _ = stale_drafts.delete()
 
     finished = (
         PeerChallenge.objects.filter(state__in=TERMINAL)
@@ -264,6 +376,7 @@ def apply_retention(*, now: datetime.datetime | None = None) -> dict[str, int]:
     _note_on_cases(per_case, actions.RETENTION_APPLIED, None, what)
     removed = {
         "survey free text": texts,
+        "good practice drafts": drafts,
         "case contacts": contacts,
         "survey recipients": recipient_rows,
         "emails": emails,

@@ -3,6 +3,8 @@
 from contextlib import contextmanager
 from typing import Any
 
+from django.db.models import QuerySet
+
 from workflow.models import CaseEvent
 from workflow.reactions import run_reactions
 
@@ -43,3 +45,11 @@ def jsonable(changes: dict[str, Any]) -> dict[str, Any]:
             value = value.name
         out[field] = value
     return out
+
+
+def redact_event(event: CaseEvent, *, reason: str, data: Any) -> None:
+    """The one exception to the timeline's immutability: erasing a person's name from an
+    event's words (UK GDPR's right to erasure). Only the reason and data change; what happened,
+    when and by whom stay, and the erasure writes its own event on the case."""
+    # A plain QuerySet: CaseEventQuerySet (the model's manager) refuses every bulk write.
+    QuerySet(model=CaseEvent).filter(pk=event.pk).update(reason=reason, data=data)

@@ -24,6 +24,7 @@ from workflow.models import Assignment, CaseEvent, PeerChallenge, State
 pytestmark = pytest.mark.django_db
 
 CE_EMAIL = "chief.executive@adur.example.gov.uk"  # the factory's contact
+SHORT_PERIODS = {"SURVEY_FREE_TEXT_DAYS": 100, "CONTACT_DETAILS_DAYS": 200, "OUTBOX_DAYS": 300}
 
 
 @pytest.fixture
@@ -66,6 +67,8 @@ def test_anonymising_a_peer_keeps_their_places_and_days(peer_on_two_cases):
         "survey answers": 0,
         "survey invitations": 0,
         "emails": 1,
+        "sign-in records": 0,
+        "free text": 0,  # their own notes were cleared above; nobody else named them
     }
     events = CaseEvent.objects.filter(action=actions.PERSON_ANONYMISED)
     assert sorted(events.values_list("challenge_id", flat=True)) == sorted(c.pk for c in cases)
@@ -135,11 +138,7 @@ def _aged(when: datetime.datetime):
 
 
 def test_retention_removes_only_what_is_past_its_period(settings):
-    settings.RETENTION = {
-        "SURVEY_FREE_TEXT_DAYS": 100,
-        "CONTACT_DETAILS_DAYS": 200,
-        "OUTBOX_DAYS": 300,
-    }
+    settings.RETENTION = SHORT_PERIODS
     now = timezone.now()
     with _aged(now - datetime.timedelta(days=400)):
         old_case = f.PeerChallengeFactory(state=State.CLOSED)
@@ -161,6 +160,7 @@ def test_retention_removes_only_what_is_past_its_period(settings):
 
     assert removed == {
         "survey free text": 1,
+        "good practice drafts": 0,
         "case contacts": 1,
         "survey recipients": 0,
         "emails": 1,
