@@ -500,7 +500,11 @@ class Generator:
                         if send_on > today:
                             status, sent = "scheduled", None
                         else:
-                            status = rng.choices(["completed", "expired", "sent"], [6, 3, 1])[0]
+                            # Open (sent) only while its link is: the sweep expires the rest.
+                            still_open = send_on + datetime.timedelta(days=28) >= today
+                            status = rng.choices(
+                                ["completed", "sent" if still_open else "expired"], [2, 1]
+                            )[0]
                             sent = at(send_on)
                         done = (
                             at(min(send_on + datetime.timedelta(days=rng.randrange(1, 25)), today))

@@ -159,6 +159,10 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: PostgreSQL compiles any query whose *estimated* cost is high, and spent 6.5 s
+        # compiling the programme report's 0.1 s query at 100,000 cases (bench/RESULTS.md, P4).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

@@ -132,25 +132,39 @@ class ProgrammeReport:
 
 
 def _by_type(cases: QuerySet[PeerChallenge]) -> list[TypeCount]:
-    in_period = Q(challenges__in=cases)
-    rows = ChallengeType.objects.annotate(
-        delivered=Count("challenges", filter=in_period),
-        councils=Count("challenges__host", filter=in_period, distinct=True),
-    ).order_by("-delivered", "name")
+    # Grouped over the delivered cases alone: annotating every type with a filtered COUNT
+    # joined all 100,000 cases to filter them afterwards.
+    counts = {
+        row["challenge_type"]: (row["delivered"], row["councils"])
+        for row in cases.order_by()
+        .values("challenge_type")
+        .annotate(delivered=Count("pk"), councils=Count("host", distinct=True))
+    }
+    found = [(t, *counts.get(t.pk, (0, 0))) for t in ChallengeType.objects.all()]
     return [
-        TypeCount(t.slug, t.name, t.delivered, t.councils)
-        for t in rows
-        if t.delivered or t.is_active
+        TypeCount(t.slug, t.name, delivered, councils)
+        for t, delivered, councils in sorted(found, key=lambda row: (-row[1], row[0].name))
+        if delivered or t.is_active
     ]
 
 
 def _by_group(cases: QuerySet[PeerChallenge]) -> list[TypeCount]:
-    in_period = Q(types__challenges__in=cases)
-    rows = ReportingGroup.objects.annotate(
-        delivered=Count("types__challenges", filter=in_period),
-        councils=Count("types__challenges__host", filter=in_period, distinct=True),
-    )
-    return [TypeCount(g.slug, g.name, g.delivered, g.councils) for g in rows]
+    # From the group-type links to the delivered cases of each type (a type may be in several
+    # groups), not from every case of the groups' types.
+    links = ReportingGroup.types.through.objects
+    counts = {
+        row["reportinggroup"]: (row["delivered"], row["councils"])
+        for row in links.filter(challengetype__challenges__in=cases)
+        .values("reportinggroup")
+        .annotate(
+            delivered=Count("challengetype__challenges"),
+            councils=Count("challengetype__challenges__host", distinct=True),
+        )
+        .order_by()
+    }
+    return [
+        TypeCount(g.slug, g.name, *counts.get(g.pk, (0, 0))) for g in ReportingGroup.objects.all()
+    ]
 
 
 def _peers(cases: QuerySet[PeerChallenge]) -> Peers:

@@ -156,6 +156,11 @@ class SurveyInvitation(StateMachineMixin, models.Model):
                 name="survey_invitation_completed_has_completed_at",
             ),
         ]
+        # The results select a period's returns by completion and its response rate by sending.
+        indexes = [
+            models.Index(fields=["completed_at"], name="survey_returned"),
+            models.Index(fields=["sent_at"], name="survey_sent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire.get_kind_display()} for {self.get_respondent_display()}"

@@ -125,6 +125,10 @@ class PeerChallenge(StateMachineMixin, models.Model):
         indexes = [
             models.Index(fields=["-onsite_start", "-id"], name="case_list_order"),
             models.Index(fields=["state", "-onsite_start", "-id"], name="case_list_by_state"),
+            # The reports select by when the visit ended (a financial year's delivered cases,
+            # the impact cohort) and ask whether a host had a corporate challenge before one.
+            models.Index(fields=["onsite_end"], name="case_visit_ended"),
+            models.Index(fields=["host", "onsite_end"], name="case_host_visit_ended"),
         ]
 
     def __str__(self) -> str:
