@@ -122,6 +122,26 @@ def test_last_three_challenges_newest_first_and_a_place_on_this_team_is_marked(c
     assert pat.place == here and not pat.invitable
 
 
+def test_each_peer_keeps_their_own_last_three_when_the_latest_are_picked_in_sql(case):
+    """The past places are sliced per peer in the query (a window over each peer's places):
+    one peer's many recent places must not crowd out another's."""
+    busy, quiet = f.PeerFactory(name="Bo Busy"), f.PeerFactory(name="Quin Quiet")
+    hosts = ["ADU", "COV", "WOT", "IPS", "BIR"]
+    busy_cases = [
+        other_case(datetime.date(2025, 4 + m, 1), state=State.REPORTING, host=h)
+        for m, h in enumerate(hosts)
+    ]
+    for c in busy_cases:
+        f.place(c, peer=busy, status=A.COMPLETED)
+    older = other_case(datetime.date(2024, 5, 1), state=State.REPORTING, host="SAL")
+    f.place(older, peer=quiet, status=A.COMPLETED)
+
+    found = by_name(candidates_for(case))
+
+    assert found["Bo Busy"].last_challenges == busy_cases[::-1][:3]
+    assert found["Quin Quiet"].last_challenges == [older]
+
+
 def test_invitable_first_then_least_workload(case):
     busy = f.PeerFactory(name="Amy Busy")
     f.place(other_case(datetime.date(2026, 9, 1)), peer=busy, status=A.ACCEPTED)
