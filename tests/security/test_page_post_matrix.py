@@ -47,17 +47,17 @@ def _post(client: Client, path: str, place: object = None) -> tuple[int, bool]:
     return status, changed
 
 
-def _pages(world) -> list[tuple[str, str]]:
+def _pages(built) -> list[tuple[str, str]]:
     return [
         (name, route)
         for name, route in sorted(page_routes(NOT_PAGES).items())
-        if name in CHANGES or _takes_a_post(world, name, route)
+        if name in CHANGES or _takes_a_post(built, name, route)
     ]
 
 
-def _takes_a_post(world, name: str, route: str) -> bool:
-    path = _page_url(route, world.ids["own"], "own")
-    return any(_post(world.client(role), path)[0] != 405 for role in SIGNED_IN)
+def _takes_a_post(built, name: str, route: str) -> bool:
+    path = _page_url(route, built.ids["own"], "own")
+    return any(_post(built.client(role), path)[0] != 405 for role in SIGNED_IN)
 
 
 def _on_a_case(route: str) -> bool:
