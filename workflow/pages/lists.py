@@ -21,6 +21,7 @@ from workflow import roles, selectors
 from workflow.choices import State
 from workflow.filters import CaseOrderingFilter, ChallengeFilter, RefusesUnknownParameters
 from workflow.models import ChallengeType, Council, PeerChallenge
+from workflow.peer_csv import spreadsheet_safe as safe_text
 from workflow.transitions import TRANSITIONS, Transition
 
 PAGE_SIZE = 50
@@ -255,15 +256,12 @@ CSV_HEADER = [
     "In this state since",
     "Days waiting",
 ]
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
-# (tab and carriage return too: some strip them first). A council contact or a name typed as
-# =HYPERLINK(...) must arrive as text: a leading quote makes it one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """A council contact or a name typed as =HYPERLINK(...) must arrive as text: the one guard
+    every CSV export uses (workflow.peer_csv), on any value."""
+    return safe_text("" if value is None else str(value))
 
 
 def _csv_cells(row: CaseRow, link: str) -> list[str]:
