@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import escape, format_html
 
 from core.errors import InvalidInput, Refused
@@ -7,6 +10,7 @@ from notifications import services
 from notifications.actors import signed_in
 from notifications.emails import ACCOUNT_KINDS
 from notifications.models import Notification
+from notifications.pages import html_part_response, serves_an_html_part
 from workflow import roles
 from workflow.models import PeerChallenge
 
@@ -101,18 +105,31 @@ class NotificationAdmin(admin.ModelAdmin):
             parts = services.rendered_parts(obj)
         except InvalidInput as exc:
             return f"Cannot render: {exc}"
-        # Every part is escaped here, where it is output (escape() escapes whatever a string's
-        # marking; the HTML part is rendered markup and marked safe). The HTML part is escaped
-        # once more as the value of a double-quoted srcdoc, so the sandboxed frame shows the
-        # email and nothing in it can end the attribute.
+        # The text parts are escaped here, where they are output (escape() escapes whatever a
+        # string's marking). The HTML part is its own document with its own narrow policy
+        # (html_part below), shown in a sandboxed frame.
         return format_html(
-            '<p><strong>{}</strong></p><pre style="white-space: pre-wrap">{}</pre>'
-            '<iframe sandbox srcdoc="{}" title="HTML part" '
-            'style="width: 100%; height: 24em; border: 1px solid #ccc"></iframe>',
+            '<p><strong>{}</strong></p><pre class="app-email-text">{}</pre>'
+            '<iframe sandbox src="{}" title="HTML part" class="app-email-frame"></iframe>',
             escape(parts["subject"]),
             escape(parts["text"]),
-            escape(parts["html"]),
+            reverse("admin:notifications_notification_html", args=[obj.pk]),
         )
+
+    class Media:
+        css = {"all": ["notifications/admin.css"]}  # the preview's classes (no inline styles)
+
+    def get_urls(self):
+        html = self.admin_site.admin_view(serves_an_html_part(self.html_part))
+        own = [path("<int:pk>/html/", html, name="notifications_notification_html")]
+        return own + super().get_urls()
+
+    def html_part(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The HTML part of the email that rendered_preview shows, for its sandboxed frame."""
+        email = get_object_or_404(Notification, pk=pk)
+        if email.kind in ACCOUNT_KINDS or not self.has_view_permission(request, email):
+            raise Http404  # an account email's live sign-in link is never shown (as above)
+        return html_part_response(email)
 
     def has_resend_permission(self, request) -> bool:
         return roles.can_manage(request.user)

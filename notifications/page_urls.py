@@ -12,6 +12,11 @@ urlpatterns = [
         name="case-email-preview",
     ),
     path(
+        "cases/<int:pk>/emails/<int:notification_id>/html/",
+        pages.email_html_part,
+        name="case-email-html",
+    ),
+    path(
         "cases/<int:pk>/emails/<int:notification_id>/resend/",
         pages.email_resend,
         name="case-email-resend",

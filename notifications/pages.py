@@ -5,15 +5,20 @@ read every case gets a 404, a programme lead may read but not act (403), and an 
 (a password reset) is never shown. GET shows, POST acts; a refusal is a message, not an error.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import InvalidInput, Refused
@@ -40,15 +45,60 @@ def _back_to_emails(case: PeerChallenge) -> HttpResponse:
     return redirect(reverse("case-detail", args=[case.pk]) + "#emails")
 
 
-@login_required
-@require_GET
-def email_preview(request: HttpRequest, pk: int, notification_id: int) -> HttpResponse:
-    """An outbox row rendered as it is (or was) sent. Nothing is saved."""
+def _previewed(request: HttpRequest, pk: int, notification_id: int) -> Notification:
+    """The case's email that a user may preview (its case set on it, read once)."""
     case = _case(request, pk)
     # An account email renders a live sign-in link: only its recipient may ever see it.
     rows = case.notifications.exclude(kind__in=ACCOUNT_KINDS)
     notification = get_object_or_404(rows, pk=notification_id)
     notification.challenge = case
+    return notification
+
+
+# An email's HTML part is a document of its own, framed by the preview pages (this one, the
+# admin's): emails need inline styles, which the site's policy refuses, and a srcdoc frame would
+# inherit that policy. So it gets its own narrow one: styles in the document and nothing else;
+# `sandbox` keeps it an opaque origin without scripts even when opened on its own; only our own
+# pages may frame it (frame-ancestors, and X-Frame-Options for older browsers).
+HTML_PART_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": [SELF],
+    "sandbox": [],
+}
+
+
+def serves_an_html_part(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
+    """The headers of a response that is an email's HTML part (HTML_PART_POLICY)."""
+    return never_cache(xframe_options_sameorigin(csp(HTML_PART_POLICY)(view)))
+
+
+def html_part_response(notification: Notification) -> HttpResponse:
+    """The email's HTML part as a page; 404 if it cannot be rendered (its preview says why)."""
+    try:
+        html = services.rendered_parts(notification)["html"]
+    except InvalidInput:
+        raise Http404 from None
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@login_required
+@require_GET
+@serves_an_html_part
+def email_html_part(request: HttpRequest, pk: int, notification_id: int) -> HttpResponse:
+    """The HTML part of the email that email_preview shows, for its sandboxed frame."""
+    return html_part_response(_previewed(request, pk, notification_id))
+
+
+@login_required
+@require_GET
+def email_preview(request: HttpRequest, pk: int, notification_id: int) -> HttpResponse:
+    """An outbox row rendered as it is (or was) sent. Nothing is saved."""
+    notification = _previewed(request, pk, notification_id)
+    case = notification.challenge
     parts, problems = None, []
     try:
         parts = services.rendered_parts(notification)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -124,6 +125,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # early, so the policy is on every response, the 429s of the middleware below included
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +138,24 @@ MIDDLEWARE = [
     # last, as django-axes asks: turns a locked-out sign-in into its 429 page
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy, enforced on every response (django-csp 4). Everything a page loads is
+# ours (GOV.UK Frontend, accessible-autocomplete and Swagger UI are served from our static
+# files): no inline script or style, no CDN. data: images are the empty favicon and Swagger UI's
+# icons. A response that needs another policy says so: an email's HTML part (its own narrow one,
+# notifications/pages.py), DRF's browsable API (inline styles, peerchallenge/browsable_api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 ROOT_URLCONF = "peerchallenge.urls"
 WSGI_APPLICATION = "peerchallenge.wsgi.application"
@@ -275,6 +296,11 @@ REST_FRAMEWORK = {
         "core.token_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # the browsable API: inline styles allowed on its pages only (peerchallenge/browsable_api.py)
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "peerchallenge.browsable_api.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # `page` and `page_size` (at most 200; beyond is a 400, not a silently shorter page)
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",

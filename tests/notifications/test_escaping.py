@@ -26,17 +26,17 @@ RAW = (SCRIPT, "<b>CE</b>")
 
 
 class Parts(HTMLParser):
-    """The admin preview as a browser sees it: the <pre>'s text, the iframe's srcdoc."""
+    """The admin preview as a browser sees it: the <pre>'s text, the iframe's attributes."""
 
     def __init__(self):
         super().__init__()
-        self.pre, self.srcdoc, self._in_pre = "", None, False
+        self.pre, self.iframe, self._in_pre = "", {}, False
 
     def handle_starttag(self, tag, attrs):
         if tag == "pre":
             self._in_pre = True
         elif tag == "iframe":
-            self.srcdoc = dict(attrs).get("srcdoc")
+            self.iframe = dict(attrs)
 
     def handle_endtag(self, tag):
         if tag == "pre":
@@ -91,10 +91,28 @@ def assert_previews_as_text(page, notification: Notification) -> None:
     parsed = Parts()
     parsed.feed(html)
     expected = services.rendered_parts(notification)
-    # What the browser decodes is exactly the email: escaped once, the attribute intact.
+    # What the browser decodes is exactly the email: escaped once.
     assert parsed.pre == expected["text"]
-    assert parsed.srcdoc == expected["html"]
     assert NAME in parsed.pre
+    # The HTML part is its own document in a sandboxed frame, under a policy of its own: the
+    # email's inline styles and nothing else, no scripts, framed by our pages only.
+    assert "sandbox" in parsed.iframe and "srcdoc" not in parsed.iframe
+    frame = page.client.get(parsed.iframe["src"])
+    assert frame.status_code == 200
+    assert frame.content.decode() == expected["html"]
+    assert sorted(frame["Content-Security-Policy"].split("; ")) == sorted(
+        [
+            "default-src 'none'",
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'self'",
+            "sandbox",
+        ]
+    )
+    assert frame["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-store" in frame["Cache-Control"]
 
 
 @pytest.mark.parametrize("row", ["sent_by_a_manager", "booking_confirmation"])
@@ -215,6 +233,8 @@ def test_the_admin_never_shows_a_password_reset_link(superuser_client):
     assert reset_link.search(services.rendered_parts(notification)["text"])  # the email has it
 
     page = superuser_client.get(f"/admin/notifications/notification/{notification.pk}/change/")
+    html_part = superuser_client.get(f"/admin/notifications/notification/{notification.pk}/html/")
 
     assert page.status_code == 200
     assert not reset_link.search(page.content.decode())
+    assert html_part.status_code == 404

@@ -2,10 +2,14 @@
 
 Fixtures:
   page          a fresh browser tab (own cookies) whose relative URLs go to the live server
+  new_context   new_context(**options): browser.new_context, for a second person in a test
   sign_in       sign_in(page, user) through the sign-in form, password PASSWORD
   check_axe     check_axe(page): axe-core on the page as it is; fails on serious/critical findings
   screenshot    screenshot(page, "name"): a full-page PNG under the run's screenshot folder
                 (start="#emails", height=1200: that much of the page, from that element)
+
+A test fails if its page logged a JavaScript error, or if any page it opened logged a
+Content-Security-Policy violation (enforced here as in production: CONTENT_SECURITY_POLICY).
 
 Chromium is /usr/bin/chromium (scripts/lib.sh installs it); Playwright never downloads a
 browser. Without Chromium the tests are skipped, except in CI (CI=true), where that fails.
@@ -82,10 +86,52 @@ def browser(django_db_setup):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Reports each violation of the page's Content-Security-Policy, in every page and frame the
+# test opens (an init script is run by the browser itself, whatever the policy).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => window.__cspViolation(
+  `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}`
+  + ` at ${event.sourceFile || document.URL}:${event.lineNumber}`
+));
+"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    """Adds to `violations` each Content-Security-Policy violation in the context's pages."""
+    context.expose_binding("__cspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+    # Chromium also logs each violation: a frame's, or a page's without JavaScript.
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+
 @pytest.fixture
-def page(browser, live_server, settings):
+def new_context(browser):
+    """browser.new_context(**options), watched: the test fails if any of its pages logs a
+    Content-Security-Policy violation. For every context a test opens (`page`'s too)."""
+    violations: list[str] = []
+    contexts = []
+
+    def new_context(**options):
+        context = browser.new_context(**options)
+        watch_csp(context, violations)
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()  # a no-op for one the test closed
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def page(new_context, live_server, settings):
     settings.SITE_URL = live_server.url  # links in emails point at the live server
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 768})
+    context = new_context(base_url=live_server.url, viewport={"width": 1024, "height": 768})
     context.set_default_timeout(10_000)
     tab = context.new_page()
     errors: list[str] = []
@@ -119,7 +165,10 @@ def check_axe(_axe_source):
     """Runs axe-core (WCAG 2.x A and AA rules, and best practices) on the page as it is now."""
 
     def check_axe(page) -> list[dict]:
-        page.add_script_tag(content=_axe_source)
+        # Evaluated, not added as a <script>: the page's policy refuses inline scripts (the
+        # browser runs what the test evaluates whatever the policy).
+        if page.evaluate("typeof axe") == "undefined":
+            page.evaluate(_axe_source + "\n;undefined")
         results = page.evaluate("async () => await axe.run(document)")
         bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, (

@@ -30,7 +30,7 @@ def _fill_range(page, number: int, start: datetime.date, end: datetime.date) -> 
 
 
 def test_a_manager_polls_the_team_and_uses_the_dates_they_can_make(
-    page, sign_in, check_axe, screenshot
+    page, new_context, sign_in, check_axe, screenshot
 ):
     amira = f.manager(username="amira", first_name="Amira", last_name="Khan")
     case = f.PeerChallengeFactory(manager=amira, state=State.TEAM_ASSEMBLY)
@@ -50,7 +50,7 @@ def test_a_manager_polls_the_team_and_uses_the_dates_they_can_make(
     expect(page.get_by_text(re.compile(r"is a weekend day")).first).to_be_visible()
     check_axe(page)
 
-    answering = page.context.browser.new_context(base_url=page.url.split("/cases/")[0])
+    answering = new_context(base_url=page.url.split("/cases/")[0])
     peer_page = answering.new_page()
     invited.refresh_from_db()
     peer_page.goto(invitation_path(invited) + "availability/")

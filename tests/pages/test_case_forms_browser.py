@@ -64,10 +64,10 @@ def test_a_manager_opens_a_case_picking_the_council_with_the_autocomplete(
 
 
 def test_without_javascript_the_council_is_chosen_from_the_plain_list(
-    browser, live_server, sign_in
+    new_context, live_server, sign_in
 ):
     user = manager()
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         page = context.new_page()
         sign_in(page, user)

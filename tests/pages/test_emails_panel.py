@@ -179,6 +179,7 @@ def test_an_account_email_is_never_previewed(as_manager, case):
     reset = NotificationFactory(challenge=case, kind=Kind.PASSWORD_RESET, context={"user_id": 1})
 
     assert as_manager.get(preview_url(reset)).status_code == 404
+    assert as_manager.get(preview_url(reset) + "html/").status_code == 404  # nor its HTML part
     assert preview_url(reset) not in panel(as_manager, case)
 
 
@@ -186,6 +187,7 @@ def test_another_case_s_email_is_404_under_this_case(as_manager, case):
     other = NotificationFactory(status=Status.FAILED)
 
     assert as_manager.get(f"/cases/{case.pk}/emails/{other.pk}/").status_code == 404
+    assert as_manager.get(f"/cases/{case.pk}/emails/{other.pk}/html/").status_code == 404
     assert as_manager.post(f"/cases/{case.pk}/emails/{other.pk}/resend/").status_code == 404
     other.refresh_from_db()
     assert other.status == Status.FAILED
@@ -198,6 +200,8 @@ def test_a_row_that_cannot_be_rendered_says_why(as_manager, case):
 
     assert page.status_code == 200
     assert "unknown kind &#x27;no_such_kind&#x27;" in page.content.decode()
+    assert "<iframe" not in page.content.decode()
+    assert as_manager.get(preview_url(broken) + "html/").status_code == 404
 
 
 # --- resend ------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ EXPECTED = {
     "case-candidates": staff_only(200, lead=403, peer_on=403, others=404),
     "case-email-new": staff_only(200, lead=403, peer_on=404, others=404),
     "case-email-preview": staff_only(200, lead=403, peer_on=404, others=404),
+    "case-email-html": staff_only(200, lead=403, peer_on=404, others=404),  # the preview's frame
     "case-email-resend": {**everyone(405), "anonymous": SIGN_IN},
     "case-team-transition": staff_only(200, lead=403, peer_on=403, others=404),
     "case-team-link": staff_only(200, lead=403, peer_on=403, others=404),

@@ -14,7 +14,7 @@ pytestmark = [browser_test]
 
 
 def test_a_manager_filters_their_cases_with_and_without_javascript(
-    page, browser, live_server, sign_in, check_axe, screenshot
+    page, new_context, live_server, sign_in, check_axe, screenshot
 ):
     amira = f.manager(username="amira", first_name="Amira", last_name="Khan")
     other = f.manager(first_name="Omar", last_name="Hussain")
@@ -55,7 +55,7 @@ def test_a_manager_filters_their_cases_with_and_without_javascript(
     check_axe(page)
 
     # Without JavaScript: the filters are a plain GET form and the pipeline plain links.
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         bare = context.new_page()
         sign_in(bare, amira)

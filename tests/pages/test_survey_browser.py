@@ -51,7 +51,7 @@ def fits_a_phone(page: Page) -> None:
 
 
 def test_a_chief_executive_answers_the_feedback_survey_from_the_emailed_link(
-    page, browser, live_server, check_axe, screenshot
+    page, new_context, live_server, check_axe, screenshot
 ):
     case = f.PeerChallengeFactory(state=State.REPORT_ISSUED, local_objectives=OBJECTIVES)
     feedback_survey_invite(challenge=case)
@@ -92,7 +92,7 @@ def test_a_chief_executive_answers_the_feedback_survey_from_the_emailed_link(
 
     # --- leaves; comes back another day in another browser --------------------------------
     page.context.close()
-    later = browser.new_context(base_url=live_server.url)
+    later = new_context(base_url=live_server.url)
     page = later.new_page()
     page.goto(link)
     expect(page.get_by_test_id("survey-progress")).to_contain_text(

@@ -72,7 +72,7 @@ def choose(page: Page, peer: Peer, role: str, *, reserve: bool = False, reason: 
 
 
 def test_a_manager_assembles_a_team_through_the_pages(
-    page, browser, live_server, sign_in, check_axe, screenshot
+    page, new_context, live_server, sign_in, check_axe, screenshot
 ):
     today = timezone.localdate()
     amira = f.manager(username="amira", first_name="Amira", last_name="Khan")
@@ -117,7 +117,7 @@ def test_a_manager_assembles_a_team_through_the_pages(
     }
 
     # --- the peers answer from their emails; the reserve steps in --------------------------
-    peer_context = browser.new_context(base_url=live_server.url)
+    peer_context = new_context(base_url=live_server.url)
     peer_page = peer_context.new_page()
     peer_page.goto(invitation_link(hannah))
     check_axe(peer_page)

@@ -1,0 +1,96 @@
+"""The Content-Security-Policy in Chromium, where it is enforced: the API docs and the admin
+work under it, an email's HTML part shows in its frame, and a violation is caught. Every
+browser test fails on a violation (tests/pages/conftest.py); these are the pages no other
+browser test opens."""
+
+from playwright.sync_api import expect
+
+from notifications.models import Notification
+from tests.notifications.factories import NotificationFactory
+from tests.pages.conftest import browser_test, watch_csp
+from tests.workflow.factories import PeerChallengeFactory, UserFactory
+from workflow import roles
+
+pytestmark = [browser_test]
+
+
+def test_the_api_docs_render_swagger_ui_from_our_own_files(page, check_axe):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto("/api/docs/")
+
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Peer Challenge API")
+    expect(page.locator(".opblock").first).to_be_visible()  # the schema's operations, listed
+    page.locator(".opblock-summary").first.click()  # an operation opens (Swagger UI's script)
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    origin = page.url.split("/api/")[0]
+    assert requested and all(url.startswith((origin, "data:")) for url in requested), requested
+
+
+def test_the_browsable_api_works_under_the_policy(page, sign_in):
+    sign_in(page, UserFactory(role=roles.MANAGER, username="amira"))
+    PeerChallengeFactory()
+
+    page.goto("/api/challenges/")
+
+    expect(page.locator(".response-info")).to_contain_text('"count": 1')
+    page.get_by_role("button", name="Filters").click()  # DRF's own script (Bootstrap's modal)
+    expect(page.locator("#filtersModal")).to_be_visible()
+
+
+def test_an_admin_previews_an_email_in_the_admin(page, sign_in):
+    admin = UserFactory(role=roles.ADMIN, is_staff=True, is_superuser=True, username="ada")
+    case = PeerChallengeFactory()
+    email = NotificationFactory(challenge=case, status=Notification.Status.FAILED)
+    sign_in(page, admin)
+
+    page.goto("/admin/")
+    expect(page.locator("#site-name")).to_be_visible()
+    page.goto(f"/admin/notifications/notification/{email.pk}/change/")
+    expect(page.frame_locator("iframe").locator("body")).to_contain_text(str(case.host))
+    # The admin's own scripts (the date picker, the filter widgets) on a form that has them.
+    page.goto("/admin/workflow/peerchallenge/add/")
+    expect(page.locator(".datetimeshortcuts").first).to_be_visible()
+
+
+def test_the_email_preview_shows_the_html_part_in_its_sandboxed_frame(page, sign_in):
+    admin = UserFactory(role=roles.ADMIN, is_staff=True, username="ada")
+    case = PeerChallengeFactory()
+    email = NotificationFactory(challenge=case, status=Notification.Status.SENT)
+    sign_in(page, admin)
+
+    page.goto(f"/cases/{case.pk}/emails/{email.pk}/")
+
+    frame = page.frame_locator("[data-testid=html-part]")
+    expect(frame.locator("body")).to_contain_text(str(case.host))
+    # The email's own inline styles apply in the frame (its narrow policy allows them)...
+    styled = frame.locator("[style]").first
+    expect(styled).to_be_visible()
+    # ...and the sandbox makes it an opaque origin: it cannot reach the page around it.
+    reach = "() => { try { return parent.document.title } catch { return null } }"
+    assert page.frames[1].evaluate(reach) is None
+
+
+def test_a_violation_is_caught(browser, live_server):
+    """The watch every browser test relies on sees a refused inline style and script."""
+    violations: list[str] = []
+    context = browser.new_context(base_url=live_server.url)
+    watch_csp(context, violations)
+    try:
+        tab = context.new_page()
+        tab.goto("/sign-in/")
+        tab.evaluate(
+            """() => {
+                document.body.insertAdjacentHTML("beforeend", '<p style="color: red">x</p>');
+                const script = document.createElement("script");
+                script.textContent = "window.ran = true";
+                document.body.append(script);
+            }"""
+        )
+        tab.wait_for_timeout(200)
+        assert tab.evaluate("window.ran") is None
+    finally:
+        context.close()
+    assert any("style-src" in v for v in violations), violations
+    assert any("script-src" in v for v in violations), violations
