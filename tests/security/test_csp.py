@@ -5,8 +5,10 @@ themselves carry no inline script or style, so the policy costs them nothing; th
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from tests.pages.test_every_page import EXPECTED, ROLES_WITH_ADMIN, url_for
@@ -68,6 +70,35 @@ def inline_code(response) -> list[str]:
     parser = Inline()
     parser.feed(response.content.decode())
     return parser.found
+
+
+APPS = ("core", "workflow", "surveys", "reports", "notifications", "peerchallenge")
+# An email is not a page of ours: mail clients need its inline styles.
+EMAILS = Path("notifications", "templates", "notifications", "emails")
+INLINE_IN_SOURCE = re.compile(
+    r"""style=|<style|<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=["']|javascript:""", re.I
+)
+TEMPLATE_COMMENT = re.compile(r"{#.*?#}|{% comment %}.*?{% endcomment %}", re.S)
+
+
+def test_no_template_or_module_of_ours_writes_inline_code():
+    """Every template, whichever page renders it and in whatever state (the table below only
+    renders the pages' first state), and the HTML the Python code writes (format_html)."""
+    root = Path(settings.BASE_DIR)
+    found = []
+    for app in APPS:
+        for path in sorted((root / app).rglob("*")):
+            relative = path.relative_to(root)
+            if path.suffix in (".html", ".svg") and EMAILS not in relative.parents:
+                text = TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8"))
+            elif path.suffix == ".py" and "migrations" not in relative.parts:
+                # strings only: a docstring may name what it avoids
+                text = path.read_text(encoding="utf-8")
+                text = re.sub(r'"""[\s\S]*?"""', "", text)
+            else:
+                continue
+            found += [f"{relative}: {m.group(0)}" for m in INLINE_IN_SOURCE.finditer(text)]
+    assert found == []
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
