@@ -293,7 +293,13 @@ def main() -> None:
     lines = ["# Benchmark results (issue 11)", ""]
     lines += [
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; PostgreSQL {connection.pg_version}; {counts}. "
+        f"{platform.python_version()}; PostgreSQL {connection.pg_version}; {counts}"
+        + (
+            f", generated in {generated} s"
+            if (generated := os.environ.get("BENCH_GENERATE_SECONDS"))
+            else ""
+        )
+        + f"; load average {os.getloadavg()[0]:.1f} at the start. "
         f"In-process (Django test client), on a shared machine: read the figures as orders of "
         "magnitude.",
         "",
