@@ -102,6 +102,10 @@ class ChallengeListApi(_VisibleChallenges, generics.ListAPIView):
     serializer_class = ChallengeListOutput
     filterset_class = ChallengeFilter
 
+    def get_queryset(self):
+        # The rows read their teams themselves, as values (serializers.CaseRows).
+        return super().get_queryset().prefetch_related(None)
+
     @extend_schema(request=ChallengeInput, responses={201: ChallengeOutput, 409: REFUSED})
     def post(self, request):
         data = ChallengeInput(data=request.data)

@@ -1,9 +1,12 @@
 """API input and output shapes. Inputs validate everything a client can get wrong (400 with
 field errors); the services and guards decide what the domain allows (409)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
+from django.db.models import Field as ModelField
 from django.db.models import Model
+from django.db.models.manager import BaseManager
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -115,6 +118,65 @@ class TeamMemberOutput(serializers.ModelSerializer):
         fields = ["id", "peer_id", "peer_name", "kind", "role", "role_label", "status",
                   "status_label"]  # fmt: skip
 
+    def row_renderer(self) -> Callable[[dict], dict]:
+        """One function rendering a place's TEAM_VALUES as to_representation renders the
+        place (see CaseRows)."""
+        role = self.fields["role"].to_representation
+        status = self.fields["status"].to_representation
+        role_labels, status_labels = _labels(Assignment, "role"), _labels(Assignment, "status")
+        return lambda place: {
+            "id": int(place["id"]),
+            "peer_id": int(place["peer_id"]),
+            "peer_name": str(place["peer__name"]),
+            "kind": str(place["peer__kind"]),
+            "role": role(place["role"]),
+            "role_label": str(role_labels.get(place["role"], place["role"])),
+            "status": status(place["status"]),
+            "status_label": str(status_labels.get(place["status"], place["status"])),
+        }
+
+
+# How CaseRows reads one field of a row: what each does is what DRF's Serializer does with the
+# field (a None attribute renders as None), less its generic attribute lookup.
+
+
+def _column(attname: str, represent: Callable[[Any], Any]) -> Callable[[Model], Any]:
+    def read(row: Model) -> Any:
+        value = getattr(row, attname)
+        return None if value is None else represent(value)
+
+    return read
+
+
+def _is_display(source: str) -> bool:
+    return source.startswith("get_") and source.endswith("_display")
+
+
+def _display(model: type[Model], source: str) -> Callable[[Model], str]:
+    field = source.removeprefix("get_").removesuffix("_display")
+    labels = _labels(model, field)
+    return lambda row: str(labels.get(getattr(row, field), getattr(row, field)))
+
+
+def _as_drf(field: serializers.Field) -> Callable[[Model], Any]:
+    def read(row: Model) -> Any:
+        value = field.get_attribute(row)
+        return None if value is None else field.to_representation(value)
+
+    return read
+
+
+def _case_ref(case: PeerChallenge) -> dict | None:
+    parent = case.parent
+    return None if parent is None else {"id": int(parent.pk), "reference": str(parent.reference)}
+
+
+def _user_ref(case: PeerChallenge) -> dict | None:
+    user = case.manager
+    if user is None:
+        return None
+    return {"id": int(user.pk), "username": str(user.username), "name": str(user.get_full_name())}
+
 
 class TransitionOutput(serializers.Serializer):
     name = serializers.CharField()
@@ -127,9 +189,46 @@ class AvailableTransitionOutput(TransitionOutput):
     unmet = serializers.ListField(child=serializers.CharField())
 
 
+def _labels(model: type[Model], name: str) -> dict[Any, str]:
+    """A choice field's labels, as get_FOO_display() gives them, in the active language."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, ModelField)
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class CaseRows(serializers.ListSerializer):
+    """Many cases (the case list): the same rows as rendering each case on its own, built
+    without DRF's per-field machinery, which was most of the list's time (issue 11, P2).
+    Per page, not per row: the teams (one query), the choice labels, the report file's URL
+    around its id, the fields' own renderers; a plain column is read straight off the row.
+    The list's queryset need not prefetch the teams. Row for row the same JSON as
+    the serializer's own to_representation (tests/workflow/test_api_list_rows.py)."""
+
+    def to_representation(self, data: Any) -> list[dict]:
+        cases = list(data.all() if isinstance(data, BaseManager) else data)
+        child = cast("ChallengeListOutput", self.child)
+        render = child.row_renderer(teams=_teams([case.pk for case in cases]))
+        return [render(case) for case in cases]
+
+
+# What the list shows of a place; the teams of a page's cases are read as these values in one
+# query, not as model instances (a state-machine model's are costly to build: 200 places and
+# their peers were a third of a page's time).
+TEAM_VALUES = ("id", "challenge_id", "peer_id", "peer__name", "peer__kind", "role", "status")
+
+
+def _teams(case_ids: list[int]) -> dict[int, list[dict]]:
+    teams: dict[int, list[dict]] = {pk: [] for pk in case_ids}
+    places = Assignment.objects.filter(challenge_id__in=case_ids).in_team_order()
+    for place in places.values(*TEAM_VALUES):
+        teams[place["challenge_id"]].append(place)
+    return teams
+
+
 class ChallengeListOutput(serializers.ModelSerializer):
     """A case as the list shows it: everything but what needs per-case queries, so its
-    transitions come without the guards' verdicts (`ready`, `unmet`: read the case for those)."""
+    transitions come without the guards' verdicts (`ready`, `unmet`: read the case for those).
+    Many of them render through CaseRows."""
 
     host = _HostRef()
     type = _TypeRef(source="challenge_type")
@@ -178,6 +277,7 @@ class ChallengeListOutput(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = CaseRows
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -196,8 +296,61 @@ class ChallengeListOutput(serializers.ModelSerializer):
 
     @extend_schema_field(TransitionOutput(many=True))
     def get_available_transitions(self, challenge: PeerChallenge) -> list[dict]:
-        user = self.context["request"].user
-        return services.available_transitions(challenge, user, with_unmet=False)
+        # Without the guards' verdicts they follow from the state alone (and, for resume, the
+        # state a postponed case returns to): the case's @transition methods take no FSM
+        # conditions. So once per state in a page, not once per row.
+        key = (challenge.state, challenge.postponed_from)
+        memo = self.__dict__.setdefault("_transitions_by_state", {})
+        if key not in memo:
+            user = self.context["request"].user
+            memo[key] = services.available_transitions(challenge, user, with_unmet=False)
+        return [dict(transition) for transition in memo[key]]
+
+    # --- many cases (CaseRows) ---------------------------------------------------------
+
+    def row_renderer(self, *, teams: dict[int, list[dict]]) -> Callable[[PeerChallenge], dict]:
+        """One function rendering a case as to_representation does, with what every row
+        shares worked out once: for each field, how to read and render it. `teams`: each
+        case's places as TEAM_VALUES, in team order."""
+        columns = {field.attname for field in PeerChallenge._meta.concrete_fields}
+        team = TeamMemberOutput(context=self.context).row_renderer()
+        special: dict[str, Callable[[Any], Any]] = {
+            "host": lambda case: {"code": str(case.host.code), "name": str(case.host.name)},
+            "type": lambda case: {
+                "slug": str(case.challenge_type.slug),
+                "name": str(case.challenge_type.name),
+            },
+            "parent": _case_ref,
+            "manager": _user_ref,
+            "team": lambda case: [team(place) for place in teams[case.pk]],
+            "report_file": self._report_file_renderer(),
+        }
+        steps: list[tuple[str, Callable[[Any], Any]]] = []
+        for field in self._readable_fields:
+            name, source = str(field.field_name), str(field.source)
+            if name in special:
+                steps.append((name, special[name]))
+            elif isinstance(field, serializers.SerializerMethodField):
+                steps.append((name, getattr(self, str(field.method_name))))
+            elif source in columns:
+                steps.append((name, _column(source, field.to_representation)))
+            elif _is_display(source):
+                steps.append((name, _display(PeerChallenge, source)))
+            else:  # anything else as DRF itself reads it
+                steps.append((name, _as_drf(field)))
+
+        def render(case: PeerChallenge) -> dict:
+            return {name: step(case) for name, step in steps}
+
+        return render
+
+    def _report_file_renderer(self) -> Callable[[PeerChallenge], str | None]:
+        # The absolute URL of one case's file, and every other's by putting its id in place
+        # of that one's: one reverse() per page.
+        marker = 9_876_543_210
+        url = reverse("challenge-report-file", kwargs={"pk": marker})
+        before, after = self.context["request"].build_absolute_uri(url).split(str(marker))
+        return lambda case: f"{before}{case.pk}{after}" if case.report_file else None
 
 
 class PoliticalGroupCountOutput(serializers.Serializer):

@@ -18,6 +18,16 @@ from .fsm import StateMachineMixin
 
 SANE_DATE = [validate_programme_date]
 
+# A case's place in the lifecycle: enquiry first, closed, postponed and withdrawn last (the
+# case list's `ordering=state`, workflow.filters; indexed below).
+STATE_IN_LIFECYCLE = models.Case(
+    *(
+        models.When(state=state, then=models.Value(position))
+        for position, state in enumerate(State)
+    ),
+    output_field=models.IntegerField(),
+)
+
 REPORT_EXTENSIONS = ["pdf", "docx", "doc", "odt"]
 REPORT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -129,6 +139,19 @@ class PeerChallenge(StateMachineMixin, models.Model):
             # the impact cohort) and ask whether a host had a corporate challenge before one.
             models.Index(fields=["onsite_end"], name="case_visit_ended"),
             models.Index(fields=["host", "onsite_end"], name="case_host_visit_ended"),
+            # Each of the API's `ordering` values (workflow.filters.CASE_ORDERINGS) both ways,
+            # ties newest case first, as the filter sorts them. Onsite start, newest first with
+            # a case without dates last, is a PostgreSQL-only index (SQLite cannot say NULLS
+            # LAST in an index): migration 0016.
+            models.Index(fields=["onsite_start", "-id"], name="case_list_onsite_asc"),
+            models.Index(fields=["created_at", "-id"], name="case_list_created_asc"),
+            models.Index(fields=["-created_at", "-id"], name="case_list_created_desc"),
+            models.Index(fields=["updated_at", "-id"], name="case_list_updated_asc"),
+            models.Index(fields=["-updated_at", "-id"], name="case_list_updated_desc"),
+            models.Index(STATE_IN_LIFECYCLE, F("id").desc(), name="case_list_lifecycle_asc"),
+            models.Index(
+                STATE_IN_LIFECYCLE.desc(), F("id").desc(), name="case_list_lifecycle_desc"
+            ),
         ]
 
     def __str__(self) -> str:
