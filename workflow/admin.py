@@ -23,8 +23,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html_join
 from django_fsm import ConcurrentTransition
 
+from core.admin_lists import BigTableAdmin, fixed_choices_filter
 from core.errors import InvalidInput, Refused
-from workflow import machine, roles, services, team_services
+from workflow import actions, machine, roles, services, team_services
 from workflow.models import (
     Assignment,
     CaseEvent,
@@ -273,14 +274,23 @@ class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")  # one query, not one per row
 
 
+def _regions() -> list[tuple[str, str]]:
+    regions = Council.objects.exclude(region="").order_by("region").values_list("region", flat=True)
+    return [(region, region) for region in regions.distinct()]
+
+
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_display = ("created_at", "challenge", "action", "from_state", "to_state", "actor")
-    list_filter = ("action", "to_state")
+    # Fixed choices and a date filter, not date_hierarchy or the default filters: those list
+    # the table's distinct days and values, a scan of every event per page (issue 11, P3).
+    list_filter = (
+        fixed_choices_filter("action", "action", [(a, a) for a in sorted(actions.ALL)]),
+        fixed_choices_filter("to_state", "to state", State.choices),
+        "created_at",
+    )
     search_fields = ("challenge__host__name", "action", "reason")
     list_select_related = ("challenge__host", "challenge__challenge_type", "actor")
-    date_hierarchy = "created_at"
-    show_full_result_count = False  # no second COUNT(*) of the whole table per page
 
 
 if TYPE_CHECKING:  # the mixin joins the admin's own ModelForm class at run time
@@ -309,14 +319,19 @@ class NewCaseFormMixin(_ModelForm):
 
 
 @admin.register(PeerChallenge)
-class PeerChallengeAdmin(admin.ModelAdmin):
+class PeerChallengeAdmin(BigTableAdmin):
     list_display = ("reference", "host", "challenge_type", "state", "onsite_start", "manager")
-    list_filter = ("state", "challenge_type", "host__region")
+    # The regions from the council register, and a date filter rather than date_hierarchy:
+    # both defaults scan every case per page for their distinct values (issue 11, P3).
+    list_filter = (
+        "state",
+        "challenge_type",
+        fixed_choices_filter("host__region", "region", _regions),
+        "onsite_start",
+    )
     list_select_related = ("host", "challenge_type", "manager")
-    show_full_result_count = False  # no second COUNT(*) of the whole table per page
     search_fields = ("host__name", "host__code", "chief_executive_name", "leader_name")
     autocomplete_fields = ("host", "parent", "manager")
-    date_hierarchy = "onsite_start"
     inlines = (TeamInline, AddToTeamInline, CaseEventInline)
     change_form_template = "admin/workflow/peerchallenge/change_form.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6 default
