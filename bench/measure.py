@@ -43,7 +43,9 @@ from workflow.choices import AssignmentStatus  # noqa: E402
 from workflow.dates import financial_year_of  # noqa: E402
 from workflow.models import Assignment, ChallengeType, Council, Peer, PeerChallenge, State  # noqa: E402
 
-RUNS, SLOW_RUNS, SLOW = 20, 3, 1000.0  # a read over SLOW ms on its first call gets SLOW_RUNS
+# A read over SLOW ms on its first call gets SLOW_RUNS more, one over VERY_SLOW ms none (its
+# first call is the figure): the run stays minutes when a read takes a minute.
+RUNS, SLOW_RUNS, SLOW, VERY_SLOW = 20, 3, 1000.0, 10_000.0
 TARGET_MS = 100
 # The lists measured as the admin (the admin's changelists are engineer C2's).
 ADMIN_READS = [
@@ -199,6 +201,8 @@ def measure(client: Client, url: str) -> tuple[int, list[float]]:
     first = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         return response.status_code, []
+    if first > VERY_SLOW:
+        return 200, [first]
     return 200, timed(lambda: client.get(url), RUNS if first < SLOW else SLOW_RUNS)
 
 
