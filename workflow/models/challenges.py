@@ -149,6 +149,9 @@ class PeerChallenge(StateMachineMixin, models.Model):
             models.Index(fields=["updated_at", "-id"], name="case_list_updated_asc"),
             models.Index(fields=["-updated_at", "-id"], name="case_list_updated_desc"),
             models.Index(STATE_IN_LIFECYCLE, F("id").desc(), name="case_list_lifecycle_asc"),
+            # By host name: the councils in name order (Council.Meta), each one's cases newest
+            # first from here, so a page is an incremental sort of a few hosts' cases.
+            models.Index(fields=["host", "-id"], name="case_list_by_host"),
             models.Index(
                 STATE_IN_LIFECYCLE.desc(), F("id").desc(), name="case_list_lifecycle_desc"
             ),

@@ -51,6 +51,9 @@ class Council(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The order of every council list, and the way in to the case list by host name
+        # (`ordering=host`): councils in name order, each one's cases from its index.
+        indexes = [models.Index(fields=["name"], name="council_name")]
 
     def __str__(self) -> str:
         return self.name
