@@ -10,13 +10,13 @@ from itertools import chain
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pagination import DeferredJoinPaginator
 from workflow import roles, selectors
 from workflow.choices import State
 from workflow.filters import CaseOrderingFilter, ChallengeFilter, RefusesUnknownParameters
@@ -200,17 +200,21 @@ def my_cases(request):
         "filtered": bool(set(request.GET) - {"page"}),
     }
     if filters.is_valid():
+        pipeline = _pipeline(filters, request.user)
+        paginator = DeferredJoinPaginator(filters.qs.order_by(*CASE_ORDER, "pk"), PAGE_SIZE)
+        # The pipeline counted the cases under every other filter by state: the list's size
+        # is the sum over the states chosen, with no COUNT of its own.
+        counted = [stage for stage in pipeline if stage["chosen"]] or pipeline
+        paginator.count = sum(stage["count"] for stage in counted)
         # A page past the end shows the last one, a page that is no number the first: a
         # bookmarked page 7 of a list that has since shrunk still shows cases, not a 404.
-        page = Paginator(filters.qs.order_by(*CASE_ORDER, "pk"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = paginator.get_page(request.GET.get("page"))
         today = timezone.localdate()
         show_manager = filters.form.cleaned_data.get("manager") is None  # not when it is one
         context |= {
             "columns": [name for name in COLUMNS if show_manager or name != "Manager"],
             "show_manager": show_manager,
-            "pipeline": _pipeline(filters, request.user),
+            "pipeline": pipeline,
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(
                 page.number, on_each_side=1, on_ends=1
