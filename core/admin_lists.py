@@ -12,8 +12,8 @@ million rows cost hundreds of milliseconds a page. This one counts only what is 
 - any other database (SQLite in the tests): an exact COUNT, as Django's own paginator.
 
 An estimate can be short of the real size, so a page past it is served (empty at worst) rather
-than refused, and no page is cut short to fit the estimate. Deep pages are read by a deferred
-join (the page's ids first)."""
+than refused, and no page is cut short to fit the estimate. Pages are read by a deferred join
+(core.pagination.DeferredJoinPaginator: the page's ids first)."""
 
 import json
 from collections.abc import Callable, Iterable
@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -29,10 +29,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core.pagination import DeferredJoinPaginator
+
 EXACT_UP_TO = 10_000
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(DeferredJoinPaginator):
     _estimated = False
 
     @property
@@ -68,17 +70,14 @@ class EstimatedCountPaginator(Paginator):
             raise
 
     def page(self, number: Any) -> Page:
+        if not self.estimated:
+            return super().page(number)
+        # As DeferredJoinPaginator, without cutting the page short at an estimated end.
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if not self.estimated and top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        if bottom and isinstance(rows, QuerySet):
-            # A deep page by its ids: the OFFSET walks the order's index alone, and only the
-            # page's rows are read and joined (a plain OFFSET joins every row it skips).
-            return Page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
-        return Page(rows[bottom:top], number, self)
+        rows, bottom = self.object_list, (number - 1) * self.per_page
+        assert isinstance(rows, QuerySet)  # only a queryset's count is estimated
+        ids = rows.values("pk")[bottom : bottom + self.per_page]
+        return Page(rows.filter(pk__in=ids), number, self)
 
 
 def _table_estimate(rows: QuerySet) -> int:
