@@ -27,7 +27,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
@@ -109,10 +109,15 @@ def path_ids() -> tuple[dict, dict[str, dict]]:
     """Real rows for the routes' parameters: a closed case with its team, findings, good
     practice, surveys and emails (the busiest of those), and an open case in team assembly for
     the steps; overrides by URL name."""
+
+    def has(model) -> Exists:
+        return Exists(model.objects.filter(challenge=OuterRef("pk")))
+
+    # A closed case with all of them, where the data has one.
     closed = (
-        PeerChallenge.objects.filter(state=State.CLOSED, good_practice__isnull=False)
-        .annotate(places=Count("assignments", distinct=True))
-        .order_by("-places", "pk")
+        PeerChallenge.objects.filter(state=State.CLOSED)
+        .annotate(p=has(GoodPractice), f=has(Finding), s=has(SurveyInvitation), t=has(Assignment))
+        .order_by("-p", "-f", "-s", "-t", "pk")
         .first()
     ) or PeerChallenge.objects.order_by("pk").first()
     assert closed is not None, "generate first"
