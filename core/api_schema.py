@@ -18,6 +18,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from core.one_line import ONE_LINE_FIELDS, ONE_LINE_PATTERN
+
 
 class ErrorOutput(serializers.Serializer):
     detail = serializers.CharField()
@@ -42,6 +44,14 @@ def _error(description: str) -> OpenApiResponse:
 
 
 class ErrorDocumentingAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # The names the models refuse line breaks in (core/one_line.py), said in the schema.
+        is_text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
+        if is_text and not field.read_only and field.field_name in ONE_LINE_FIELDS:
+            schema["pattern"] = ONE_LINE_PATTERN
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code, response in self._error_responses().items():

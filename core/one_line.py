@@ -9,6 +9,10 @@ from typing import Any
 
 # Every character Python's str.splitlines() breaks a line at, CR and LF first.
 LINE_BREAK = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# The same, as the API schema states it (ECMA-262, which JSON Schema's `pattern` uses).
+ONE_LINE_PATTERN = r"^[^\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]*$"
+# API input fields that hold such a name (the models and services refuse a break in them).
+ONE_LINE_FIELDS = frozenset({"chief_executive_name", "leader_name", "recipient_name", "subject"})
 MESSAGE = "must be on one line (no line breaks): it is used in emails' headers"
 
 

@@ -102,7 +102,10 @@ class ChallengeNotificationsApi(APIView):
                 row.context = {**row.context, "case": facts}
         return Response(NotificationOutputSerializer(rows, many=True).data)
 
-    @extend_schema(request=EmailInputSerializer, responses={201: NotificationOutputSerializer})
+    # 409: the same kind of email to the same person was already sent or queued today.
+    @extend_schema(
+        request=EmailInputSerializer, responses={201: NotificationOutputSerializer, 409: REFUSED}
+    )
     def post(self, request, challenge_id: int):
         challenge = _challenge(request, challenge_id, write=True)
         payload = EmailInputSerializer(data=request.data)

@@ -2,6 +2,8 @@
 the case's contacts (API, pages, service), peers (model, admin), challenge types (admin), a
 manual email's subject (API, page). A 400 or a form error on the field, and nothing saved."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -127,3 +129,57 @@ def test_a_manual_emails_subject_with_a_line_break_is_a_400_and_a_form_error():
     assert page.status_code == 200
     assert "one line" in str(page.context["form"].errors["subject"])
     assert not Notification.objects.exists()
+
+
+def test_the_api_schema_states_the_one_line_rule_on_each_such_input():
+    from drf_spectacular.generators import SchemaGenerator
+
+    from core.one_line import LINE_BREAK, ONE_LINE_PATTERN
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]
+    stated = {
+        (component, name)
+        for component, body in components["schemas"].items()
+        for name, field in body.get("properties", {}).items()
+        if ONE_LINE_PATTERN in [f.get("pattern") for f in [field, *field.get("oneOf", [])]]
+    }
+    assert {
+        ("ChallengeInput", "chief_executive_name"),
+        ("ChallengeInput", "leader_name"),
+        ("PatchedChallengeInput", "leader_name"),
+        ("EmailInput", "recipient_name"),
+        ("EmailInput", "subject"),
+    } <= stated
+    # The schema's pattern and the models' rule refuse the same characters.
+    refused = {c for c in map(chr, range(0x3000)) if LINE_BREAK.search(c)}
+    assert refused == {c for c in map(chr, range(0x3000)) if not re.fullmatch(ONE_LINE_PATTERN, c)}
+
+
+def test_the_schema_documents_the_409_of_a_manual_email_sent_twice():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+    send = paths["/api/challenges/{challenge_id}/notifications/"]["post"]
+    assert "409" in send["responses"]
+
+
+def test_an_accounts_names_with_a_line_break_are_refused_in_the_admin(admin_client):
+    from django.contrib.auth.models import User
+
+    person = f.manager(first_name="Amira", last_name="Khan")
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    data = f.admin_form_data(admin_client.get(url)) | {
+        "last_name": "Khan\r\nBcc: x@example.org",
+        # A split date and time: the form helper posts it whole.
+        "date_joined_0": f"{person.date_joined:%Y-%m-%d}",
+        "date_joined_1": f"{person.date_joined:%H:%M:%S}",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "one line" in str(response.context["adminform"].form.errors["last_name"])
+    assert User.objects.get(pk=person.pk).last_name == "Khan"
+    fixed = admin_client.post(url, data | {"last_name": "Khan-Ali"})
+    assert fixed.status_code == 302, fixed.context["adminform"].form.errors
