@@ -291,6 +291,7 @@ class CaseEventAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     )
     search_fields = ("challenge__host__name", "action", "reason")
     list_select_related = ("challenge__host", "challenge__challenge_type", "actor")
+    ordering = ("-created_at", "-pk")  # newest first: the index case_events_order backwards
 
 
 if TYPE_CHECKING:  # the mixin joins the admin's own ModelForm class at run time

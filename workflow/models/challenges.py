@@ -155,6 +155,9 @@ class PeerChallenge(StateMachineMixin, models.Model):
             models.Index(
                 STATE_IN_LIFECYCLE.desc(), F("id").desc(), name="case_list_lifecycle_desc"
             ),
+            # The case list page's pipeline order (workflow/pages/lists.py CASE_ORDER): by
+            # stage, then the soonest visit (ASC puts a case without dates last, as NULLS LAST).
+            models.Index(STATE_IN_LIFECYCLE, F("onsite_start"), F("id"), name="case_page_order"),
         ]
 
     def __str__(self) -> str:

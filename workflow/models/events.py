@@ -38,7 +38,9 @@ class CaseEvent(models.Model):
         ordering = ["created_at", "pk"]
         # A case's timeline in its order (the events API, the case page, the admin inline).
         indexes = [
-            models.Index(fields=["challenge", "created_at", "id"], name="case_timeline_order")
+            models.Index(fields=["challenge", "created_at", "id"], name="case_timeline_order"),
+            # Every case's events in this order (the admin's list, newest first).
+            models.Index(fields=["created_at", "id"], name="case_events_order"),
         ]
 
     def __str__(self) -> str:
