@@ -4,6 +4,9 @@ import csv
 import datetime
 from pathlib import Path
 
+from core.one_line import MESSAGE as ONE_LINE
+from core.one_line import has_line_break
+
 DEFAULT_REGISTER = Path(__file__).parent / "data" / "uk_local_authorities_current.csv"
 
 
@@ -37,6 +40,10 @@ def load_councils(council_model, path: Path = DEFAULT_REGISTER) -> dict[str, int
             "end_date": _date(row["end-date"]),
             "is_current": row["current-authority"] == "True",
         }
+        for field in ("name", "official_name"):  # in the subject of most emails
+            if has_line_break(values[field]):
+                code = row["local-authority-code"]
+                raise ValueError(f"register row {code}: the {field} {ONE_LINE}")
         council = by_code.get(row["local-authority-code"])
         if council is None:
             by_code[row["local-authority-code"]] = council_model.objects.create(

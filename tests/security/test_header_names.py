@@ -183,3 +183,24 @@ def test_an_accounts_names_with_a_line_break_are_refused_in_the_admin(admin_clie
     assert User.objects.get(pk=person.pk).last_name == "Khan"
     fixed = admin_client.post(url, data | {"last_name": "Khan-Ali"})
     assert fixed.status_code == 302, fixed.context["adminform"].form.errors
+
+
+def test_the_council_register_refuses_a_name_with_a_line_break(tmp_path):
+    import csv
+
+    from workflow.councils import DEFAULT_REGISTER, load_councils
+    from workflow.models import Council
+
+    with open(DEFAULT_REGISTER, newline="", encoding="utf-8") as register:
+        reader = csv.DictReader(register)
+        row = next(reader) | {"nice-name": "Adur\r\nBcc: x@example.org"}
+        fields = reader.fieldnames
+    bad = tmp_path / "register.csv"
+    with open(bad, "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        writer.writerow(row)
+
+    with pytest.raises(ValueError, match="must be on one line"):
+        load_councils(Council, bad)
+    assert not any(has_line_break(name) for name in Council.objects.values_list("name", flat=True))
