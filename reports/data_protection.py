@@ -65,7 +65,9 @@ def _note_on_cases(counts: Counter, action: str, actor, what: dict[int, dict]) -
 def anonymise_person(*, email: str, actor=None) -> dict[str, int]:
     """Replace a person's name, email and identifying free text wherever they are held, keeping
     team places (role, status, days), survey choices and outbox rows (status, dates) so every
-    figure stays. Returns the rows changed by kind. An unknown email changes nothing."""
+    figure stays; delete their sign-in records; then replace their name and email wherever
+    free text mentions them (reports/free_text_erasure.py). Returns the rows changed by kind.
+    An unknown email changes nothing."""
     email = email.strip()
     changed: Counter = Counter()
     per_case: Counter = Counter()
