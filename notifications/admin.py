@@ -92,9 +92,10 @@ class NotificationAdmin(BigTableAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The outbox is the email history and the guard against sending twice: a row deleted
-        # is an email that may go again. Superusers only, whatever the role groups grant
-        # (the "admin" group's delete permission included); this also drops the bulk delete.
-        return request.user.is_superuser
+        # is an email that may go again. Nobody deletes one by hand, superusers included,
+        # whatever the role groups grant; the retention rules (reports.data_protection.
+        # apply_retention) are the one path. This also drops the bulk delete.
+        return False
 
     @admin.display(description="Preview")
     def rendered_preview(self, obj: Notification) -> str:

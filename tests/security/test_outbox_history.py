@@ -1,5 +1,6 @@
-"""The outbox is the email history and its duplicate guard: only a superuser may delete a row,
-whatever the "admin" group's permissions say."""
+"""The outbox is the email history and its duplicate guard: nobody deletes a row by hand, a
+superuser included, whatever the "admin" group's permissions say; only the retention rules
+(reports.data_protection.apply_retention) remove old rows."""
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -37,13 +38,16 @@ def test_the_admin_group_cannot_delete_outbox_rows_one_or_in_bulk(client):
     assert Notification.objects.filter(pk=notification.pk).exists()
 
 
-def test_a_superuser_may_delete_an_outbox_row(client):
+def test_not_even_a_superuser_deletes_an_outbox_row_by_hand(client):
     notification = NotificationFactory()
     client.force_login(User.objects.create_superuser("root", "root@example.org", "pw-123456!"))
 
     response = client.post(
         f"/admin/notifications/notification/{notification.pk}/delete/", {"post": "yes"}
     )
+    listing = client.get("/admin/notifications/notification/")
 
-    assert response.status_code == 302
-    assert not Notification.objects.filter(pk=notification.pk).exists()
+    assert response.status_code == 403
+    assert "delete_selected" not in listing.content.decode()
+    assert Notification.objects.filter(pk=notification.pk).exists()
+    # The retention rules are the one path (tests/security/test_data_protection.py).
