@@ -128,3 +128,17 @@ def test_the_fixed_sidebars_filter_as_the_defaults_did(staff_client):
 def _choices(response, title: str) -> list[dict]:
     (spec,) = [s for s in response.context["cl"].filter_specs if s.title == title]
     return list(spec.choices(response.context["cl"]))
+
+
+def test_the_case_search_finds_a_council_or_a_reference_as_the_case_list_does(staff_client):
+    in_birmingham = f.PeerChallengeFactory(host=f.council("BIR"))
+    elsewhere = f.PeerChallengeFactory(host=f.council("ADU"))
+    changelist = reverse("admin:workflow_peerchallenge_changelist")
+
+    def found(term: str) -> list:
+        return list(staff_client.get(changelist, {"q": term}).context["cl"].result_list)
+
+    assert found("birming") == [in_birmingham]
+    assert found("bir") == [in_birmingham]  # a council code, whole
+    assert found(elsewhere.reference) == [elsewhere]
+    assert found("x" * 201) == []  # longer than the list's search takes: nothing, not all
