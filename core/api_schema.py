@@ -46,9 +46,12 @@ def _error(description: str) -> OpenApiResponse:
 class ErrorDocumentingAutoSchema(AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        # The names the models refuse line breaks in (core/one_line.py), said in the schema.
+        # The names the models refuse line breaks in (core/one_line.py), said of what a client
+        # sends (an output may hold a row older than the rule). Request and response share a
+        # component here, so an input is told by its serializer's name, as the project names them.
         is_text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
-        if is_text and not field.read_only and field.field_name in ONE_LINE_FIELDS:
+        is_input = not field.read_only and "Output" not in type(field.parent).__name__
+        if is_text and is_input and field.field_name in ONE_LINE_FIELDS:
             schema["pattern"] = ONE_LINE_PATTERN
         return schema
 
