@@ -18,7 +18,7 @@ def machine() -> str:
     ).stdout.strip()  # fmt: skip
     version = subprocess.run(
         [f"{postgres}/postgres", "--version"], capture_output=True, text=True
-    ).stdout.split()[-1]
+    ).stdout.split()[2]  # "postgres (PostgreSQL) 15.18 (Debian …)"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{platform.system()} {platform.release()} {platform.machine()}, {os.cpu_count()} cores "
