@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core import admin_lists
 from core.admin_lists import BigTableAdmin, EstimatedCountPaginator
+from notifications.models import Notification
 from tests.notifications.factories import NotificationFactory
 from tests.workflow import factories as f
 from workflow import actions
@@ -142,3 +143,13 @@ def test_the_case_search_finds_a_council_or_a_reference_as_the_case_list_does(st
     assert found("bir") == [in_birmingham]  # a council code, whole
     assert found(elsewhere.reference) == [elsewhere]
     assert found("x" * 201) == []  # longer than the list's search takes: nothing, not all
+
+
+def test_the_outbox_search_has_a_trigram_index_per_searched_field(postgresql_only):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'notifications_notification'"
+        )
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    for field in admin.site._registry[Notification].search_fields:
+        assert f"upper(({field})::text) gin_trgm_ops" in definitions
