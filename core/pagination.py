@@ -21,7 +21,9 @@ class DeferredJoinPaginator(Paginator):
     index-only scan of the list's order index, and the page's full rows (and their joins) are
     read for those ids alone — `WHERE id IN (SELECT id … LIMIT 50 OFFSET n)`, still one query.
     A plain OFFSET joins and throws away every row before the page: page 1,000 of the case
-    list took 330 ms that way, 16 ms this way (bench/RESULTS.md)."""
+    list took 0.3-0.8 s that way, 16 ms this way (bench/RESULTS.md). A list whose joins repeat
+    a row would show it once per page: a list must not repeat rows anyway (filter through a
+    subquery or distinct())."""
 
     def page(self, number: Any) -> Page:
         rows = self.object_list
