@@ -77,8 +77,8 @@ NOT_PAGES = ("admin/", "api/", "static/", "media/", "__")
 QUERIES = {
     "programme-report-api": "?year={year}",
     "common-messages-api": "?year={year}",
-    "survey-results-api": "?kind=feedback",
-    "survey-responses-api": "?kind=feedback",
+    "survey-results-api": "?kind=feedback&year={year}",
+    "survey-responses-api": "?kind=feedback&year={year}",
     "challenge-conflicts": "?peer={peer_id}",
 }
 # Read by the programme lead too: the reports and the survey results.
