@@ -111,7 +111,7 @@ def delivered_list(cases: QuerySet[PeerChallenge]) -> list[DeliveredCase]:
             reference=f"PC-{pk:05d}",  # PeerChallenge.reference
             council=council,
             type=type_name,
-            onsite_end=onsite_end,
+            onsite_end=onsite_end,  # type: ignore[arg-type]  # delivered: it has one
             state=State(state).label,
             first_time_cpc=(not repeat if slug == CORPORATE else None),
             team=team_size,
