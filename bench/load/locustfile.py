@@ -3,10 +3,10 @@
 Each simulated user is one of the managers bench/load/setup.py made (LOAD_USERS_FILE), signs in
 once on the page (a session) and once on the API (a token), then walks what a manager uses,
 weighted like a working day: mostly the case list, case pages and the reports, the API's lists,
-details and timelines, and about one request in twenty a write through the services (a PATCH
+details and timelines, and about one request in fifteen a write through the services (a PATCH
 of the case's objectives, a manual email, postponing or resuming the visit), so the outbox
-fills while the pages are read. Every request must answer 200 (a page's redirect to sign-in is
-a failure too, not a silent 200 after following it).
+fills while the pages are read. Every request must answer as expected (200; a sign-in's and
+"/"'s 302): a page's redirect to sign-in is a failure, not a silent 200 after following it.
 
     LOAD_USERS_FILE=users.json LOAD_MEASURE_SECONDS=60 \
         locust -f bench/load/locustfile.py --headless -u 50 -r 10 --host https://...
