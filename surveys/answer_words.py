@@ -7,8 +7,13 @@ def chosen_labels(question: Question, answer: Answer | None) -> list[str]:
     """The labels of the options chosen (a CHOICE's one, a MULTIPLE's any); none for text."""
     if answer is None or question.kind == QuestionKind.TEXT:
         return []
+    return labels_of(question, answer.choice, answer.choices)
+
+
+def labels_of(question: Question, choice: str, choices: list[str]) -> list[str]:
+    """The labels of a `choice` (a CHOICE's value) or else of `choices` (a MULTIPLE's)."""
     labels = {option["value"]: option["label"] for option in question.options}
-    chosen = [answer.choice] if answer.choice else answer.choices
+    chosen = [choice] if choice else choices
     return [labels.get(value, value) for value in chosen]
 
 

@@ -5,7 +5,7 @@ a 400 naming its parameter; anyone else is refused with 403."""
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -186,7 +186,7 @@ class SurveyResponsesCsvApi(APIView):
             400: BAD_INPUT,
         },
     )
-    def get(self, request) -> HttpResponse:
+    def get(self, request) -> StreamingHttpResponse:
         kind, period = _period_query(request)
         return responses_csv(kind=kind, period=period)
 

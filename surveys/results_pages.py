@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -114,7 +115,7 @@ def survey_results_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def survey_responses_csv_page(request: HttpRequest, kind: str) -> HttpResponse:
+def survey_responses_csv_page(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Each council's answers: managers and admins only."""
     if not roles.can_manage(request.user):
         raise PermissionDenied

@@ -139,7 +139,7 @@ def test_the_answers_come_as_csv_whatever_the_client_accepts():
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    (row,) = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
     assert row[next(k for k in row if k.startswith("FB12."))] == "'=1+1"
 
 

@@ -157,7 +157,7 @@ def test_only_managers_may_download_the_answers(client, user, status):
 
 
 def rows(response) -> list[dict]:
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -255,3 +255,27 @@ def test_the_impact_export_takes_the_cohort_by_onsite_end(client):
     (row,) = rows(response)
     assert row["Case reference"] == inside.challenge.reference
     assert row[next(k for k in row if k.startswith("IM8."))] == "Savings of £2m"
+
+
+def test_the_export_streams_its_rows_and_keeps_each_returns_answers_across_chunks(
+    client, monkeypatch
+):
+    """Returns are read a chunk at a time (the answers a query per chunk): rows on both sides
+    of a chunk's edge keep their own answers, in completion order."""
+    monkeypatch.setattr("surveys.responses_csv.CHUNK", 2)
+    said = ["very_satisfied", "neither", "very_dissatisfied"]
+    done = [
+        respond("feedback", CE, {"FB1": value}, completed=datetime.date(2017, 6, 1 + day))
+        for day, value in enumerate(said)
+    ]
+
+    response = get(client, f.manager(), "/surveys/results/feedback/csv/", FIRST_HALF_2017)
+
+    assert response.streaming
+    found = rows(response)
+    fb1 = next(k for k in found[0] if k.startswith("FB1."))
+    assert [(r["Case reference"], r[fb1]) for r in found] == [
+        (done[0].challenge.reference, "Very satisfied"),
+        (done[1].challenge.reference, "Neither satisfied nor dissatisfied"),
+        (done[2].challenge.reference, "Very dissatisfied"),
+    ]

@@ -168,9 +168,14 @@ class PeerChallenge(StateMachineMixin, models.Model):
         if found:
             raise ValidationError(found)
 
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """Case `pk`'s reference, for lists read as values rather than instances."""
+        return f"PC-{pk:05d}"
+
     @property
     def reference(self) -> str:
-        return f"PC-{self.pk:05d}" if self.pk else "PC-new"
+        return self.reference_of(self.pk) if self.pk else "PC-new"
 
     @property
     def council_contacts(self) -> list[tuple[str, str]]:
