@@ -121,7 +121,8 @@ def fixed_choices_filter(
 
 
 class BigTableAdmin(admin.ModelAdmin):
-    """A changelist over a table of a hundred thousand rows or more."""
+    """A changelist over a big table: the cases, their events, the outbox, and the peer pool
+    (2,000 peers: rendering its rows costs more than reading them)."""
 
     show_full_result_count = False  # no second COUNT(*) of the whole table per page
     paginator = EstimatedCountPaginator

@@ -144,7 +144,7 @@ class DeclaredInterestInline(admin.TabularInline):
 
 
 @admin.register(Peer)
-class PeerAdmin(admin.ModelAdmin):
+class PeerAdmin(BigTableAdmin):
     """The peer pool. Bulk changes: `manage.py import_peers` or POST /api/peers/import/."""
 
     list_display = (
