@@ -3,15 +3,19 @@ findings of the reports issued in a UK financial year, counted by core component
 polarity in SQL, with each theme's excerpts and the councils they came from."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from core.errors import InvalidInput
 from reports.findings import component_labels
 from reports.models import Finding, Polarity, Theme
 from reports.programme import FIRST_YEAR
 from workflow.dates import LATEST, financial_year_bounds, financial_year_label
+from workflow.models import PeerChallenge
 
 STRENGTH = Q(polarity=Polarity.STRENGTH)
 IMPROVEMENT = Q(polarity=Polarity.IMPROVEMENT)
@@ -88,8 +92,46 @@ def findings_of_year(year: int) -> QuerySet[Finding]:
     return Finding.objects.filter(challenge__report_issued_on__range=(start, end))
 
 
-def common_messages(*, year: int) -> CommonMessages:
-    """Three queries: the year's totals, the counts by component and theme, the excerpts."""
+def _excerpts(findings: QuerySet[Finding], first: int | None) -> Iterator[tuple[str, int, Excerpt]]:
+    """(component, theme id, excerpt) in each theme's order: strengths first, then by council.
+    Read as tuples: a year is ~4,000 findings, and a case instance each (with django-fsm's
+    per-instance setup) cost more than the query. `first` keeps each theme's first few in SQL
+    (a row number over the theme), for the page."""
+    if first == 0:
+        return
+    rows = findings.order_by("polarity", "challenge__host__name", "pk")
+    if first is not None:
+        rows = rows.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("component"), F("theme_id")],
+                order_by=[F("polarity"), F("challenge__host__name"), F("pk")],
+            )
+        ).filter(place__lte=first)
+    polarities = dict(Polarity.choices)
+    for component, theme_id, council, case_id, polarity, text in rows.values_list(
+        "component", "theme_id", "challenge__host__name", "challenge_id", "polarity", "excerpt"
+    ):
+        yield (
+            component,
+            theme_id,
+            Excerpt(
+                council=council,
+                case_id=case_id,
+                reference=PeerChallenge.reference_of(case_id),
+                polarity=polarity,
+                polarity_label=polarities.get(polarity, polarity),
+                text=text,
+            ),
+        )
+
+
+def common_messages(
+    *, year: int, excerpts: int | None = None, every_excerpt_of: str = ""
+) -> CommonMessages:
+    """Three queries: the year's totals, the counts by component and theme, the excerpts:
+    each theme's first `excerpts` of them (every one when None, none when 0), except the
+    theme `every_excerpt_of` (a slug), which has them all (a fourth query)."""
     check_year(year)
     start, end = financial_year_bounds(year)
     findings = findings_of_year(year)
@@ -117,20 +159,15 @@ def common_messages(*, year: int) -> CommonMessages:
         count = ThemeCount(theme.slug, theme.name, row["strengths"], row["improvements"])
         component.themes.append(count)
         by_key[(code, theme.pk)] = count
-    excerpts = findings.select_related("challenge__host").order_by(
-        "polarity", "challenge__host__name", "pk"
-    )
-    for finding in excerpts:
-        by_key[(finding.component, finding.theme_id)].excerpts.append(
-            Excerpt(
-                council=finding.challenge.host.name,
-                case_id=finding.challenge_id,
-                reference=finding.challenge.reference,
-                polarity=finding.polarity,
-                polarity_label=finding.get_polarity_display(),
-                text=finding.excerpt,
-            )
+    shown = _excerpts(findings, excerpts)
+    if every_excerpt_of and excerpts is not None:
+        whole = findings.filter(theme__slug=every_excerpt_of)
+        shown = chain(
+            _excerpts(findings.exclude(theme__slug=every_excerpt_of), excerpts),
+            _excerpts(whole, None),
         )
+    for component_code, theme_id, excerpt in shown:
+        by_key[(component_code, theme_id)].excerpts.append(excerpt)
     order = list(labels)
     position = {pk: t.position for pk, t in themes.items()}
     slug_position = {t.slug: position[pk] for pk, t in themes.items()}

@@ -15,17 +15,27 @@ from core.errors import InvalidInput
 from reports.common_messages import CommonMessages, common_messages
 from reports.csv_cells import bad_query, csv_cell
 from reports.dashboard_pages import allowed
+from reports.models import Theme
 from reports.programme import FIRST_YEAR
 from workflow.dates import financial_year_label, financial_year_of
+
+# Each theme's excerpts the page shows before its "see all": a year is ~4,000 excerpts, and
+# drawing them all took the page 1-3 s at 100,000 cases (issue 11, P3). The CSV has them all.
+EXCERPTS_SHOWN = 10
 
 
 class YearForm(forms.Form):
     mark_optional = False  # no choice means this financial year
 
     year = forms.TypedChoiceField(coerce=int, required=False, label="Reports issued in")
+    # A theme's "see all": its every excerpt on the page, the others' first EXCERPTS_SHOWN.
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), to_field_name="slug", required=False
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, excerpts: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.excerpts = excerpts
         this_year = financial_year_of(timezone.localdate())
         self.fields["year"].choices = [  # type: ignore[attr-defined]
             ("", "This financial year"),
@@ -40,8 +50,11 @@ class YearForm(forms.Form):
         if self.errors:
             return data
         try:
+            theme = data.get("theme")
             self.messages = common_messages(
-                year=data.get("year") or financial_year_of(timezone.localdate())
+                year=data.get("year") or financial_year_of(timezone.localdate()),
+                excerpts=self.excerpts,
+                every_excerpt_of=theme.slug if theme else "",
             )
         except InvalidInput as invalid:
             for message in invalid.errors.get("year", []):
@@ -52,17 +65,21 @@ class YearForm(forms.Form):
 @login_required
 def common_messages_page(request: HttpRequest) -> HttpResponse:
     allowed(request)
-    form = YearForm(request.GET)
+    form = YearForm(request.GET, excerpts=EXCERPTS_SHOWN)
     report = form.messages if form.is_valid() else None
+    year = request.GET.copy()
+    year.pop("theme", None)
     return render(
         request,
         "reports/common_messages.html",
-        {"form": form, "report": report, "query": request.GET.urlencode()},
+        {"form": form, "report": report, "query": request.GET.urlencode(), "year_query": year},
     )
 
 
-def _csv(request: HttpRequest, name: str, header: list[str], rows) -> HttpResponse:
-    form = YearForm(request.GET)
+def _csv(
+    request: HttpRequest, name: str, header: list[str], rows, *, excerpts: int | None
+) -> HttpResponse:
+    form = YearForm(request.GET, excerpts=excerpts)
     if not form.is_valid() or form.messages is None:
         return bad_query(form.errors)
     report = form.messages
@@ -102,11 +119,11 @@ def excerpt_rows(report: CommonMessages):
 def common_messages_csv(request: HttpRequest) -> HttpResponse:
     allowed(request)
     header = ["Core component", "Theme", "Strengths", "Areas for improvement", "Findings"]
-    return _csv(request, "", header, count_rows)
+    return _csv(request, "", header, count_rows, excerpts=0)
 
 
 @login_required
 def common_messages_excerpts_csv(request: HttpRequest) -> HttpResponse:
     allowed(request)
     header = ["Core component", "Theme", "Polarity", "Council", "Case", "Excerpt"]
-    return _csv(request, "-excerpts", header, excerpt_rows)
+    return _csv(request, "-excerpts", header, excerpt_rows, excerpts=None)

@@ -242,3 +242,40 @@ def test_the_api_names_a_bad_parameter(query, field):
 def test_the_api_refuses_peers():
     response = f.api_client(f.peer_user()).get("/api/reports/common-messages/?year=2016")
     assert response.status_code == 403
+
+
+def test_each_themes_first_excerpts_in_order_and_one_theme_in_full(year_2016):
+    def partnerships(report):
+        return [(e.council, e.polarity) for e in report.components[0].themes[0].excerpts]
+
+    first_two = common_messages(year=2016, excerpts=2)
+    assert partnerships(first_two) == [("Adur", IMP), ("Adur", S)]
+    assert first_two.components[0].themes[0].total == 4  # the counts are every finding's
+    assert partnerships(common_messages(year=2016, excerpts=0)) == []
+    whole = common_messages(year=2016, excerpts=1, every_excerpt_of="partnerships")
+    assert len(partnerships(whole)) == 4
+    assert [len(t.excerpts) for c in whole.components for t in c.themes] == [4, 1, 1, 1]
+
+
+def test_the_page_shows_a_themes_first_excerpts_and_links_to_all_of_them(
+    client, year_2016, monkeypatch
+):
+    monkeypatch.setattr("reports.common_messages_pages.EXCERPTS_SHOWN", 2)
+    client.force_login(f.manager())
+
+    body = client.get("/reports/common-messages/?year=2016").content.decode()
+    assert body.count("Birmingham</a>") == 1  # workforce; partnerships stops at Adur's two
+    assert "Showing the first 2." in body
+    see_all = "/reports/common-messages/?year=2016&amp;theme=partnerships#excerpts-partnerships"
+    assert see_all in body
+
+    body = client.get("/reports/common-messages/?year=2016&theme=partnerships").content.decode()
+    assert body.count("Birmingham</a>") == 2
+    assert 'id="excerpts-partnerships" open' in body
+    assert "Showing the first" not in body
+
+
+def test_an_unknown_theme_is_a_form_error(client, year_2016):
+    client.force_login(f.manager())
+    body = client.get("/reports/common-messages/?year=2016&theme=nope").content.decode()
+    assert "There is a problem" in body
