@@ -18,8 +18,9 @@ whatever the number of cases: the dates are worked out on the rows each query re
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from notifications.rules import (
     ACTION_PLAN_DUE,
@@ -131,8 +132,14 @@ def _survey_words(invitation: SurveyInvitation) -> str:
 
 def surveys_outstanding(cases: QuerySet[PeerChallenge], today: datetime.date) -> list[Item]:
     """Sent and unanswered: open, or lapsed on a case not yet over; due by its closing day."""
-    lapsed = Q(status=InvitationStatus.EXPIRED) & ~Q(challenge__state__in=TERMINAL)
-    sent = _surveys(cases).filter(Q(status=InvitationStatus.SENT) | lapsed)
+    # Two queries, not one with an OR: the open ones are read through the survey_waiting
+    # index, the lapsed ones through the open cases; the OR scanned all ~200,000 invitations.
+    open_ = _surveys(cases).filter(status=InvitationStatus.SENT)
+    lapsed = (
+        _surveys(cases)
+        .filter(status=InvitationStatus.EXPIRED)
+        .exclude(challenge__state__in=TERMINAL)
+    )
     return _sorted(
         _item(
             invitation.challenge,
@@ -140,7 +147,7 @@ def surveys_outstanding(cases: QuerySet[PeerChallenge], today: datetime.date) ->
             invitation.expires_on or today,
             today,
         )
-        for invitation in sent
+        for invitation in chain(open_, lapsed)
     )
 
 

@@ -160,6 +160,13 @@ class SurveyInvitation(StateMachineMixin, models.Model):
         indexes = [
             models.Index(fields=["completed_at"], name="survey_returned"),
             models.Index(fields=["sent_at"], name="survey_sent"),
+            # The dashboard's surveys outstanding and impact surveys due: the few invitations
+            # still waiting (sent, or scheduled) of ~200,000, without a scan of them all.
+            models.Index(
+                fields=["challenge"],
+                condition=Q(status__in=["sent", "scheduled"]),
+                name="survey_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
