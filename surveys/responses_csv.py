@@ -7,9 +7,12 @@ that a spreadsheet would take for a formula gets the leading quote workflow/peer
 the peer export.
 """
 
+import json
 from collections.abc import Iterator
 from itertools import islice
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -71,10 +74,15 @@ def _rows(kind: str, period: Period, columns: list[tuple[str, str, bool]]) -> It
     rows = invitations.iterator(chunk_size=CHUNK)
     while chunk := list(islice(rows, CHUNK)):
         answers: dict[int, dict[str, tuple[Question, str, list[str], str]]] = {}
-        for invitation_id, question_id, choice, choices, text in Answer.objects.filter(
-            invitation_id__in=[row[0] for row in chunk]
-        ).values_list("invitation_id", "question_id", "choice", "choices", "text"):
+        # `choices` as text, decoded only where there is no single choice: most answers are
+        # a CHOICE's, and decoding every row's "[]" was a quarter of the export's time.
+        for invitation_id, question_id, choice, raw, text in (
+            Answer.objects.filter(invitation_id__in=[row[0] for row in chunk])
+            .annotate(raw=Cast("choices", TextField()))
+            .values_list("invitation_id", "question_id", "choice", "raw", "text")
+        ):
             question = questions[question_id]
+            choices = [] if choice or raw == "[]" else json.loads(raw)
             answers.setdefault(invitation_id, {})[question.key] = (question, choice, choices, text)
         for pk, case_id, council, code, respondent, version, completed_at in chunk:
             cells = [

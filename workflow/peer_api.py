@@ -3,9 +3,6 @@ export and import, a peer's conflicts with a case's host, and the candidates for
 Thin views, as in workflow/api.py: check who may act, read the input, call one function,
 render."""
 
-import io
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -19,12 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
+from core.csv_stream import streaming_csv
 from workflow import roles
 from workflow.candidates import candidates_for
 from workflow.conflicts import checked_on, conflicts
 from workflow.filters import CandidateFilter, PeerFilter, passthrough_parameters
 from workflow.models import Peer, PeerChallenge, Specialism
-from workflow.peer_csv import write_peers
+from workflow.peer_csv import COLUMNS, peer_rows
 from workflow.peer_import import import_peers, read_upload
 from workflow.peer_serializers import (
     CandidateOutput,
@@ -101,12 +99,9 @@ class PeerExportApi(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
-        out = io.StringIO()
-        write_peers(out)
-        response = HttpResponse(f"\ufeff{out.getvalue()}", content_type="text/csv; charset=utf-8")
-        filename = f"peers-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return streaming_csv(
+            filename=f"peers-{timezone.localdate():%Y-%m-%d}.csv", header=COLUMNS, rows=peer_rows()
+        )
 
 
 class PeerImportApi(APIView):
