@@ -3,22 +3,31 @@ manager weighs before inviting them: their conflicts with the host (hard ones sh
 invitable), their workload in the case's financial year against their maximum, their open
 places, how often they accept, their last challenges, specialisms, political group and region.
 
-However many peers there are, one list costs a fixed number of queries: the workload and the
-answers are annotations, the councils, specialisms and past places prefetched, the conflicts
-checked together (workflow/conflicts.py), and the accepted places on open cases read in one.
+The list is ranked for the whole pool but shown a page at a time, so it is read in two parts,
+each a fixed number of queries however many peers there are (issue 11, P3: 2,000 peers and
+400,000 places took 10-21 s when every peer was read in full):
+
+* the order, for every peer the filters leave: whether a hard conflict or a place on this team
+  rules them out (flags computed in the database, workflow/conflicts.py), their workload and
+  open places (each one grouped query over the places that count: the year's, the open
+  cases'). Sorting those few values for a pool of thousands takes milliseconds.
+* the rest of a row (the conflicts in words, answers, last challenges, specialisms, councils)
+  only for the rows asked for: a page.
 """
 
 import datetime
-from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from workflow.choices import ON_TEAM, OPEN_PLACES, TERMINAL, AssignmentStatus
-from workflow.conflicts import Conflict, checked_on, conflicts_for_case
+from workflow.conflicts import Conflict, HostCheck, checked_on
 from workflow.dates import financial_year_bounds, financial_year_label, financial_year_of
-from workflow.models import Assignment, Peer, PeerChallenge
+from workflow.models import Assignment, Peer, PeerChallenge, State
 from workflow.models.peers import COUNCIL_PREFETCHES
 
 LAST_CHALLENGES = 3
@@ -26,6 +35,7 @@ Status = AssignmentStatus
 # An invitation answered: accepted (and perhaps since completed) or declined. One that lapsed
 # or was taken back was never answered.
 ANSWERED = (Status.ACCEPTED, Status.COMPLETED, Status.DECLINED)
+UNFINISHED = [state for state in State if state not in TERMINAL]
 
 
 @dataclass
@@ -73,12 +83,70 @@ class Candidate:
         return self.accepted / self.answered if self.answered else None
 
 
+@dataclass(frozen=True)
+class _Ranked:
+    """What the order reads of one peer: the whole pool's are read, in a few queries."""
+
+    peer_id: int
+    name: str
+    hard: bool
+    place: Assignment | None
+    days_completed: Decimal
+    days_booked: int
+    open_places: int
+
+    @property
+    def key(self) -> tuple:
+        invitable = not self.hard and self.place is None
+        workload = self.days_completed + self.days_booked
+        return (not invitable, self.hard, workload, self.open_places, self.name, self.peer_id)
+
+
+class Candidates(Sequence[Candidate]):
+    """The ranked candidates, each row read in full only when it is asked for (a page of
+    them: indexing, slicing and iterating each read the rows wanted in one batch of queries)."""
+
+    def __init__(self, ranked: list[_Ranked], challenge: PeerChallenge, check: HostCheck):
+        self._ranked = ranked
+        self._challenge = challenge
+        self._check = check
+        self._read: dict[int, Candidate] = {}
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return self._rows(self._ranked[index])
+        return self._rows([self._ranked[index]])[0]
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._rows(self._ranked))
+
+    def find(self, peer_id: int) -> Candidate | None:
+        """The candidate for this peer, if the list holds them."""
+        found = [r for r in self._ranked if r.peer_id == peer_id]
+        return self._rows(found)[0] if found else None
+
+    def _rows(self, ranked: list[_Ranked]) -> list[Candidate]:
+        missing = [r for r in ranked if r.peer_id not in self._read]
+        if missing:
+            for candidate in _read_in_full(missing, self._challenge, self._check):
+                self._read[candidate.peer.pk] = candidate
+        # A peer deleted since the order was read is left out.
+        return [self._read[r.peer_id] for r in ranked if r.peer_id in self._read]
+
+
 @dataclass
 class CandidateList:
     challenge: PeerChallenge
     on: datetime.date  # the day conflicts are read for
     financial_year: str  # "2026/27": the year workload is counted in
-    candidates: list[Candidate]
+    candidates: Candidates
 
 
 def candidates_for(
@@ -87,91 +155,150 @@ def candidates_for(
     """The active peers among `peers` (default: all) as candidates for `challenge`'s team:
     those who may be invited first (no hard conflict, no place on it yet), then by least
     workload, fewest open places, name. With `hide_hard`, peers with a hard conflict are left
-    out."""
+    out. The order is read here; each row in full when the list is paged or iterated."""
     on = checked_on(challenge)
     year = financial_year_of(on)
-    first, last = financial_year_bounds(year)
-    in_year = Q(assignments__challenge__onsite_start__range=(first, last))
+    check = HostCheck(challenge.host, on=on)
     chosen = (peers if peers is not None else Peer.objects.all()).filter(is_active=True)
-    annotated = (
-        Peer.objects.filter(pk__in=chosen.values("pk"))
-        .select_related("council")
-        .annotate(
-            days_completed=Sum(
-                "assignments__days", filter=in_year & Q(assignments__status=Status.COMPLETED)
-            ),
-            open_places=Count(
-                "assignments",
-                filter=Q(assignments__status__in=OPEN_PLACES)
-                & ~Q(assignments__challenge__state__in=TERMINAL),
-            ),
-            answered=Count("assignments", filter=Q(assignments__status__in=ANSWERED)),
-            accepted=Count("assignments", filter=Q(assignments__status__in=ON_TEAM)),
-        )
-        .prefetch_related(
-            *COUNCIL_PREFETCHES,
-            "specialisms",
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(status__in=ON_TEAM)
-                .exclude(challenge=challenge)
-                .select_related("challenge__host", "challenge__challenge_type")
-                # Sliced: the latest few per peer, picked in SQL (a window function), not
-                # every place of every peer turned into objects (seconds at 100,000 cases).
-                .order_by("-challenge__onsite_start", "-pk")[:LAST_CHALLENGES],
-                to_attr="past_places",
-            ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(challenge=challenge),
-                to_attr="places_here",
-            ),
-        )
-        .order_by("name", "pk")
-    )
-    rows = list(annotated)
-    booked = _days_booked(rows, first, last)
-    found = conflicts_for_case(rows, challenge)
-    candidates = [
-        Candidate(
-            peer=peer,
-            conflicts=found[peer.pk],
-            days_completed=peer.days_completed or Decimal(0),
-            days_booked=booked.get(peer.pk, 0),
-            open_places=peer.open_places,
-            answered=peer.answered,
-            accepted=peer.accepted,
-            last_challenges=[p.challenge for p in peer.past_places[:LAST_CHALLENGES]],
-            place=next(iter(peer.places_here), None),
-            specialisms=[s.name for s in peer.specialisms.all()],
-        )
-        for peer in rows
-    ]
+    # Through a subquery: a filter across a many-to-many (specialism) must not repeat a peer.
+    pool = check.with_hard_flags(Peer.objects.filter(pk__in=chosen.values("pk")))
     if hide_hard:
-        candidates = [c for c in candidates if not c.hard]
-    candidates.sort(
-        key=lambda c: (not c.invitable, bool(c.hard), c.workload, c.open_places, c.peer.name)
-    )
+        pool = pool.filter(hard_home=False, hard_former=False)
+    places = {a.peer_id: a for a in Assignment.objects.filter(challenge=challenge)}
+    completed, booked = _year_workload(*financial_year_bounds(year))
+    open_places = _open_places()
+    ranked = [
+        _Ranked(
+            peer_id=pk,
+            name=name,
+            hard=hard_home or hard_former,
+            place=places.get(pk),
+            days_completed=completed.get(pk, Decimal(0)),
+            days_booked=booked.get(pk, 0),
+            open_places=open_places.get(pk, 0),
+        )
+        for pk, name, hard_home, hard_former in pool.values_list(
+            "pk", "name", "hard_home", "hard_former"
+        )
+    ]
+    ranked.sort(key=lambda r: r.key)
     return CandidateList(
         challenge=challenge,
         on=on,
         financial_year=financial_year_label(year),
-        candidates=candidates,
+        candidates=Candidates(ranked, challenge, check),
     )
 
 
-def _days_booked(peers: list[Peer], first: datetime.date, last: datetime.date) -> dict[int, int]:
-    """Each peer's days of visits they have accepted on cases not finished, in the year (a
-    visit's days, first and last included: its days are logged only once completed)."""
-    visits = Assignment.objects.filter(
-        peer__in=peers,
-        status=Status.ACCEPTED,
-        challenge__onsite_start__range=(first, last),
-        challenge__onsite_end__isnull=False,
-    ).exclude(challenge__state__in=TERMINAL)
-    days: dict[int, int] = defaultdict(int)
-    for peer_id, start, end in visits.values_list(
-        "peer_id", "challenge__onsite_start", "challenge__onsite_end"
-    ):
-        days[peer_id] += (end - start).days + 1
-    return days
+def _year_workload(
+    first: datetime.date, last: datetime.date
+) -> tuple[dict[int, Decimal], dict[int, int]]:
+    """Each peer's days in the year: logged on completed places with a visit in it, and the
+    visits of places accepted on cases not finished (a visit's days, first and last included:
+    its days are logged only once completed). One grouped query over the year's places."""
+    in_year = Assignment.objects.filter(
+        challenge__onsite_start__range=(first, last), status__in=(Status.COMPLETED, Status.ACCEPTED)
+    )
+    booked = Q(status=Status.ACCEPTED, challenge__onsite_end__isnull=False) & ~Q(
+        challenge__state__in=TERMINAL
+    )
+    rows = in_year.values("peer_id").annotate(
+        completed=Sum("days", filter=Q(status=Status.COMPLETED)),
+        visits=Count("pk", filter=booked),
+        # Each visit's length less its first day: added back by counting the visits.
+        spans=Sum(F("challenge__onsite_end") - F("challenge__onsite_start"), filter=booked),
+    )
+    completed: dict[int, Decimal] = {}
+    days_booked: dict[int, int] = {}
+    for row in rows:
+        completed[row["peer_id"]] = row["completed"] or Decimal(0)
+        if row["visits"]:
+            days_booked[row["peer_id"]] = row["spans"].days + row["visits"]
+    return completed, days_booked
+
+
+def _open_places() -> dict[int, int]:
+    """Each peer's open invitations and accepted places on cases not finished."""
+    # The states named, not "not terminal": an index scan of the few open cases, not a
+    # filter over every case.
+    rows = (
+        Assignment.objects.filter(status__in=OPEN_PLACES, challenge__state__in=UNFINISHED)
+        .values("peer_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["peer_id"]: row["n"] for row in rows}
+
+
+def _read_in_full(
+    ranked: list[_Ranked], challenge: PeerChallenge, check: HostCheck
+) -> list[Candidate]:
+    """The rows of these peers, in the order given."""
+    ids = [r.peer_id for r in ranked]
+    peers = (
+        Peer.objects.filter(pk__in=ids)
+        .select_related("council")
+        .prefetch_related(*COUNCIL_PREFETCHES, "specialisms")
+    )
+    by_pk = {peer.pk: peer for peer in peers}
+    answers = {
+        row["peer_id"]: row
+        for row in Assignment.objects.filter(peer_id__in=ids)
+        .values("peer_id")
+        .annotate(
+            answered=Count("pk", filter=Q(status__in=ANSWERED)),
+            accepted=Count("pk", filter=Q(status__in=ON_TEAM)),
+        )
+    }
+    found = check.conflicts(by_pk.values())
+    past = _last_challenges(ids, challenge)
+    rows = []
+    for r in ranked:
+        if (peer := by_pk.get(r.peer_id)) is None:
+            continue
+        answered = answers.get(peer.pk, {})
+        rows.append(
+            Candidate(
+                peer=peer,
+                conflicts=found[peer.pk],
+                days_completed=r.days_completed,
+                days_booked=r.days_booked,
+                open_places=r.open_places,
+                answered=answered.get("answered", 0),
+                accepted=answered.get("accepted", 0),
+                last_challenges=past.get(peer.pk, []),
+                place=r.place,
+                specialisms=[s.name for s in peer.specialisms.all()],
+            )
+        )
+    return rows
+
+
+def _last_challenges(
+    peer_ids: list[int], challenge: PeerChallenge
+) -> dict[int, list[PeerChallenge]]:
+    """Each peer's last few teams but this one, newest first. The latest few per peer are
+    picked in SQL (a window over each peer's places, read from an index alone, and each
+    one's visit date), and only those cases are read in full: a peer has hundreds of places
+    at 100,000 cases."""
+    latest = (
+        Assignment.objects.filter(peer_id__in=peer_ids, status__in=ON_TEAM)
+        .exclude(challenge=challenge)
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=F("peer_id"),
+                order_by=[F("challenge__onsite_start").desc(), F("pk").desc()],
+            )
+        )
+        .filter(n__lte=LAST_CHALLENGES)
+        .order_by("peer_id", "n")
+        .values_list("peer_id", "challenge_id")
+    )
+    pairs = list(latest)
+    cases = PeerChallenge.objects.select_related("host", "challenge_type").in_bulk(
+        {case_id for _, case_id in pairs}
+    )
+    found: dict[int, list[PeerChallenge]] = {}
+    for peer_id, case_id in pairs:
+        found.setdefault(peer_id, []).append(cases[case_id])
+    return found

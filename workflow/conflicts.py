@@ -25,12 +25,13 @@ import datetime
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from workflow.models import Council, Peer, PeerChallenge
+from workflow.models import Council, Peer, PeerChallenge, PeerFormerCouncil
 from workflow.models.peers import COUNCIL_PREFETCHES
 
 
@@ -95,11 +96,42 @@ def conflicts_for_peers(
 ) -> dict[int, list[Conflict]]:
     """`conflicts` for many peers at once, in a fixed number of queries however many there are
     (peers from `Peer.objects.with_councils()` cost none for their councils)."""
-    peers = list(peers)
-    prefetch_related_objects(peers, "council", *COUNCIL_PREFETCHES)
-    facts = _Host.of(host)
-    cutoff = former_council_cutoff(on)
-    return {peer.pk: _sorted(_conflicts(peer, facts, cutoff)) for peer in peers}
+    return HostCheck(host, on=on).conflicts(peers)
+
+
+class HostCheck:
+    """The conflicts at one host on one day: the host's place in the register read once, then
+    asked of any number of peers, in words (`conflicts`) or, for a whole pool at once, as
+    columns the database computes (`with_hard_flags`)."""
+
+    def __init__(self, host: Council, *, on: datetime.date):
+        self.facts = _Host.of(host)
+        self.cutoff = former_council_cutoff(on)
+
+    def conflicts(self, peers: Iterable[Peer]) -> dict[int, list[Conflict]]:
+        peers = list(peers)
+        prefetch_related_objects(peers, "council", *COUNCIL_PREFETCHES)
+        return {peer.pk: _sorted(_conflicts(peer, self.facts, self.cutoff)) for peer in peers}
+
+    def with_hard_flags(self, peers: QuerySet[Peer]) -> QuerySet[Any]:  # Any: two new columns
+        """`peers` with `hard_home` and `hard_former`: whether their home council, or a former
+        council within the window, hosting here is a hard conflict: the hard rules of
+        `_conflicts` as sets (the host, its county, its districts, what replaced it and what
+        it replaced), so a pool of thousands is flagged in one query without loading a
+        council. Exists, not IN: a peer without a home council is False, never NULL."""
+        host = self.facts.council
+        near = {host.pk, *self.facts.successors, *self.facts.predecessors}
+        if host.county_id is not None:
+            near.add(host.county_id)
+        hard = Council.objects.filter(Q(pk__in=near) | Q(county_id=host.pk))
+        return peers.annotate(
+            hard_home=Exists(hard.filter(pk=OuterRef("council_id"))),
+            hard_former=Exists(
+                PeerFormerCouncil.objects.filter(
+                    peer=OuterRef("pk"), until__gte=self.cutoff, council__in=hard
+                )
+            ),
+        )
 
 
 @dataclass(frozen=True)

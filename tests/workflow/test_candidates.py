@@ -182,13 +182,76 @@ def make_pool(case, n: int) -> None:
 def test_the_query_count_does_not_grow_with_the_pool(case, n, django_assert_num_queries):
     make_pool(case, n)
 
-    # peers + annotations, former councils, interests, specialisms, past places, places here,
-    # accepted visits, the host's successor links
-    with django_assert_num_queries(8):
+    # The order: the host's successor links, places here, the year's workload, open places,
+    # the pool with its hard-conflict flags. Each row in full: peers with their home councils,
+    # former councils, interests, specialisms, answers, the latest places and their cases.
+    with django_assert_num_queries(5 + 7):
         found = candidates_for(case)
+        rows = list(found.candidates)
 
-    assert len(found.candidates) == n
-    assert all(c.last_challenges and c.specialisms for c in found.candidates)
+    assert len(found.candidates) == len(rows) == n
+    assert all(c.last_challenges and c.specialisms for c in rows)
+
+
+def test_a_page_reads_only_its_own_rows_in_full_in_the_same_order(case, django_assert_num_queries):
+    make_pool(case, 12)
+    everyone = [c.peer.pk for c in candidates_for(case).candidates]
+
+    found = candidates_for(case)
+    with django_assert_num_queries(7):
+        page = found.candidates[4:8]
+
+    assert [c.peer.pk for c in page] == everyone[4:8]
+    assert found.candidates[4].peer.pk == everyone[4]  # read already: no query
+    assert found.candidates.find(everyone[-1]).peer.pk == everyone[-1]
+    assert found.candidates.find(0) is None
+
+
+def test_the_hard_conflict_flags_read_in_sql_agree_with_the_conflicts_in_words(case):
+    """The order reads hard conflicts as sets in the database; each row says them in words
+    from the register: every hard rule must come out the same both ways."""
+    suffolk = f.council("SFK")
+    replaced = f.council("ADU")
+    replaced.replaced_by.add(suffolk)  # Suffolk, the host, replaced Adur
+    f.council("WOT").replaced_by.add(f.council("COV"))  # nothing to do with the host
+    cutoff_day = datetime.date(2021, 7, 6)  # five years before the visit
+    pool = {
+        "home": f.PeerFactory(name="Home Host", council=suffolk),
+        "district": f.PeerFactory(name="Ida District", council=f.council("IPS")),
+        "replaced": f.PeerFactory(name="Reg Replaced", council=replaced),
+        "soft": f.PeerFactory(name="Sam Soft", council=f.council("SAL")),
+        "none": f.PeerFactory(name="Bea None"),
+        "homeless": f.PeerFactory(name="Nia Nohome", council=None),
+        "former": f.PeerFactory(name="Fay Former"),
+        "long_ago": f.PeerFactory(name="Lou Longago"),
+        "former_district": f.PeerFactory(name="Dot Formerdistrict", council=None),
+    }
+    pool["former"].former_councils.create(council=suffolk, until=cutoff_day)
+    pool["long_ago"].former_councils.create(
+        council=suffolk, until=cutoff_day - datetime.timedelta(days=1)
+    )
+    pool["former_district"].former_councils.create(council=f.council("IPS"), until=VISIT)
+
+    found = candidates_for(case)
+    hard = {c.peer.name for c in found.candidates if c.hard}
+    flagged = {r.name for r in found.candidates._ranked if r.hard}
+
+    assert hard == flagged == {
+        "Home Host", "Ida District", "Reg Replaced", "Fay Former", "Dot Formerdistrict"
+    }  # fmt: skip
+    shown = {c.peer.name for c in candidates_for(case, hide_hard=True).candidates}
+    assert shown == {"Sam Soft", "Bea None", "Nia Nohome", "Lou Longago"}
+
+    # At a district (Ipswich, in Suffolk) whose successor is another council: the peers of its
+    # county and of that successor.
+    at_ipswich = f.PeerChallengeFactory(host=f.council("IPS"), onsite_start=VISIT)
+    f.council("IPS").replaced_by.add(f.council("BIR"))
+    f.PeerFactory(name="Bob Successor", council=f.council("BIR"))
+    found = candidates_for(at_ipswich)
+    hard = {c.peer.name for c in found.candidates if c.hard}
+    assert hard == {r.name for r in found.candidates._ranked if r.hard}
+    assert {"Home Host", "Bob Successor", "Ida District"} <= hard
+    assert "Reg Replaced" not in hard
 
 
 # --- the API -----------------------------------------------------------------------------------

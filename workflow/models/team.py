@@ -114,6 +114,17 @@ class Assignment(StateMachineMixin, models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
+        # The candidates list (workflow/candidates.py) reads these alone, never the rows
+        # (issue 11, P3): a case's places by status (the year's workload, open places) and a
+        # peer's (answers, their last teams). INCLUDE is PostgreSQL's; SQLite ignores it.
+        indexes = [
+            models.Index(
+                fields=["challenge", "status"], include=["peer", "days"], name="places_by_case"
+            ),
+            models.Index(
+                fields=["peer", "status"], include=["challenge", "id"], name="places_by_peer"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["challenge", "peer"], name="one_assignment_per_peer"),
             # team_rules says these in words first; the database holds them for any writer.

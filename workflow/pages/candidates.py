@@ -16,7 +16,7 @@ from django.urls import reverse
 from core.errors import InvalidInput, Refused
 from core.widgets import GovukDateInput
 from workflow import roles, selectors, team_services
-from workflow.candidates import Candidate, candidates_for
+from workflow.candidates import Candidate, Candidates, candidates_for
 from workflow.choices import AssignmentRole, AssignmentStatus, PeerKind
 from workflow.filters import CandidateFilter
 from workflow.models import Peer
@@ -124,9 +124,10 @@ def _blank(candidate: Candidate) -> AddToTeamForm | None:
     return AddToTeamForm(candidate=candidate) if candidate.invitable else None
 
 
-def _add(request, challenge, candidates: list[Candidate]):
+def _add(request, challenge, candidates: Candidates):
     """(the form, what the service refused, the place added or None)."""
-    chosen = {str(c.peer.pk): c for c in candidates}.get(request.POST.get("peer", ""))
+    posted = request.POST.get("peer", "")
+    chosen = candidates.find(int(posted)) if posted.isascii() and posted.isdigit() else None
     if chosen is None:
         # Not among the peers listed (filtered out, inactive, unknown): ask for the page again.
         return None, ["choose a peer from the list on this page"], None
