@@ -269,3 +269,22 @@ def test_the_overdue_lists_are_counted_at_a_glance(client, programme):
     ]:
         assert f'<a class="govuk-link" href="#all-{slug}">{title}: {n}</a>' in html
         assert f'id="all-{slug}"' in html
+
+
+def test_a_long_table_shows_its_first_rows_and_links_to_all_of_them(client, programme, monkeypatch):
+    monkeypatch.setattr("reports.dashboard_pages.ROWS_SHOWN", 1)
+    client.force_login(f.programme_lead())
+
+    html = client.get(URL, {"region": ""}).content.decode()
+    table = html.split('data-testid="all-publication">')[1].split("</table>")[0]
+    assert "Report not published" in table and "Action plan not published" not in table
+    assert "Unanswered invitations (2)" in html  # the caption counts them all
+    see_all = "/reports/dashboard/?region=&amp;show=all-publication#all-publication"
+    assert see_all in html
+    assert 'data-testid="see-all-all-reports"' not in html  # one row: nothing more to see
+
+    html = client.get(URL, {"region": "", "show": "all-publication"}).content.decode()
+    table = html.split('data-testid="all-publication">')[1].split("</table>")[0]
+    assert "Report not published" in table and "Action plan not published" in table
+    assert 'data-testid="see-all-all-publication"' not in html
+    assert 'data-testid="see-all-all-invitations"' in html  # the others stay short
