@@ -14,28 +14,46 @@ A milestone's RAG: **green** done by its target, or not yet due; **amber** past 
 but not its latest date (or done in that window); **red** past its latest date. A case's RAG
 is the worst of what is still outstanding, and its days overdue the most days any
 outstanding milestone is past its target: a case whose work is all done is green, whatever
-came late (each milestone still says how late). One query: the dates are worked out on its
-rows.
+came late (each milestone still says how late).
+
+The dates, each milestone's RAG, the case's RAG and its next deadline are worked out in SQL
+(`tracked_cases`), so the database filters, sorts and pages the 80,000 cases of a large
+programme and Python sees only the rows shown: loading every case to sort it in Python took
+40-70 s at 100,000 cases (bench/RESULTS.md). `milestone` is the same rule in Python, the
+reference the SQL is tested against (tests/reports/test_publication_sql.py).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
-
-from notifications.rules import (
-    ACTION_PLAN_DUE,
-    FOLLOW_UP_PROMPT,
-    PUBLICATION_DUE,
-    REPORT_OVERDUE,
-    Step,
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, Least, NullIf
+from django.db.models.lookups import LessThanOrEqual
+
+from notifications.rules import add_months
 from workflow.choices import REPORT_ISSUED_OR_LATER, State
 from workflow.models import PeerChallenge
 
 GREEN, AMBER, RED = "green", "amber", "red"
 WORST = {None: 0, GREEN: 1, AMBER: 2, RED: 3}
 PAST_FEEDBACK = (State.REPORTING, *REPORT_ISSUED_OR_LATER)
+MILESTONE_NAMES = ("Report issued", "Report published", "Action plan published", "Progress review")
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ def milestone(
     today: datetime.date,
     done: bool | None = None,
 ) -> Milestone:
+    """The rule in Python: what `_rag` says in SQL, and the days either side of the target."""
     done = done_on is not None if done is None else done
     rag, overdue, late = None, 0, 0
     if due is not None:
@@ -91,88 +110,267 @@ class TrackedCase:
     published: Milestone
     action_plan: Milestone
     review: Milestone
+    rag: str  # the worst outstanding milestone's, as the SQL worked it out
+    next_due: datetime.date | None  # the earliest outstanding target
+    days_overdue: int
 
     @property
     def milestones(self) -> list[Milestone]:
         return [self.report, self.published, self.action_plan, self.review]
 
-    @property
-    def rag(self) -> str:
-        outstanding = [m.rag for m in self.milestones if m.outstanding]
-        return max(outstanding, key=WORST.__getitem__, default=None) or GREEN
 
-    @property
-    def days_overdue(self) -> int:
-        return max(m.days_overdue for m in self.milestones)
-
-    @property
-    def next_due(self) -> datetime.date | None:
-        dates = [m.due for m in self.milestones if m.outstanding and m.due is not None]
-        return min(dates, default=None)
+def _setting(name: str) -> int:
+    return int(settings.NOTIFICATION_SETTINGS[name])  # type: ignore[call-overload]
 
 
-def _pair(first: Step, last: Step, case: PeerChallenge):
-    return first.due(case), last.due(case)
+# --- the dates in SQL, on SQLite and PostgreSQL alike -------------------------------------------
 
 
-def track(case: PeerChallenge, today: datetime.date) -> TrackedCase:
-    report_due, report_latest = _pair(REPORT_OVERDUE[0], REPORT_OVERDUE[1], case)
-    report = milestone(
-        "Report issued",
-        due=report_due,
-        latest=report_latest,
-        done_on=case.report_issued_on,
-        today=today,
+class AddDays(Func):
+    """`date` + `days` (a whole number in the code, not user input) as a date."""
+
+    output_field = DateField()
+
+    def __init__(self, date: Expression | str, days: int) -> None:
+        super().__init__(F(date) if isinstance(date, str) else date)
+        self.days = int(days)
+
+    # PostgreSQL: date + integer is a date (the base's template arguments are not used)
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + {self.days})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+
+class AddMonths(Func):
+    """`date` + `months` as notifications.rules.add_months: the same day, clamped to the
+    month's end (31 Dec + 3 = 31 Mar, 31 Aug + 6 = 28/29 Feb), as PostgreSQL adds an interval.
+    SQLite's own '+N months' overflows into the next month instead, so it takes the earlier of
+    that and the target month's last day."""
+
+    output_field = DateField()
+
+    def __init__(self, date: Expression | str, months: int) -> None:
+        super().__init__(F(date) if isinstance(date, str) else date)
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + interval '{self.months} months')::date", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        same_day = f"date({sql}, '{self.months:+d} months')"
+        month_end = f"date({sql}, 'start of month', '{self.months + 1:+d} months', '-1 day')"
+        # SQLite's scalar min() is NULL if an argument is: no clock, no date.
+        return f"min({same_day}, {month_end})", params * 2
+
+
+def _rag(*, due: str, latest: str, done: Q, done_on: str, expected: Q, today: datetime.date):
+    """`milestone`'s RAG in SQL (dates compare as dates on PostgreSQL, ISO text on SQLite)."""
+    when = Case(When(done, then=F(done_on)), default=Value(today), output_field=DateField())
+    return Case(
+        When(~expected | Q(**{f"{due}__isnull": True}), then=None),
+        When(done & Q(**{f"{done_on}__isnull": True}), then=Value(GREEN)),
+        When(LessThanOrEqual(when, F(due)), then=Value(GREEN)),
+        When(LessThanOrEqual(when, F(latest)), then=Value(AMBER)),
+        default=Value(RED),
+        output_field=CharField(),
     )
-    published = action_plan = NOT_EXPECTED
-    if case.challenge_type.publication_expected:
-        issued = case.report_issued_on is not None
-        due, latest = _pair(PUBLICATION_DUE[0], PUBLICATION_DUE[1], case) if issued else (None,) * 2
-        published = milestone(
-            "Report published", due=due, latest=latest, done_on=case.published_on, today=today
-        )
-        plan_latest = ACTION_PLAN_DUE[0].due(case) if issued else None
-        action_plan = milestone(
-            "Action plan published",
-            due=due,
-            latest=plan_latest,
-            done_on=case.action_plan_published_on,
-            today=today,
-        )
-    review = NOT_EXPECTED
-    if not case.challenge_type.requires_parent and case.onsite_end is not None:
-        review_due = FOLLOW_UP_PROMPT[0].due(case)
-        review = milestone(
-            "Progress review",
-            due=review_due,
-            latest=review_due,
-            done_on=case.follow_up_on,  # type: ignore[attr-defined]
-            done=case.has_follow_up,  # type: ignore[attr-defined]
-            today=today,
-        )
-    return TrackedCase(case, report, published, action_plan, review)
 
 
-def tracked_cases(cases: QuerySet[PeerChallenge]) -> QuerySet[PeerChallenge]:
-    """`cases` past their feedback presentation, with the first live follow-up's visit."""
-    follow_ups = PeerChallenge.objects.filter(parent=OuterRef("pk")).exclude(state=State.WITHDRAWN)
-    first_visit = follow_ups.order_by("onsite_start").values("onsite_start")[:1]
-    return (
+# Each milestone: (prefix, done, done_on field, expected); its dates are annotated below.
+_ISSUED = Q(report_issued_on__isnull=False)
+_PUBLICATION = Q(challenge_type__publication_expected=True)
+_REVIEW = Q(challenge_type__requires_parent=False, onsite_end__isnull=False)
+_FAR = datetime.date.max  # "no deadline" sorts last
+
+
+def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> QuerySet:
+    """`cases` past their feedback presentation, each with its milestones' dates and RAGs, its
+    RAG, next deadline and the first live follow-up's visit; the most overdue first, then the
+    rest by their next deadline (those with nothing left to do last), ties by id.
+
+    Overdue by most days first and then by next deadline is one order: a case's days overdue
+    are today minus its earliest outstanding target, so both sort by that target."""
+    # parent IS NOT NULL: PostgreSQL hashes the EXISTS as a set of parents, read by the
+    # parent's index from the follow-ups alone, not by scanning every case (40 ms each time).
+    follow_ups = PeerChallenge.objects.filter(parent=OuterRef("pk"), parent__isnull=False)
+    follow_ups = follow_ups.exclude(state=State.WITHDRAWN)
+    # A dated visit before an undated one on either database (SQLite sorts NULL first).
+    first_visit = follow_ups.order_by(F("onsite_start").asc(nulls_last=True))
+    first_visit = first_visit.values("onsite_start")[:1]
+    rows = (
         cases.filter(state__in=PAST_FEEDBACK, feedback_date__isnull=False)
         .select_related("host", "challenge_type", "manager")
-        .annotate(has_follow_up=Exists(follow_ups), follow_up_on=Subquery(first_visit))
+        .annotate(
+            has_follow_up=Exists(follow_ups),
+            follow_up_on=Subquery(first_visit, output_field=DateField()),
+            report_due=AddDays("feedback_date", _setting("REPORT_OVERDUE_DAYS")),
+            report_latest=AddDays("feedback_date", _setting("REPORT_OVERDUE_ESCALATE_DAYS")),
+            published_due=AddMonths("report_issued_on", _setting("PUBLICATION_REMINDER_MONTHS")),
+            published_latest=AddMonths("report_issued_on", _setting("PUBLICATION_ESCALATE_MONTHS")),
+            plan_latest=AddMonths("report_issued_on", _setting("ACTION_PLAN_REMINDER_MONTHS")),
+            review_due=AddMonths("onsite_end", _setting("FOLLOW_UP_PROMPT_MONTHS")),
+        )
+    )
+    specs = {
+        # name: (due, latest, done, done_on, expected)
+        "report": ("report_due", "report_latest", _ISSUED, "report_issued_on", Q(pk__isnull=False)),
+        "published": (
+            "published_due",
+            "published_latest",
+            Q(published_on__isnull=False),
+            "published_on",
+            _PUBLICATION,
+        ),
+        "plan": (
+            "published_due",
+            "plan_latest",
+            Q(action_plan_published_on__isnull=False),
+            "action_plan_published_on",
+            _PUBLICATION,
+        ),
+        "review": ("review_due", "review_due", Q(has_follow_up=True), "follow_up_on", _REVIEW),
+    }
+    outstanding_dues, red, amber = [], Q(), Q()
+    for name, (due, latest, done, done_on, expected) in specs.items():
+        rag = _rag(
+            due=due, latest=latest, done=done, done_on=done_on, expected=expected, today=today
+        )
+        rows = rows.annotate(**{f"{name}_rag": rag})
+        outstanding = expected & ~done
+        outstanding_dues.append(
+            Case(When(outstanding, then=Coalesce(F(due), Value(_FAR))), default=Value(_FAR))
+        )
+        # Outstanding and past its latest date (red) or its target (amber): today > the date.
+        red |= outstanding & Q(**{f"{latest}__lt": today})
+        amber |= outstanding & Q(**{f"{due}__lt": today})
+    rows = rows.annotate(
+        due_key=Least(*outstanding_dues, output_field=DateField()),
+        next_due=NullIf(F("due_key"), Value(_FAR), output_field=DateField()),
+        rag=Case(
+            When(red, then=Value(RED)),
+            When(amber, then=Value(AMBER)),
+            default=Value(GREEN),
+            output_field=CharField(),
+        ),
+    )
+    return rows.order_by("due_key", "pk")
+
+
+def _milestone(
+    name: str,
+    *,
+    due: datetime.date | None,
+    latest: datetime.date | None,
+    done_on: datetime.date | None,
+    done: bool,
+    rag: str | None,
+    today: datetime.date,
+) -> Milestone:
+    past = (done_on if done else today) if due is not None else None
+    days = (past - due).days if past is not None and due is not None else 0
+    return Milestone(
+        name,
+        due,
+        latest,
+        done_on,
+        done,
+        rag,
+        days_overdue=0 if done else max(days, 0),
+        days_late=max(days, 0) if done else 0,
     )
 
 
-def _order(row: TrackedCase) -> tuple:
-    if row.days_overdue:
-        return (0, -row.days_overdue, row.case.pk)
-    return (1, row.next_due or datetime.date.max, row.case.pk)
+# Each milestone's annotations (tracked_cases): its key, due, latest and done-on columns.
+_COLUMNS = [
+    ("report", "report_due", "report_latest", "report_issued_on"),
+    ("published", "published_due", "published_latest", "published_on"),
+    ("plan", "published_due", "plan_latest", "action_plan_published_on"),
+    ("review", "review_due", "review_due", "follow_up_on"),
+]
+
+
+def track(row: PeerChallenge, today: datetime.date) -> TrackedCase:
+    """A row of `tracked_cases` as its milestones (the days either side of each target are
+    simple arithmetic on the dates the SQL worked out)."""
+    a = row.__dict__  # the fields and the annotations
+    publication = row.challenge_type.publication_expected
+    expected = {
+        "report": True,
+        "published": publication,
+        "plan": publication,
+        "review": not row.challenge_type.requires_parent and row.onsite_end is not None,
+    }
+    report, published, plan, review = (
+        _milestone(
+            name,
+            due=a[due],
+            latest=a[latest],
+            done_on=a[done_on],
+            # A follow-up arranged without a date is done, with no date.
+            done=a["has_follow_up"] if key == "review" else a[done_on] is not None,
+            rag=a[f"{key}_rag"],
+            today=today,
+        )
+        if expected[key]
+        else NOT_EXPECTED
+        for name, (key, due, latest, done_on) in zip(MILESTONE_NAMES, _COLUMNS, strict=True)
+    )
+    next_due = a["next_due"]
+    return TrackedCase(
+        row,
+        report,
+        published,
+        plan,
+        review,
+        rag=a["rag"],
+        next_due=next_due,
+        days_overdue=max((today - next_due).days, 0) if next_due is not None else 0,
+    )
+
+
+def _first_start_due_by(today: datetime.date, months: int) -> datetime.date:
+    """The first clock start whose date `months` later is `today` or after: a due date before
+    today is a start before this (add_months never goes backwards)."""
+    start = add_months(today, -months)
+    while add_months(start - datetime.timedelta(days=1), months) >= today:
+        start -= datetime.timedelta(days=1)
+    while add_months(start, months) < today:
+        start += datetime.timedelta(days=1)
+    return start
+
+
+def _overdue(today: datetime.date) -> Q:
+    """A target of `tracked_cases` outstanding and in the past, as each clock's start before a
+    date worked out once: the database compares columns, with no date arithmetic per row."""
+    report_by = today - datetime.timedelta(days=_setting("REPORT_OVERDUE_DAYS"))
+    publication_by = _first_start_due_by(today, _setting("PUBLICATION_REMINDER_MONTHS"))
+    review_by = _first_start_due_by(today, _setting("FOLLOW_UP_PROMPT_MONTHS"))
+    unpublished = Q(published_on__isnull=True) | Q(action_plan_published_on__isnull=True)
+    return (
+        Q(report_issued_on__isnull=True, feedback_date__lt=report_by)
+        | (_PUBLICATION & unpublished & Q(report_issued_on__lt=publication_by))
+        | (_REVIEW & Q(has_follow_up=False, onsite_end__lt=review_by))
+    )
+
+
+def counts(rows: QuerySet, *, today: datetime.date) -> tuple[int, int]:
+    """How many of `tracked_cases` there are, and how many have a target in the past: one
+    query."""
+    found = rows.order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=_overdue(today))
+    )
+    return found["total"], found["overdue"]
 
 
 def publication_tracker(
     cases: QuerySet[PeerChallenge], *, today: datetime.date
 ) -> list[TrackedCase]:
-    """Every case of `cases` past its feedback: the most overdue first, then the rest by their
-    next deadline (those with nothing left to do last)."""
-    return sorted((track(case, today) for case in tracked_cases(cases)), key=_order)
+    """Every case of `cases` past its feedback, in the tracker's order: for a few cases (the
+    pages and the API page `tracked_cases` and `track` the rows shown)."""
+    return [track(row, today) for row in tracked_cases(cases, today=today)]
