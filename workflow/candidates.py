@@ -204,7 +204,7 @@ def _year_workload(
     )
     rows = in_year.values("peer_id").annotate(
         completed=Sum("days", filter=Q(status=Status.COMPLETED)),
-        visits=Count("pk", filter=booked),
+        visits=Count("peer_id", filter=booked),
         # Each visit's length less its first day: added back by counting the visits.
         spans=Sum(F("challenge__onsite_end") - F("challenge__onsite_start"), filter=booked),
     )
@@ -224,7 +224,7 @@ def _open_places() -> dict[int, int]:
     rows = (
         Assignment.objects.filter(status__in=OPEN_PLACES, challenge__state__in=UNFINISHED)
         .values("peer_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     return {row["peer_id"]: row["n"] for row in rows}
 
