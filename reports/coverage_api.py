@@ -73,5 +73,6 @@ class CoverageApi(APIView):
             status_in=(status,) if status else (),
         )
         pager = self.pagination_class()
-        page = pager.paginate_queryset(rows, request, view=self)
+        # The pager takes any sequence: coverage() is a list worked out from grouped queries.
+        page: list | None = pager.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
         return pager.get_paginated_response(CouncilCoverageOutput(page, many=True).data)
