@@ -147,3 +147,20 @@ def test_an_unknown_peer_is_refused_plainly(client, manager, case, pool):
     client.force_login(manager)
     response = client.post(url(case), {"peer": "999999"})
     assert "choose a peer from the list on this page" in response.content.decode()
+
+
+def test_each_rows_blank_form_is_the_form_rendered_for_that_peer(case, pool):
+    """The page renders each variant of the blank add form once and gives each row its own
+    prefix: the markup must be what rendering that row's own form gives."""
+    from workflow.candidates import candidates_for
+    from workflow.pages.candidates import AddToTeamForm, _BlankForms
+
+    more = [f.PeerFactory(kind=Peer.Kind.MEMBER), f.PeerFactory(council=f.council("SAL"))]
+    blank = _BlankForms()
+    rows = [c for c in candidates_for(case).candidates if c.invitable]
+
+    assert {c.peer.pk for c in rows} >= {pool["sam"].pk, pool["bea"].pk, *(p.pk for p in more)}
+    for candidate in rows:
+        assert blank.of(candidate) == str(AddToTeamForm(candidate=candidate))
+    assert len(blank._markup) < len(rows)  # a variant rendered once served several rows
+    assert blank.of(next(c for c in candidates_for(case).candidates if c.hard)) is None

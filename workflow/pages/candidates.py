@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from core.errors import InvalidInput, Refused
 from core.widgets import GovukDateInput
@@ -52,7 +53,7 @@ class AddToTeamForm(forms.Form):
     )
 
     def __init__(self, *args, candidate: Candidate, **kwargs):
-        kwargs["prefix"] = f"peer-{candidate.peer.pk}"  # one form per row: ids stay unique
+        kwargs.setdefault("prefix", f"peer-{candidate.peer.pk}")  # one per row: ids unique
         super().__init__(*args, **kwargs)
         self.candidate = candidate
         kind = candidate.peer.kind
@@ -94,8 +95,10 @@ def case_candidates(request, pk: int):
             messages.success(request, f"{added.peer} {done} ({added.get_role_display().lower()}).")
             return HttpResponseRedirect(request.get_full_path())
     page = Paginator(found.candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    blank = _BlankForms()
     rows = [
-        (c, posted if posted and posted.candidate.peer.pk == c.peer.pk else _blank(c)) for c in page
+        (c, posted if posted and posted.candidate.peer.pk == c.peer.pk else blank.of(c))
+        for c in page
     ]
     return render(
         request,
@@ -120,8 +123,27 @@ def case_candidates(request, pk: int):
     )
 
 
-def _blank(candidate: Candidate) -> AddToTeamForm | None:
-    return AddToTeamForm(candidate=candidate) if candidate.invitable else None
+class _BlankForms:
+    """Each invitable row's blank add form as markup. A blank form differs between rows only
+    by its prefix, the role it proposes and whether it asks for a reason, so each such variant
+    is rendered once under a placeholder prefix and given each row's own: a page of 25 forms
+    is a few renders, not 25 (3-4 ms each: 90 ms of the page at 100,000 cases)."""
+
+    PLACEHOLDER = "peer-ROW"
+
+    def __init__(self) -> None:
+        self._markup: dict[tuple, str] = {}
+
+    def of(self, candidate: Candidate) -> SafeString | None:
+        if not candidate.invitable:
+            return None
+        form = AddToTeamForm(candidate=candidate, prefix=self.PLACEHOLDER)
+        variant = (form.fields["role"].initial, tuple(form.fields))
+        if variant not in self._markup:
+            self._markup[variant] = str(form)
+        own = self._markup[variant].replace(self.PLACEHOLDER, f"peer-{candidate.peer.pk}")
+        # The form's own escaped markup with a number put in: nothing from the user.
+        return mark_safe(own)
 
 
 def _add(request, challenge, candidates: Candidates):
