@@ -182,10 +182,28 @@ def _rag(*, due: str, latest: str, done: Q, done_on: str, expected: Q, today: da
     )
 
 
-# Each milestone: (prefix, done, done_on field, expected); its dates are annotated below.
+# Each milestone's key (its RAG is `<key>_rag`), due, latest and done-on columns.
+_COLUMNS = [
+    ("report", "report_due", "report_latest", "report_issued_on"),
+    ("published", "published_due", "published_latest", "published_on"),
+    ("plan", "published_due", "plan_latest", "action_plan_published_on"),
+    ("review", "review_due", "review_due", "follow_up_on"),
+]
 _ISSUED = Q(report_issued_on__isnull=False)
 _PUBLICATION = Q(challenge_type__publication_expected=True)
 _REVIEW = Q(challenge_type__requires_parent=False, onsite_end__isnull=False)
+_DONE = {
+    "report": _ISSUED,
+    "published": Q(published_on__isnull=False),
+    "plan": Q(action_plan_published_on__isnull=False),
+    "review": Q(has_follow_up=True),  # a follow-up arranged, dated or not
+}
+_EXPECTED = {
+    "report": Q(pk__isnull=False),  # always
+    "published": _PUBLICATION,
+    "plan": _PUBLICATION,
+    "review": _REVIEW,
+}
 _FAR = datetime.date.max  # "no deadline" sorts last
 
 
@@ -217,27 +235,9 @@ def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> Qu
             review_due=AddMonths("onsite_end", _setting("FOLLOW_UP_PROMPT_MONTHS")),
         )
     )
-    specs = {
-        # name: (due, latest, done, done_on, expected)
-        "report": ("report_due", "report_latest", _ISSUED, "report_issued_on", Q(pk__isnull=False)),
-        "published": (
-            "published_due",
-            "published_latest",
-            Q(published_on__isnull=False),
-            "published_on",
-            _PUBLICATION,
-        ),
-        "plan": (
-            "published_due",
-            "plan_latest",
-            Q(action_plan_published_on__isnull=False),
-            "action_plan_published_on",
-            _PUBLICATION,
-        ),
-        "review": ("review_due", "review_due", Q(has_follow_up=True), "follow_up_on", _REVIEW),
-    }
     outstanding_dues, red, amber = [], Q(), Q()
-    for name, (due, latest, done, done_on, expected) in specs.items():
+    for name, due, latest, done_on in _COLUMNS:
+        done, expected = _DONE[name], _EXPECTED[name]
         rag = _rag(
             due=due, latest=latest, done=done, done_on=done_on, expected=expected, today=today
         )
@@ -284,15 +284,6 @@ def _milestone(
         days_overdue=0 if done else max(days, 0),
         days_late=max(days, 0) if done else 0,
     )
-
-
-# Each milestone's annotations (tracked_cases): its key, due, latest and done-on columns.
-_COLUMNS = [
-    ("report", "report_due", "report_latest", "report_issued_on"),
-    ("published", "published_due", "published_latest", "published_on"),
-    ("plan", "published_due", "plan_latest", "action_plan_published_on"),
-    ("review", "review_due", "review_due", "follow_up_on"),
-]
 
 
 def track(row: PeerChallenge, today: datetime.date) -> TrackedCase:
