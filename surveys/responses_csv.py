@@ -24,9 +24,9 @@ from surveys.results import returns, wordings
 from workflow.models import PeerChallenge
 from workflow.peer_csv import spreadsheet_safe
 
-# Invitations read per answers query: a year's feedback is ~10,000 returns and ~100,000
-# answers; model instances of each (and their questions' JSON) took 13 s, tuples take well
-# under one.
+# Invitations read per answers query. A year's feedback at 100,000 cases is ~4,400 returns and
+# ~70,000 answers: a model instance of each (and of its question, JSON options decoded) took
+# 13-19 s; tuples take about 1 s (bench/RESULTS.md).
 CHUNK = 500
 
 CASE_COLUMNS = [
