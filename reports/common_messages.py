@@ -93,7 +93,8 @@ def findings_of_year(year: int) -> QuerySet[Finding]:
 
 
 def _excerpts(findings: QuerySet[Finding], first: int | None) -> Iterator[tuple[str, int, Excerpt]]:
-    """(component, theme id, excerpt) in each theme's order: strengths first, then by council.
+    """(component, theme id, excerpt) in the page's order: by polarity's value (areas for
+    improvement, then strengths), council, id.
     Read as tuples: a year is ~4,000 findings, and a case instance each (with django-fsm's
     per-instance setup) cost more than the query. `first` keeps each theme's first few in SQL
     (a row number over the theme), for the page."""
