@@ -101,13 +101,13 @@ ROWS: dict[str, tuple[Callable[[int], dict], bool]] = {
     "reports_publication_list": (_cases, True),
     "peers_list": (_peers, True),
     "councils_list": (_already_there, True),
+    "reports_coverage_list": (_already_there, True),  # the councils, in pages
     "challenge_types_list": (_already_there, True),
     "specialisms_list": (_already_there, True),
 }
 # Lists whose length the domain bounds, with why.
 BOUNDED = {
     "challenges_surveys_list": "one invitation per respondent kind and survey of a case",
-    "reports_coverage_list": "one row per financial year",
 }
 
 
