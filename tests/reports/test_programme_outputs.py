@@ -54,6 +54,22 @@ def test_staff_read_the_page_with_its_figures_tables_and_charts(client, programm
     assert ">Reports<" in html  # in the navigation
 
 
+def test_a_long_table_shows_its_first_rows_and_the_csv_has_them_all(client, programme, monkeypatch):
+    from reports import programme_pages
+
+    monkeypatch.setattr(programme_pages, "ROWS_SHOWN", 2)
+    client.force_login(f.programme_lead())
+    html = client.get(URL, {"year": 2016}).content.decode()
+    delivered = _rows(client.get(URL + "challenges.csv", {"year": 2016}))[1:]
+    assert len(delivered) > 2
+    table = html.split('data-testid="table-challenges"')[1].split("</table>")[0]
+    assert table.count('<tr class="govuk-table__row">') == 1 + 2  # the head row and two
+    assert f"The first 2 of {len(delivered)} rows; the CSV file has them all." in html
+    for slug in TABLES:  # only a table over the limit says so
+        rows = len(_rows(client.get(URL + f"{slug}.csv", {"year": 2016}))) - 1
+        assert (f'data-testid="shown-{slug}"' in html) == (rows > 2), slug
+
+
 @pytest.mark.parametrize("user", [f.peer_user, f.UserFactory])
 def test_peers_and_users_without_a_role_are_refused(client, user):
     client.force_login(user())
