@@ -25,13 +25,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections, connection  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
+from bench.in_process import as_in_production  # noqa: E402
 from notifications import services, tasks  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from reports.models import Finding, GoodPractice  # noqa: E402
@@ -292,15 +292,8 @@ def p4(lines: list[str]) -> None:
 
 
 def main() -> None:
-    settings.ALLOWED_HOSTS = ["*"]
-    # As in production: DEBUG on (the development default) records every query's SQL and
-    # renders templates in debug mode, both of which cost time the users would not pay.
-    settings.DEBUG = False
-    # As Django's test runner does: keep one connection, so its queries can be counted.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    as_in_production()
     logging.disable(logging.WARNING)  # the rules' per-case warnings are not the result
-    settings.AXES_ENABLED = False  # force_login has no client address for the lockout
     counts = ", ".join(
         f"{model.objects.count():,} {label}"
         for model, label in (

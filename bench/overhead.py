@@ -26,13 +26,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections, connection  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.in_process import as_in_production  # noqa: E402
 from workflow import services  # noqa: E402
 from workflow.choices import AssignmentRole, AssignmentStatus  # noqa: E402
 from workflow.models import (  # noqa: E402
@@ -228,13 +228,7 @@ def measure() -> list[float]:
 
 
 def main() -> None:
-    settings.ALLOWED_HOSTS = ["*"]
-    # As in production: DEBUG on (the development default) records every query's SQL and
-    # renders templates in debug mode, both of which cost time the users would not pay.
-    settings.DEBUG = False
-    settings.AXES_ENABLED = False  # force_login has no client address for the lockout
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    as_in_production()
     # A throwaway database beside the benchmark's own, dropped afterwards.
     big = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
