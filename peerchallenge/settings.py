@@ -377,6 +377,16 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The figures that read across a year (reports/snapshots.py) are kept in that cache: served as
+# they are for FRESH seconds, then served while a worker refreshes them, and computed by the read
+# once MAX_AGE has passed. 0 computes every read.
+REPORT_FIGURES_FRESH_SECONDS = env_int("REPORT_FIGURES_FRESH_SECONDS", 60)
+REPORT_FIGURES_MAX_AGE_SECONDS = env_int("REPORT_FIGURES_MAX_AGE_SECONDS", 900)
+if not 0 <= REPORT_FIGURES_FRESH_SECONDS <= REPORT_FIGURES_MAX_AGE_SECONDS <= 86_400:
+    raise ImproperlyConfigured(
+        "REPORT_FIGURES_FRESH_SECONDS must be 0 or more, and no more than "
+        "REPORT_FIGURES_MAX_AGE_SECONDS, which is at most a day (86400)"
+    )
 
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

@@ -54,6 +54,13 @@ def _signed_link_rate_limit_out_of_the_way(settings):
     settings.SIGNED_LINK_RATE_LIMIT = (1_000_000, 60)
 
 
+@pytest.fixture(autouse=True)
+def _report_figures_computed_each_read(settings):
+    """Tests check a figure straight after writing its data, so nothing is kept
+    (reports/snapshots.py); tests/reports/test_snapshots.py turns the keeping on."""
+    settings.REPORT_FIGURES_FRESH_SECONDS = 0
+
+
 @pytest.fixture
 def postgresql_only():
     """Real races need PostgreSQL's row locks and separate connections (tests/support/races.py):
