@@ -377,7 +377,7 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The figures that read across a year (reports/snapshots.py) are kept in that cache: served as
+# The figures that read across a year (core/snapshots.py) are kept in that cache: served as
 # they are for FRESH seconds, then served while a worker refreshes them, and computed by the read
 # once MAX_AGE has passed. 0 computes every read.
 REPORT_FIGURES_FRESH_SECONDS = env_int("REPORT_FIGURES_FRESH_SECONDS", 60)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports import data_protection, snapshots
+from reports import data_protection
 from reports.good_practice import draft_good_practice_from_surveys
 
 
@@ -17,8 +17,3 @@ def apply_retention() -> dict[str, int]:
     """Daily: remove personal data past its retention period (idempotent)."""
     return data_protection.apply_retention()
 
-
-@shared_task(ignore_result=True)
-def refresh_figures(name: str, params: dict) -> None:
-    """A stale read's refresh of kept figures (reports/snapshots.py)."""
-    snapshots.refresh(name, params)

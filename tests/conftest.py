@@ -57,7 +57,7 @@ def _signed_link_rate_limit_out_of_the_way(settings):
 @pytest.fixture(autouse=True)
 def _report_figures_computed_each_read(settings):
     """Tests check a figure straight after writing its data, so nothing is kept
-    (reports/snapshots.py); tests/reports/test_snapshots.py turns the keeping on."""
+    (core/snapshots.py); tests/performance/test_snapshots.py turns the keeping on."""
     settings.REPORT_FIGURES_FRESH_SECONDS = 0
 
 

@@ -1,6 +1,7 @@
-"""Figures that read across a year of the programme, kept for a short while so that reading
-them costs a cache lookup, not the aggregate queries (issue 11: every read within 100 ms at
-100,000 cases, where a year's programme report takes half a second to compute).
+"""Figures that read across a year of the programme (the reports, the survey results), kept
+for a short while so that reading them costs a cache lookup, not the aggregate queries (issue
+11: every read within 100 ms at 100,000 cases, where a year's programme report takes half a
+second to compute). A page shows when its figures were computed: core/figures_as_at.html.
 
     report = snapshots.latest(programme_report, year=2026, part="")
     report.value, report.as_at
@@ -18,7 +19,7 @@ A snapshot is of one day (the figures count "by today"), of the code's SHAPE (bu
 kept function's result changes form, so a deploy never reads the old one) and of the keyword
 arguments, which are plain values (they travel to the worker as JSON).
 REPORT_FIGURES_FRESH_SECONDS = 0 computes every read (the tests' setting: they check a figure
-straight after writing it; tests/reports/test_snapshots.py tests the keeping)."""
+straight after writing it; tests/performance/test_snapshots.py tests the keeping)."""
 
 import datetime
 import hashlib
@@ -70,7 +71,7 @@ def latest(compute: Callable[..., T], **params: Plain) -> Snapshot[T]:
         if not _shared_cache():
             return _compute_and_keep(key, compute, params)
         if cache.add(f"{key}:refreshing", 1, timeout=settings.REPORT_FIGURES_FRESH_SECONDS):
-            from reports.tasks import refresh_figures  # the task module imports this one
+            from core.tasks import refresh_figures  # the task module imports this one
 
             transaction.on_commit(lambda: refresh_figures.delay(name, params))
     return held

@@ -1,4 +1,4 @@
-"""Kept figures (reports/snapshots.py): served from the cache while fresh, served stale while a
+"""Kept figures (core/snapshots.py): served from the cache while fresh, served stale while a
 worker refreshes them, recomputed past their maximum age, never computed from a name that is
 not marked."""
 
@@ -9,8 +9,8 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from core import snapshots
 from peerchallenge.celery import app
-from reports import snapshots
 
 calls: list[dict] = []
 
