@@ -113,7 +113,10 @@ class PeerChallenge(StateMachineMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-onsite_start", "-pk"]
+        # Newest visit first, a case without dates (an enquiry) last on every database:
+        # PostgreSQL puts nulls first in a descending order unless told, SQLite last. The same
+        # order as the case list's `ordering=-onsite_start` (workflow.filters).
+        ordering = [F("onsite_start").desc(nulls_last=True), F("pk").desc()]
         constraints = [
             # The booking guard's rule, held by the database too so that two bookings racing
             # for the same host and type cannot both commit (services map the loser to 409).
@@ -131,7 +134,9 @@ class PeerChallenge(StateMachineMixin, models.Model):
             ),
         ]
         # The lists' order (case list, admin), alone and under the state filter: a page of 50
-        # is read from the index, not by sorting every case (issue 11, P3).
+        # is read from the index, not by sorting every case (issue 11, P3). On SQLite these
+        # serve the default order; on PostgreSQL (nulls first in them) the admin's sort by the
+        # onsite column, the default being the NULLS LAST indexes of 0016 and 0020.
         indexes = [
             models.Index(fields=["-onsite_start", "-id"], name="case_list_order"),
             models.Index(fields=["state", "-onsite_start", "-id"], name="case_list_by_state"),
@@ -141,8 +146,9 @@ class PeerChallenge(StateMachineMixin, models.Model):
             models.Index(fields=["host", "onsite_end"], name="case_host_visit_ended"),
             # Each of the API's `ordering` values (workflow.filters.CASE_ORDERINGS) both ways,
             # ties newest case first, as the filter sorts them. Onsite start, newest first with
-            # a case without dates last, is a PostgreSQL-only index (SQLite cannot say NULLS
-            # LAST in an index): migration 0016.
+            # a case without dates last (this ordering, alone and under the state filter), is
+            # a PostgreSQL-only index (SQLite cannot say NULLS LAST in an index, and puts nulls
+            # last in a descending index anyway): migrations 0016 and 0020.
             models.Index(fields=["onsite_start", "-id"], name="case_list_onsite_asc"),
             models.Index(fields=["created_at", "-id"], name="case_list_created_asc"),
             models.Index(fields=["-created_at", "-id"], name="case_list_created_desc"),
