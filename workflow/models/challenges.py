@@ -164,6 +164,11 @@ class PeerChallenge(StateMachineMixin, models.Model):
             # The case list page's pipeline order (workflow/pages/lists.py CASE_ORDER): by
             # stage, then the soonest visit (ASC puts a case without dates last, as NULLS LAST).
             models.Index(STATE_IN_LIFECYCLE, F("onsite_start"), F("id"), name="case_page_order"),
+            # The candidates' workload (workflow/candidates.py): a financial year's visits read
+            # from the index alone, each then joined to its places (Assignment's places_by_case).
+            models.Index(
+                fields=["onsite_start"], include=["id", "onsite_end", "state"], name="case_visits"
+            ),
         ]
 
     def __str__(self) -> str:
