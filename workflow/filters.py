@@ -237,7 +237,7 @@ class ChallengeFilter(StrictFilterSet):
         help_text="Part of the council's name, its code, or the case reference (PC-00012 or 12)",
     )
     ordering = CaseOrderingFilter(
-        help_text=f"Default: newest onsite visit first. Or {ORDERING_RULE}."
+        help_text=f"Default: newest onsite visit first, undated cases last. Or {ORDERING_RULE}."
     )
 
     class Meta(StrictFilterSet.Meta):
