@@ -18,7 +18,7 @@ from core.errors import InvalidInput
 from surveys.models import SurveyKind
 from surveys.periods import PARTS, Period, between, financial_year
 from surveys.responses_csv import responses_csv
-from surveys.results import SPLITS, survey_results
+from surveys.results import SPLITS, latest_survey_results
 from workflow import roles
 from workflow.dates import EARLIEST, LATEST
 
@@ -108,6 +108,22 @@ def _period_query(request) -> tuple[str, Period]:
     return query.validated_data["kind"], query.period()
 
 
+class FiguresAsAt(serializers.DateTimeField):
+    """When kept figures were computed (core/snapshots.py), from the serializer's context
+    `figures_as_at`: the figures are the snapshot's value, its time sits beside them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "When these figures were computed: they are kept a short while, and changes made "
+            "since show within a few minutes.",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(self.context["figures_as_at"])
+
+
 class FigureOutput(serializers.Serializer):
     base = serializers.IntegerField(help_text="n: those who answered, less any excluded answers")
     count = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
@@ -155,6 +171,7 @@ class SurveyResultsOutput(serializers.Serializer):
     responses = CountsOutput()
     response_rate = RatesOutput(source="rates")
     headlines = HeadlineOutput(many=True)
+    figures_as_at = FiguresAsAt()
 
 
 class SurveyResultsApi(APIView):
@@ -169,8 +186,9 @@ class SurveyResultsApi(APIView):
     )
     def get(self, request):
         kind, period = _period_query(request)
-        results = survey_results(kind=kind, period=period)
-        return Response(SurveyResultsOutput(results).data)
+        kept = latest_survey_results(kind=kind, period=period)
+        output = SurveyResultsOutput(kept.value, context={"figures_as_at": kept.as_at})
+        return Response(output.data)
 
 
 class SurveyResponsesCsvApi(APIView):

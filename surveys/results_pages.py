@@ -17,7 +17,7 @@ from surveys import charts
 from surveys.models import SurveyKind
 from surveys.periods import PART_CHOICES, Period, between, financial_year
 from surveys.responses_csv import responses_csv
-from surveys.results import SPLITS, by_question, survey_results
+from surveys.results import SPLITS, by_question, latest_survey_results
 from workflow import roles
 from workflow.dates import financial_year_label, financial_year_of
 
@@ -80,9 +80,12 @@ def survey_results_page(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET)
     period = form.period if form.is_valid() else None
     surveys = []
+    as_at = None
     if period is not None:
         for kind in SurveyKind.values:
-            results = survey_results(kind=kind, period=period)
+            kept = latest_survey_results(kind=kind, period=period)
+            results = kept.value
+            as_at = kept.as_at if as_at is None else min(as_at, kept.as_at)
             surveys.append(
                 {
                     "results": results,
@@ -106,6 +109,7 @@ def survey_results_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "surveys": surveys,
+            "figures_as_at": as_at,  # the older survey's, when they were kept apart
             "splits": SPLITS,
             "may_export": roles.can_manage(request.user),
             "min_base": settings.SURVEY_MIN_BASE,

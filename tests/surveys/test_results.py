@@ -304,6 +304,6 @@ def test_the_figures_take_a_fixed_number_of_queries_however_many_returns(
 ):
     board_feedback_returns()
 
-    # The wordings, one aggregate for every headline, the responses, the response rate.
-    with django_assert_num_queries(4):
+    # The wordings, one aggregate for every headline, the responses with the response rate.
+    with django_assert_num_queries(3):
         survey_results(kind=FEEDBACK, period=FIRST_HALF_2017)
