@@ -167,6 +167,14 @@ class SurveyInvitation(StateMachineMixin, models.Model):
                 condition=Q(status__in=["sent", "scheduled"]),
                 name="survey_waiting",
             ),
+            # The same by status and day, with the columns the dashboard's lists read: the
+            # sent ones, and those scheduled to be sent by a day, from the index alone.
+            models.Index(
+                fields=["status", "send_on"],
+                include=["challenge", "questionnaire", "respondent", "expires_on", "id"],
+                condition=Q(status__in=["sent", "scheduled"]),
+                name="survey_waiting_by_day",
+            ),
         ]
 
     def __str__(self) -> str:
