@@ -126,6 +126,7 @@ class BigTableAdmin(admin.ModelAdmin):
 
     show_full_result_count = False  # no second COUNT(*) of the whole table per page
     paginator = EstimatedCountPaginator
+    change_list_template = "core/admin/big_table_change_list.html"  # "about N" if estimated
     list_per_page = 50  # as the case list: rendering a row costs more than reading it
 
     def action_checkbox(self, obj) -> SafeString:

@@ -2,6 +2,8 @@
 exactly what is small and estimates the rest on PostgreSQL; the sidebars have fixed choices,
 so no page reads the table's distinct values; the filters still filter."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.core.paginator import EmptyPage
@@ -85,6 +87,50 @@ def test_a_big_tables_page_reads_no_distinct_values(staff_client, changelist):
     sql = [q["sql"] for q in queries.captured_queries]
     of_the_table = [s for s in sql if f'FROM "{changelist}"' in s]
     assert not [s for s in of_the_table if "DISTINCT" in s]  # date_hierarchy, default filters
+
+
+COUNTS_SHOWN = re.compile(
+    r'<p class="paginator">.*?</p>|<span class="(?:small quiet|all|question)[^>]*>.*?</span>', re.S
+)
+
+
+def _counts_shown(response) -> str:
+    """Every place the changelist says how many rows there are, as text, joined by |."""
+    parts = COUNTS_SHOWN.findall(response.content.decode())
+    return " | ".join(" ".join(re.sub(r"<[^>]+>", "", part).split()) for part in parts)
+
+
+def _emails(n: int) -> None:
+    NotificationFactory.create_batch(n, challenge=f.PeerChallengeFactory())
+
+
+def test_an_exact_count_reads_as_djangos(staff_client):
+    _emails(60)
+
+    shown = _counts_shown(staff_client.get(reverse("admin:notifications_notification_changelist")))
+
+    assert "60 results (Show all)" in shown
+    assert "1 2 60 notifications Show all" in shown  # the pager
+    assert "All 60 selected" in shown and "Select all 60 notifications" in shown
+    assert "about" not in shown
+
+
+def test_an_estimated_count_says_about(staff_client, postgresql_only, monkeypatch):
+    monkeypatch.setattr(admin_lists, "EXACT_UP_TO", 3)
+    _emails(60)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_notification")
+
+    response = staff_client.get(reverse("admin:notifications_notification_changelist"))
+    shown = _counts_shown(response)
+
+    assert response.context["cl"].paginator.estimated
+    count = f"{response.context['cl'].result_count:,}"
+    assert f"1 2 about {count} notifications Show all" in shown
+    assert f"All about {count} selected" in shown
+    assert f"Select all about {count} notifications" in shown
+    assert "result" not in shown  # the search box's count: the estimate is said once
+    assert shown.count(count) == 3
 
 
 def test_the_action_checkbox_is_djangos_markup(staff_client):
