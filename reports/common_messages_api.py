@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from reports.api_common import ReadsEveryCase
-from reports.common_messages import common_messages
+from reports.common_messages import latest_common_messages
 from reports.programme import FIRST_YEAR
+from surveys.api import FiguresAsAt
 from workflow.dates import LATEST
 
 
@@ -81,6 +82,7 @@ class CommonMessagesOutput(serializers.Serializer):
     strengths = serializers.IntegerField()
     improvements = serializers.IntegerField()
     components = ComponentOutput(many=True)
+    figures_as_at = FiguresAsAt()
 
 
 class CommonMessagesApi(APIView):
@@ -94,5 +96,6 @@ class CommonMessagesApi(APIView):
     def get(self, request):
         query = YearQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
-        report = common_messages(year=query.validated_data["year"])
-        return Response(CommonMessagesOutput(report).data)
+        kept = latest_common_messages(year=query.validated_data["year"])
+        output = CommonMessagesOutput(kept.value, context={"figures_as_at": kept.as_at})
+        return Response(output.data)

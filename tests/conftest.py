@@ -62,6 +62,18 @@ def _report_figures_computed_each_read(settings):
 
 
 @pytest.fixture
+def keeping_figures(settings):
+    """Kept figures on, in this process's cache, emptied before and after: for a report's test
+    that its page and API serve the kept figures and say when they were computed."""
+    from django.core.cache import cache
+
+    settings.REPORT_FIGURES_FRESH_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def postgresql_only():
     """Real races need PostgreSQL's row locks and separate connections (tests/support/races.py):
     in CI (always on PostgreSQL) a missing server is a failure, never a skip."""

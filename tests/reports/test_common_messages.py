@@ -7,10 +7,11 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.common_messages import common_messages
+from reports.common_messages import common_messages, latest_common_messages
 from reports.models import Finding, Theme
 from tests.workflow import factories as f
 from workflow.models import State
@@ -279,3 +280,36 @@ def test_an_unknown_theme_is_a_form_error(client, year_2016):
     client.force_login(f.manager())
     body = client.get("/reports/common-messages/?year=2016&theme=nope").content.decode()
     assert "There is a problem" in body
+
+
+# --- kept figures (core/snapshots.py, issue 11) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("excerpts", "theme"), [(2, ""), (1, "partnerships"), (0, ""), (0, "workforce"), (None, "")]
+)
+def test_the_kept_years_excerpts_are_the_ones_common_messages_gives(year_2016, excerpts, theme):
+    kept = latest_common_messages(year=2016, excerpts=excerpts, every_excerpt_of=theme).value
+    assert kept == common_messages(year=2016, excerpts=excerpts, every_excerpt_of=theme)
+
+
+def test_the_page_csv_and_api_serve_the_kept_figures_and_say_when(
+    client, year_2016, keeping_figures
+):
+    computed = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
+    client.force_login(f.manager())
+    api = f.api_client(f.programme_lead())
+    with time_machine.travel(computed, tick=False):
+        client.get("/reports/common-messages/?year=2016")
+    _finding(year_2016[1], "scrutiny", IMP)  # after the figures were computed
+
+    with time_machine.travel(computed + datetime.timedelta(seconds=30), tick=False):
+        page = client.get("/reports/common-messages/?year=2016").content.decode()
+        rows = _csv(client.get("/reports/common-messages/excerpts/csv/?year=2016"))
+        data = api.get("/api/reports/common-messages/?year=2016").json()
+
+    assert "7 findings from 3 reports" in page
+    assert 'data-figures-as-at="2026-11-30T09:15:00+00:00"' in page
+    assert len(rows) == 8  # the header and the 7 kept
+    assert data["findings"] == 7
+    assert datetime.datetime.fromisoformat(data["figures_as_at"]) == computed

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.surveys.results_data import CE, respond
@@ -17,16 +16,8 @@ pytestmark = pytest.mark.django_db
 FIRST_HALF_2017 = {"year": "2017", "part": "H1"}
 
 
-@pytest.fixture
-def keeping(settings):
-    settings.REPORT_FIGURES_FRESH_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_the_page_and_the_api_serve_the_kept_figures_and_say_when_they_were_computed(
-    client, keeping
+    client, keeping_figures
 ):
     board_feedback_returns()
     computed = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
