@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "workflow.models.State",
         "TeamPlaceStatusEnum": "workflow.choices.AssignmentStatus",
         "NewTeamPlaceStatusEnum": ["invited", "reserve"],  # serializers.TeamPlaceInput
+        "SurveyKindEnum": "surveys.models.SurveyKind",  # survey results, the programme report
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -10,11 +10,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import snapshots
 from core.api_schema import BAD_INPUT
 from core.errors import InvalidInput
 from reports.api_common import ReadsEveryCase
-from reports.programme import FIRST_YEAR, ProgrammeReport, programme_report
-from reports.programme_serializers import ProgrammeReportOutput
+from reports.programme import FIRST_YEAR, ProgrammeReport, kept_programme_report
+from reports.programme_serializers import KeptProgrammeReportOutput
 from surveys.periods import PARTS
 from workflow.dates import LATEST
 
@@ -42,12 +43,14 @@ class ProgrammeQuery(serializers.Serializer):
         return attrs
 
 
-def report_for(query_params) -> ProgrammeReport:
+def report_for(query_params) -> snapshots.Snapshot[ProgrammeReport]:
     query = ProgrammeQuery(data=query_params.dict())
     query.is_valid(raise_exception=True)
     try:
-        return programme_report(
-            year=query.validated_data["year"], part=query.validated_data.get("period", "")
+        return snapshots.latest(
+            kept_programme_report,
+            year=query.validated_data["year"],
+            part=query.validated_data.get("period", ""),
         )
     except InvalidInput as refused:
         raise serializers.ValidationError(refused.errors) from refused
@@ -58,13 +61,16 @@ class ProgrammeReportApi(APIView):
     delivered by type and reporting group, councils engaged, peers deployed and their days,
     average CPC team size, first-time CPCs, delivery against the year's targets quarter by
     quarter with RAG, take-up across English councils, the survey headlines (each with its
-    base n, hidden below the minimum base) and the delivery paragraph in words."""
+    base n, hidden below the minimum base) and the delivery paragraph in words. The figures
+    are kept for a few minutes: `figures_as_at` says when they were computed."""
 
     permission_classes = [IsAuthenticated, ReadsEveryCase]
 
     @extend_schema(
         parameters=[ProgrammeQuery],
-        responses={200: ProgrammeReportOutput, 400: BAD_INPUT},
+        responses={200: KeptProgrammeReportOutput, 400: BAD_INPUT},
     )
     def get(self, request):
-        return Response(ProgrammeReportOutput(report_for(request.query_params)).data)
+        kept = report_for(request.query_params)
+        output = KeptProgrammeReportOutput(kept.value, context={"figures_as_at": kept.as_at})
+        return Response(output.data)

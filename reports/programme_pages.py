@@ -1,7 +1,8 @@
 """The programme report page (/reports/programme/?year=YYYY&period=…) and each of its tables
 as CSV (/reports/programme/<table>.csv, the same query): managers, admins and programme leads.
 No year chosen is this financial year; a bad year or period is a form error on the page and a
-400 for a CSV file."""
+400 for a CSV file. Both read the kept report (core/snapshots.py), as the API does, so the three
+agree; the page says when it was computed."""
 
 import csv
 import datetime
@@ -14,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import snapshots
 from core.errors import InvalidInput
 from reports import programme_charts
 from reports.csv_cells import bad_query, csv_cell
-from reports.programme import ProgrammeReport, programme_report
+from reports.programme import ProgrammeReport, kept_programme_report
 from reports.programme_tables import TABLES, Table, tables
 from surveys.periods import PART_CHOICES
 from workflow import roles
@@ -45,7 +47,7 @@ class ProgrammeForm(forms.Form):
             ("", "This financial year"),
             *((y, financial_year_label(y)) for y in range(this_year, FIRST_YEAR - 1, -1)),
         ]
-        self.report: ProgrammeReport | None = None
+        self.snapshot: snapshots.Snapshot[ProgrammeReport] | None = None
 
     def clean(self):
         data = super().clean() or {}
@@ -53,12 +55,18 @@ class ProgrammeForm(forms.Form):
             return data
         year = data.get("year") or financial_year_of(timezone.localdate())
         try:
-            self.report = programme_report(year=year, part=data.get("period") or "")
+            self.snapshot = snapshots.latest(
+                kept_programme_report, year=year, part=data.get("period") or ""
+            )
         except InvalidInput as refused:
             for field, messages in refused.errors.items():
                 for message in messages:
                     self.add_error("period" if field == "part" else "year", message)
         return data
+
+    @property
+    def report(self) -> ProgrammeReport | None:
+        return self.snapshot.value if self.snapshot is not None else None
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -101,7 +109,12 @@ def programme_report_page(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     form = ProgrammeForm(request.GET)  # bound even when empty: no choice is this year
     report = form.report if form.is_valid() else None
-    context: dict = {"form": form, "report": report, "query": request.GET.urlencode()}
+    context: dict = {
+        "form": form,
+        "report": report,
+        "snapshot": form.snapshot,
+        "query": request.GET.urlencode(),
+    }
     if report is not None:
         context["tables"] = [_page_table(table) for table in tables(report)]
         context["charts"] = [

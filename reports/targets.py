@@ -92,7 +92,10 @@ def _quarter_counts(year: int, today: datetime.date, scopes: dict[str, Q]) -> di
         for name, scope in scopes.items()
         for q, period in periods.items()
     }
-    return PeerChallenge.objects.filter(state__in=VISITED).aggregate(**counts)
+    # The whole span in the WHERE too, so the visit-end index finds the cases: filtered
+    # counts alone read all 100,000 (issue 11).
+    span = {"onsite_end__gte": periods["Q0"].start, "onsite_end__lte": periods["Q4"].end}
+    return PeerChallenge.objects.filter(state__in=VISITED, **span).aggregate(**counts)
 
 
 def target_lines(*, year: int, today: datetime.date) -> list[TargetLine]:

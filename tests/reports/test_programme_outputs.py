@@ -1,18 +1,28 @@
 """The programme report's three outputs render the one computation: the page (per role, the
-year picker, tables, charts), each table as CSV, the JSON API and the command."""
+year picker, tables, charts), each table as CSV, the JSON API and the command; kept a short
+while (core/snapshots.py), the page, the API and the CSV serve the one kept report."""
 
 import csv
+import datetime
 import io
 import json
+import pickle
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
 
 from reports.models import ReportingGroup
+from reports.programme import programme_report
+from reports.programme_serializers import DeliveredCaseOutput
 from reports.programme_tables import TABLES
 from tests.reports import programme_data
 from tests.workflow import factories as f
+from workflow.models import State
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +199,9 @@ def _command(*args: str) -> str:
 def test_the_command_as_json_is_the_apis_document(programme):
     api = f.api_client(f.manager()).get(API, {"year": 2016}).json()
     printed = json.loads(_command("--year", "2016", "--format", "json"))
-    # Take-up is as at today for both; everything else is the same document.
+    # Take-up is as at today for both; everything else is the same document, bar the API's
+    # note of when its kept figures were computed (the command computes them as it runs).
+    assert api.pop("figures_as_at")
     assert printed == api
 
 
@@ -208,3 +220,76 @@ def test_the_command_as_text_and_csv(programme):
 def test_the_command_refuses_a_bad_year():
     with pytest.raises(CommandError, match="year"):
         _command("--year", "1999")
+
+
+# --- kept (core/snapshots.py, issue 11): the page, the API and every CSV read one report -----
+
+KEPT_AT = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def keeping(settings):
+    settings.REPORT_FIGURES_FRESH_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _reads(client, api) -> tuple[str, dict, dict[str, str]]:
+    page = client.get(URL, {"year": 2016}).content.decode()
+    data = api.get(API, {"year": 2016}).json()
+    return page, data, dict(_rows(client.get(URL + "summary.csv", {"year": 2016}))[1:])
+
+
+def test_the_page_the_api_and_the_csv_serve_the_kept_report_and_say_when(
+    client, programme, keeping
+):
+    client.force_login(f.manager())
+    api = f.api_client(f.programme_lead())
+    with time_machine.travel(KEPT_AT, tick=False):
+        client.get(URL, {"year": 2016})  # computes and keeps it
+    # Delivered after the report was computed: not in it until it is computed again.
+    programme_data.case(programme.councils[3], "finance", datetime.date(2016, 8, 1), State.CLOSED)
+
+    with time_machine.travel(KEPT_AT + datetime.timedelta(seconds=30), tick=False):
+        page, data, summary = _reads(client, api)
+    assert "During 2016/17 we engaged with three councils" in page
+    assert data["delivered"] == 4
+    assert summary["Peer challenges delivered"] == "4"
+    assert 'data-figures-as-at="2026-11-30T09:15:00+00:00"' in page
+    local = timezone.localtime(KEPT_AT)
+    assert f"Figures as at {local:%H:%M} on 30 November 2026" in page
+    assert datetime.datetime.fromisoformat(data["figures_as_at"]) == KEPT_AT
+
+    # Past its freshness, a cache of this process's own has no worker to refresh it: the
+    # read computes it again, and all three agree on the new figures.
+    later = KEPT_AT + datetime.timedelta(seconds=90)
+    with time_machine.travel(later, tick=False):
+        client.get(URL, {"year": 2016})
+    with time_machine.travel(later + datetime.timedelta(seconds=1), tick=False):
+        page, data, summary = _reads(client, api)
+    assert "During 2016/17 we engaged with four councils" in page
+    assert (data["delivered"], summary["Peer challenges delivered"]) == (5, "5")
+    assert datetime.datetime.fromisoformat(data["figures_as_at"]) == later
+
+
+def test_the_report_keeps_as_it_was_computed(programme):
+    report = programme_report(year=2016)
+    kept = pickle.loads(pickle.dumps(report))
+    assert kept == report
+    assert [str(c.days) for c in kept.cases] == [str(c.days) for c in report.cases]
+    # A council's name, a date, a number of days: one object each however many cases share
+    # it, so a kept year's 3,000 cases unpickle fast.
+    councils = [c.council for c in kept.cases]
+    assert len(set(councils)) < len(councils)
+    assert len({id(name) for name in councils}) == len(set(councils))
+
+
+def test_a_delivered_case_as_json_is_drfs_walk_of_its_fields(programme):
+    output = DeliveredCaseOutput()
+    cases = programme_report(year=2016).cases
+    assert {c.first_time_cpc for c in cases} == {True, False, None}
+    for case in cases:
+        assert output.to_representation(case) == serializers.Serializer.to_representation(
+            output, case
+        )
