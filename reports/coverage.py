@@ -10,14 +10,18 @@ delivered. A council is then, in this order:
 * **never**: none delivered and none booked;
 * **lapsed**: the next due date has come, none booked;
 * **current**: had one, the next not yet due.
-One query for every council, whatever their number.
+One query for every council, whatever their number. The figures from the cases are kept
+(core/snapshots.py: the query reads every council's cases, ~45 ms at 100,000 cases, and the
+page draws every council); the reasons are read as they are, so a manager who records one sees
+it at once.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from core import snapshots
 from notifications.rules import add_months
 from reports.delivered import CORPORATE, VISITED
 from reports.models import CoverageNote
@@ -65,7 +69,6 @@ def _annotated(councils: QuerySet[Council], today: datetime.date) -> QuerySet[Co
         is_booked=Exists(booked),
         booked_case_id=Subquery(booked.values("pk")[:1]),
         booked_visit=Subquery(booked.values("onsite_start")[:1]),
-        reason=Subquery(CoverageNote.objects.filter(council=OuterRef("pk")).values("reason")),
     ).order_by("name", "pk")
 
 
@@ -90,29 +93,61 @@ def coverage(
     *, today: datetime.date, region: str = "", status_in: tuple[str, ...] = ()
 ) -> list[CouncilCoverage]:
     """Every current English council (of `region` if given; of the statuses in `status_in`
-    if any), by name."""
-    councils = Council.objects.active_english()
-    if region:
-        councils = councils.filter(region__iexact=region)
+    if any), by name, computed now."""
+    return _chosen(_figures(today), region=region, status_in=status_in)
+
+
+def latest_coverage(
+    *, today: datetime.date, region: str = "", status_in: tuple[str, ...] = ()
+) -> snapshots.Snapshot[list[CouncilCoverage]]:
+    """coverage(), its figures from the cases kept (computed now if none are kept), its
+    reasons as they are now."""
+    kept = snapshots.latest(kept_figures, today=today.isoformat())
+    return snapshots.Snapshot(_chosen(kept.value, region=region, status_in=status_in), kept.as_at)
+
+
+@snapshots.kept
+def kept_figures(*, today: str) -> list[CouncilCoverage]:
+    """Every current English council's figures from its cases, for core/snapshots.py."""
+    return _figures(datetime.date.fromisoformat(today))
+
+
+def _figures(today: datetime.date) -> list[CouncilCoverage]:
+    """Every current English council's figures from its cases, by name; no reasons."""
     months = repeat_months()
     rows = []
-    for council in _annotated(councils, today):
+    for council in _annotated(Council.objects.active_english(), today):
         last = council.last_visit  # type: ignore[attr-defined]
         next_due = add_months(last, months) if last and months else None
         booked = council.is_booked  # type: ignore[attr-defined]
-        row = CouncilCoverage(
-            council=council,
-            last_case_id=council.last_case_id,  # type: ignore[attr-defined]
-            last_visit=last,
-            booked_case_id=council.booked_case_id if booked else None,  # type: ignore[attr-defined]
-            booked_visit=council.booked_visit if booked else None,  # type: ignore[attr-defined]
-            next_due=next_due,
-            status=status(last_visit=last, booked=booked, next_due=next_due, today=today),
-            reason=council.reason or "",  # type: ignore[attr-defined]
+        rows.append(
+            CouncilCoverage(
+                council=council,
+                last_case_id=council.last_case_id,  # type: ignore[attr-defined]
+                last_visit=last,
+                booked_case_id=council.booked_case_id if booked else None,  # type: ignore[attr-defined]
+                booked_visit=council.booked_visit if booked else None,  # type: ignore[attr-defined]
+                next_due=next_due,
+                status=status(last_visit=last, booked=booked, next_due=next_due, today=today),
+                reason="",
+            )
         )
-        if not status_in or row.status in status_in:
-            rows.append(row)
     return rows
+
+
+def _chosen(
+    rows: list[CouncilCoverage], *, region: str, status_in: tuple[str, ...]
+) -> list[CouncilCoverage]:
+    """The rows of `region` (any case) and of the statuses in `status_in`, each with the
+    reason recorded now."""
+    reasons = dict(CoverageNote.objects.values_list("council_id", "reason"))
+    region = region.lower()
+    return [
+        replace(row, reason=reasons.get(row.council.pk, ""))
+        for row in rows
+        if (not region or row.council.region.lower() == region)
+        and (not status_in or row.status in status_in)
+    ]
 
 
 def regions() -> list[str]:

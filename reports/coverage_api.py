@@ -1,5 +1,7 @@
 """GET /api/reports/coverage/?region=&status=: the coverage planner as JSON."""
 
+import datetime
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,7 +11,7 @@ from rest_framework.views import APIView
 from core.api_schema import BAD_INPUT
 from core.pagination import PageNumberPagination
 from reports.api_common import ReadsEveryCase
-from reports.coverage import STATUSES, coverage, regions
+from reports.coverage import STATUSES, latest_coverage, regions
 
 PAGER = {"page", "page_size"}
 
@@ -36,6 +38,31 @@ class CoverageQuery(serializers.Serializer):
         return attrs
 
 
+class KeptFiguresPagination(PageNumberPagination):
+    """Pages of kept figures: each page says when they were computed (`figures_as_at`)."""
+
+    figures_as_at: datetime.datetime | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        as_at = self.figures_as_at
+        response.data["figures_as_at"] = (
+            serializers.DateTimeField().to_representation(as_at) if as_at else None
+        )
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"]["figures_as_at"] = {
+            "type": "string",
+            "format": "date-time",
+            "description": "When these figures were computed: they are kept a short while, "
+            "and changes made since show within a few minutes (a reason recorded shows at once).",
+        }
+        paged["required"] = [*paged.get("required", []), "figures_as_at"]
+        return paged
+
+
 class CouncilCoverageOutput(serializers.Serializer):
     code = serializers.CharField(source="council.code")
     gss_code = serializers.CharField(source="council.gss_code")
@@ -57,7 +84,7 @@ class CoverageApi(APIView):
     drawn at once took 140-200 ms at 100,000 cases)."""
 
     permission_classes = [IsAuthenticated, ReadsEveryCase]
-    pagination_class = PageNumberPagination
+    pagination_class = KeptFiguresPagination
 
     @extend_schema(
         parameters=[CoverageQuery],
@@ -67,12 +94,14 @@ class CoverageApi(APIView):
         query = CoverageQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         status = query.validated_data.get("status")
-        rows = coverage(
+        kept = latest_coverage(
             today=timezone.localdate(),
             region=query.validated_data.get("region", ""),
             status_in=(status,) if status else (),
         )
+        rows = kept.value
         pager = self.pagination_class()
+        pager.figures_as_at = kept.as_at
         # The pager takes any sequence: coverage() is a list worked out from grouped queries.
         page: list | None = pager.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
         return pager.get_paginated_response(CouncilCoverageOutput(page, many=True).data)

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import InvalidInput
-from reports import coverage_map
-from reports.coverage import STATUSES, CouncilCoverage, coverage, regions
+from core.snapshots import Snapshot
+from reports import coverage_map, coverage_table
+from reports.coverage import STATUSES, CouncilCoverage, latest_coverage, regions
 from reports.coverage_services import MAX_REASON, coverage_note_save
 from reports.csv_cells import bad_query, csv_cell
 from reports.dashboard_pages import allowed
@@ -60,10 +61,13 @@ class CoverageForm(forms.Form):
             self.add_error(None, f"This page has no filter called “{name}”")
         return data
 
-    def rows(self) -> list[CouncilCoverage]:
+    def rows(self) -> Snapshot[list[CouncilCoverage]]:
+        """The chosen councils, from the kept figures."""
         data = self.cleaned_data
         chosen = (data["status"],) if data.get("status") else ()
-        return coverage(today=timezone.localdate(), region=data.get("region", ""), status_in=chosen)
+        return latest_coverage(
+            today=timezone.localdate(), region=data.get("region", ""), status_in=chosen
+        )
 
 
 @login_required
@@ -77,10 +81,13 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     if form.is_valid():
-        rows = form.rows()
+        kept = form.rows()
+        rows = kept.value
         context |= {
             "rows": rows,
-            "dots": coverage_map.dots(rows),
+            "figures_as_at": kept.as_at,
+            "table_rows": coverage_table.table_rows(rows, can_manage=context["can_manage"]),
+            "marks": coverage_table.map_marks(coverage_map.dots(rows)),
             "legend": coverage_map.legend(rows),
             "map_width": coverage_map.WIDTH,
             "map_height": coverage_map.HEIGHT,
@@ -104,7 +111,7 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")  # Excel reads the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    for row in form.rows():
+    for row in form.rows().value:
         c = row.council
         cells = [
             c.name,

@@ -251,3 +251,30 @@ def test_the_schema_shows_the_coverage_api_in_pages(client):
     assert {"page", "page_size", "region", "status"} <= {p["name"] for p in operation["parameters"]}
     body = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/PaginatedCouncilCoverageOutputList"}
+
+
+def test_the_page_and_api_serve_the_kept_figures_but_the_reasons_as_they_are(
+    client, councils, keeping_figures
+):
+    computed = datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC)
+    client.force_login(f.manager())
+    client.get(URL)
+    # After the figures were computed: Leeds has a CPC, and a reason is recorded for it.
+    _cpc("LDS", State.CLOSED, datetime.date(2026, 1, 10))
+    client.post("/reports/coverage/LDS/reason/", {"reason": "Visited in January"})
+
+    with time_machine.travel(computed + datetime.timedelta(seconds=30), tick=False):
+        page = client.get(URL).content.decode()
+        body = (
+            f.api_client(f.programme_lead())
+            .get("/api/reports/coverage/", {"region": f.council("LDS").region, "page_size": 200})
+            .json()
+        )
+
+    leeds = page.split('id="council-LDS"')[1].split("</tr>")[0]
+    assert "Never had one" in leeds and "Visited in January" in leeds
+    shown = page.split('data-figures-as-at="')[1].split('"')[0]
+    assert datetime.datetime.fromisoformat(shown) == computed
+    assert datetime.datetime.fromisoformat(body["figures_as_at"]) == computed
+    (row,) = [r for r in body["results"] if r["code"] == "LDS"]
+    assert (row["status"], row["reason"]) == (NEVER, "Visited in January")
