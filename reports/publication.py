@@ -25,8 +25,12 @@ reference the SQL is tested against (tests/reports/test_publication_sql.py).
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -45,6 +49,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.dates import MONTHS_3
+from django.utils.functional import cached_property
 
 from notifications.rules import add_months
 from workflow.choices import REPORT_ISSUED_OR_LATER, State
@@ -52,8 +58,16 @@ from workflow.models import PeerChallenge
 
 GREEN, AMBER, RED = "green", "amber", "red"
 WORST = {None: 0, GREEN: 1, AMBER: 2, RED: 3}
+# A RAG's GOV.UK tag colour on the page (anything but amber and red is green).
+TAG_CLASS = {RED: "govuk-tag--red", AMBER: "govuk-tag--yellow"}
 PAST_FEEDBACK = (State.REPORTING, *REPORT_ISSUED_OR_LATER)
 MILESTONE_NAMES = ("Report issued", "Report published", "Action plan published", "Progress review")
+
+
+def shown(day: datetime.date | None) -> str:
+    """`day` as the `date:"j M Y"` filter writes it ("1 Apr 2026"), or "": a thousand of those
+    filters were a fifth of the page's time."""
+    return f"{day.day} {MONTHS_3[day.month].title()} {day.year}" if day else ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,23 @@ class Milestone:
     @property
     def outstanding(self) -> bool:
         return self.expected and not self.done
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASS.get(self.rag, "govuk-tag--green")  # type: ignore[arg-type]
+
+    # The dates as the page shows them.
+    @property
+    def due_shown(self) -> str:
+        return shown(self.due)
+
+    @property
+    def latest_shown(self) -> str:
+        return shown(self.latest)
+
+    @property
+    def done_shown(self) -> str:
+        return shown(self.done_on)
 
 
 def milestone(
@@ -117,6 +148,14 @@ class TrackedCase:
     @property
     def milestones(self) -> list[Milestone]:
         return [self.report, self.published, self.action_plan, self.review]
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASS.get(self.rag, "govuk-tag--green")
+
+    @property
+    def feedback_shown(self) -> str:
+        return shown(self.case.feedback_date)
 
 
 def _setting(name: str) -> int:
@@ -205,6 +244,42 @@ _EXPECTED = {
     "review": _REVIEW,
 }
 _FAR = datetime.date.max  # "no deadline" sorts last
+# The columns the page, the API and the CSV show or `track` reads: a row of every column of
+# the case, its council, type and manager was most of the time the page's query took.
+SHOWN = (
+    "state",
+    "onsite_end",
+    "feedback_date",
+    "report_issued_on",
+    "published_on",
+    "action_plan_published_on",
+    "host__name",
+    "host__region",
+    "challenge_type__slug",
+    "challenge_type__name",
+    "challenge_type__publication_expected",
+    "challenge_type__requires_parent",
+    "manager__first_name",
+    "manager__last_name",
+    "manager__username",
+)
+
+
+def _follow_ups() -> QuerySet[PeerChallenge]:
+    """The live follow-ups of the outer query's case."""
+    # parent IS NOT NULL: PostgreSQL hashes the EXISTS as a set of parents, read by the
+    # parent's index from the follow-ups alone, not by scanning every case (40 ms each time).
+    follow_ups = PeerChallenge.objects.filter(parent=OuterRef("pk"), parent__isnull=False)
+    return follow_ups.exclude(state=State.WITHDRAWN)
+
+
+def tracked(cases: QuerySet[PeerChallenge]) -> QuerySet[PeerChallenge]:
+    """`cases` past their feedback presentation, each with whether a live follow-up is
+    arranged (`has_follow_up`): the tracker's cases before their dates, enough to count them
+    (`counts`) and to page them (`TrackerPaginator`)."""
+    return cases.filter(state__in=PAST_FEEDBACK, feedback_date__isnull=False).annotate(
+        has_follow_up=Exists(_follow_ups())
+    )
 
 
 def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> QuerySet:
@@ -214,18 +289,15 @@ def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> Qu
 
     Overdue by most days first and then by next deadline is one order: a case's days overdue
     are today minus its earliest outstanding target, so both sort by that target."""
-    # parent IS NOT NULL: PostgreSQL hashes the EXISTS as a set of parents, read by the
-    # parent's index from the follow-ups alone, not by scanning every case (40 ms each time).
-    follow_ups = PeerChallenge.objects.filter(parent=OuterRef("pk"), parent__isnull=False)
-    follow_ups = follow_ups.exclude(state=State.WITHDRAWN)
     # A dated visit before an undated one on either database (SQLite sorts NULL first).
-    first_visit = follow_ups.order_by(F("onsite_start").asc(nulls_last=True))
-    first_visit = first_visit.values("onsite_start")[:1]
+    first_visit = (
+        _follow_ups().order_by(F("onsite_start").asc(nulls_last=True)).values("onsite_start")[:1]
+    )
     rows = (
-        cases.filter(state__in=PAST_FEEDBACK, feedback_date__isnull=False)
+        tracked(cases)
         .select_related("host", "challenge_type", "manager")
+        .only(*SHOWN)
         .annotate(
-            has_follow_up=Exists(follow_ups),
             follow_up_on=Subquery(first_visit, output_field=DateField()),
             report_due=AddDays("feedback_date", _setting("REPORT_OVERDUE_DAYS")),
             report_latest=AddDays("feedback_date", _setting("REPORT_OVERDUE_ESCALATE_DAYS")),
@@ -260,6 +332,75 @@ def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> Qu
         ),
     )
     return rows.order_by("due_key", "pk")
+
+
+# --- a page without sorting every case ------------------------------------------------------
+
+# The first pages are merged from each clock's own order; a page deeper than this (rarely
+# read: the most overdue come first) sorts every case, as the CSV does.
+MERGE_UP_TO = 2000
+
+
+def _clocks(cases: QuerySet) -> list[QuerySet]:
+    """`tracked` cases by each clock whose target can be the case's sort key, in the order
+    of that target (ties by id), and every row by id (those with nothing left to do sort last,
+    by id). PostgreSQL reads each from its partial index (workflow 0022) and stops at the
+    LIMIT: the report's target is the feedback plus a fixed number of days (the feedback's
+    order); the publication and the action plan share one target."""
+    unpublished = Q(published_on__isnull=True) | Q(action_plan_published_on__isnull=True)
+    return [
+        cases.filter(report_issued_on__isnull=True).order_by("feedback_date", "pk"),
+        cases.filter(_PUBLICATION & _ISSUED & unpublished).order_by(
+            AddMonths("report_issued_on", _setting("PUBLICATION_REMINDER_MONTHS")).asc(), "pk"
+        ),
+        cases.filter(_REVIEW & Q(has_follow_up=False)).order_by(
+            AddMonths("onsite_end", _setting("FOLLOW_UP_PROMPT_MONTHS")).asc(), "pk"
+        ),
+        cases.order_by("pk"),
+    ]
+
+
+def rows_between(rows: QuerySet, cases: QuerySet, bottom: int, top: int) -> QuerySet:
+    """`rows[bottom:top]`, `rows` being `tracked_cases(c)` and `cases` `tracked(c)`, with the
+    sort key worked out for a few hundred cases, not all of them: the first `top` of each
+    clock's own order hold the first `top` in the tracker's. (A case's key is one of its
+    clocks' targets, and any case ahead of it in that clock's order has a key no later, ties
+    by id: so it is ahead in the tracker's order too.) One query: the candidates' ids are a
+    UNION of each clock's first `top`."""
+    if top > MERGE_UP_TO:
+        # A deferred join: the sort reads only the ids and the dates it needs.
+        return rows.filter(pk__in=rows.values("pk")[bottom:top])
+    # From the tracked cases, not `rows`: a subquery carrying the rows' dozen annotations
+    # cost Django more to build than PostgreSQL to run.
+    firsts = [clock.values("pk")[:top] for clock in _clocks(cases)]
+    if connections[rows.db].features.supports_slicing_ordering_in_compound:
+        candidates = Q(pk__in=firsts[0].union(*firsts[1:]))
+    else:  # SQLite: no LIMIT inside a UNION; an IN per clock is the same set
+        candidates = reduce(or_, (Q(pk__in=first) for first in firsts))
+    return rows.filter(candidates)[bottom:top]
+
+
+class TrackerPaginator(Paginator):
+    """Pages `tracked_cases(cases)` by `rows_between`, `tracked`: `tracked(cases)`; set `count`
+    first where `counts` has it."""
+
+    def __init__(self, rows: QuerySet, per_page: int, *, tracked: QuerySet) -> None:
+        super().__init__(rows, per_page)
+        self.tracked = tracked
+
+    @cached_property
+    def count(self) -> int:
+        return self.tracked.count()  # not over the rows' annotations
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        assert isinstance(rows, QuerySet)
+        return Page(rows_between(rows, self.tracked, bottom, top), number, self)
 
 
 def _milestone(

@@ -2,6 +2,7 @@
 pages (`page`, `page_size`: the case list's paginator) — every case past its feedback in one
 answer was 63 MB at 100,000 cases."""
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -9,7 +10,7 @@ from rest_framework import serializers
 
 from core.pagination import PageNumberPagination
 from reports.api_common import FilteredCasesApi
-from reports.publication import track, tracked_cases
+from reports.publication import TrackerPaginator, track, tracked, tracked_cases
 
 
 class MilestoneOutput(serializers.Serializer):
@@ -44,18 +45,29 @@ class TrackedCaseOutput(serializers.Serializer):
         )
 
 
+class TrackerPagination(PageNumberPagination):
+    tracked: QuerySet | None = None  # the view's `tracked(cases)`
+
+    def django_paginator_class(self, rows: QuerySet, page_size: int) -> TrackerPaginator:  # type: ignore[override]
+        assert self.tracked is not None  # the view sets it
+        return TrackerPaginator(rows, page_size, tracked=self.tracked)
+
+
 class PublicationTrackerApi(FilteredCasesApi):
     """Every case past its feedback presentation with its report issued, published, action
     plan and progress review against their deadlines (report and action plan within 3 months
     of the report, 5 at the latest; progress review within 12 months of the visit), each with
     a RAG; the most overdue first, in pages."""
 
-    pagination_class = PageNumberPagination  # type: ignore[assignment]  # the base: None
+    pagination_class = TrackerPagination  # type: ignore[assignment]  # the base: None
 
     @extend_schema(responses={200: TrackedCaseOutput(many=True)})
     def get(self, request):
         today = timezone.localdate()
-        page = self.paginate_queryset(tracked_cases(self.cases(), today=today))
+        cases = self.cases()
+        assert isinstance(self.paginator, TrackerPagination)
+        self.paginator.tracked = tracked(cases)
+        page = self.paginate_queryset(tracked_cases(cases, today=today))
         assert page is not None  # the view always pages
         rows = [track(row, today) for row in page]
         data = TrackedCaseOutput(rows, many=True, context={"request": request}).data

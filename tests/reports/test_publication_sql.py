@@ -24,16 +24,19 @@ from notifications.rules import (
     REPORT_OVERDUE,
     add_months,
 )
+from reports import publication
 from reports.publication import (
     GREEN,
     NOT_EXPECTED,
     PAST_FEEDBACK,
     WORST,
     Milestone,
+    TrackerPaginator,
     _first_start_due_by,
     counts,
     milestone,
     publication_tracker,
+    tracked,
     tracked_cases,
 )
 from tests.workflow import factories as f
@@ -261,3 +264,31 @@ def test_the_first_start_due_by_a_day_is_exact(months):
         start = _first_start_due_by(day, months)
         assert add_months(start, months) >= day > add_months(start - DAY, months)
         day += DAY
+
+
+@pytest.mark.parametrize("seed", [13])
+def test_each_page_is_the_tracker_cut_where_the_page_says(seed, monkeypatch):
+    """The pages merge each clock's first rows (reports.publication.rows_between): whatever
+    the page size, the filter and the day, page after page is the whole sorted list, the
+    same with the merge as with the sort of every case (a page past MERGE_UP_TO)."""
+    _make_cases(random.Random(seed), 120)
+    finance = PeerChallenge.objects.filter(challenge_type__slug="finance")
+    for cases, today in [
+        (PeerChallenge.objects.all(), TODAY),
+        (PeerChallenge.objects.all(), datetime.date(2026, 3, 31)),
+        (finance, datetime.date(2025, 12, 31)),
+    ]:
+        whole = [row.case.pk for row in publication_tracker(cases, today=today)]
+        assert len(whole) > 30
+        for size, merge_up_to in [(4, 2000), (50, 2000), (9, 0)]:
+            monkeypatch.setattr(publication, "MERGE_UP_TO", merge_up_to)
+            paginator = TrackerPaginator(
+                tracked_cases(cases, today=today), size, tracked=tracked(cases)
+            )
+            assert paginator.count == len(whole)
+            paged = [
+                case.pk
+                for number in paginator.page_range
+                for case in paginator.page(number).object_list
+            ]
+            assert paged == whole, (today, size, merge_up_to)

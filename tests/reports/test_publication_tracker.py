@@ -23,6 +23,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports import publication_pages
 from reports.publication import AMBER, GREEN, RED, milestone, publication_tracker
 from tests.workflow import factories as f
 from workflow.models import PeerChallenge, State
@@ -249,3 +250,55 @@ def test_the_api(cases):
     assert bad.status_code == 200
     refused = f.api_client(f.programme_lead()).get("/api/reports/publication/", {"rag": "red"})
     assert refused.status_code == 400 and "rag" in refused.json()
+
+
+def test_the_page_goes_on_where_the_last_one_stopped(client, cases, monkeypatch):
+    monkeypatch.setattr(publication_pages, "PAGE_SIZE", 3)
+    client.force_login(f.manager())
+    pages = [client.get(URL, {"page": n}) for n in (1, 2, 3)]
+    assert [_names(page.context["rows"], cases) for page in pages] == [
+        ["Q", "X", "L"],
+        ["Z", "Y", "D"],
+        ["F"],
+    ]
+    assert all("7 cases, 5 overdue" in page.content.decode() for page in pages)
+
+
+def test_each_milestone_cell_says_where_it_stands(client, cases):
+    """The cells the page writes in Python (publication_pages.milestone_cell)."""
+    no_publication = f.challenge_type("finance")
+    no_publication.publication_expected = False
+    no_publication.save()
+    PeerChallenge.objects.filter(pk=cases["Z"].pk).update(challenge_type=no_publication)
+    client.force_login(f.manager())
+    rows = {
+        name: cells
+        for row, cells in client.get(URL).context["table"]
+        for name in _names([row], cases)
+    }
+    hint = '<div class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0">'
+    q_report, q_published, q_plan, _ = rows["Q"]
+    assert q_report == (
+        '<td class="govuk-table__cell">31 Dec 2025 <strong class="govuk-tag govuk-tag--yellow">'
+        f"2 days late</strong>{hint}Due 29 Dec 2025, at the latest 26 Jan 2026</div></td>"
+    )
+    assert q_published == (
+        '<td class="govuk-table__cell">15 Apr 2026 <strong class="govuk-tag govuk-tag--yellow">'
+        f"15 days late</strong>{hint}Due 31 Mar 2026, at the latest 31 May 2026</div></td>"
+    )
+    assert q_plan == (
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">76 days overdue'
+        f"</strong>{hint}Due 31 Mar 2026, at the latest 31 May 2026</div></td>"
+    )
+    assert rows["X"][1] == '<td class="govuk-table__cell">After the report</td>'
+    assert rows["Z"][1] == '<td class="govuk-table__cell">Not expected</td>'
+    assert rows["Y"][0] == (
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--yellow">8 days '
+        f"overdue</strong>{hint}Due 7 Jun 2026, at the latest 5 Jul 2026</div></td>"
+    )
+    assert (
+        rows["D"][3] == f'<td class="govuk-table__cell">1 Mar 2026{hint}Due 10 Mar 2026</div></td>'
+    )
+    assert rows["L"][3].startswith(
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">45 days overdue'
+    )
