@@ -141,8 +141,8 @@ MIDDLEWARE = [
 
 # Content-Security-Policy, enforced on every response (django-csp 4). Everything a page loads is
 # ours (GOV.UK Frontend, accessible-autocomplete and Swagger UI are served from our static
-# files): no inline script or style, no CDN. data: images are the empty favicon and Swagger UI's
-# icons. A response that needs another policy says so: an email's HTML part (its own narrow one,
+# files): no inline script or style, no CDN. data: images are Swagger UI's icons. A response
+# that needs another policy says so: an email's HTML part (its own narrow one,
 # notifications/pages.py), DRF's browsable API (inline styles, peerchallenge/browsable_api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -328,7 +328,7 @@ SPECTACULAR_SETTINGS = {
     },
     # /api/docs/ loads Swagger UI from our static files, never from a CDN
     "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": f"/{STATIC_URL}peerchallenge/favicon.svg",  # ours, as base.html
     "REDOC_DIST": "SIDECAR",
 }
 

@@ -6,6 +6,7 @@ from peerchallenge import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with no inline script or style (the Content-Security-Policy): its init script
     # is served by the same view (?script), its page style from our static files.

@@ -3,6 +3,7 @@ error pages. Everything under /api/ answers JSON, whatever DEBUG says."""
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -11,6 +12,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from workflow.transitions import TRANSITIONS
 
@@ -18,6 +20,8 @@ API = "api/"
 NOT_FOUND = {"detail": "Not found."}
 # The case's transitions live at challenges/<id>/transitions/<name>/, one URL per name.
 TRANSITION_ADDRESS = re.compile(r"challenges/\d+/transitions(?:/(?P<name>[^/]*))?/?")
+# Ours (frontend/favicon.py): GOV.UK Frontend's is the crown, for GOV.UK only.
+FAVICON = Path(__file__).resolve().parent / "static" / "peerchallenge" / "favicon.ico"
 
 
 def transition_names() -> list[str]:
@@ -120,3 +124,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(f"/{API}"):
         return JsonResponse(NOT_FOUND, status=404)
     return defaults.page_not_found(request, exception)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which a browser asks for where a page links no icon of its own (the
+    admin's): served here, as its address is fixed, rather than from the static files."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -46,6 +46,7 @@ def staff_only(staff: int, *, lead: int, peer_on: int, others: int) -> dict[str,
 # URL name -> role -> status of a GET.
 EXPECTED = {
     "home": {**everyone(LANDING), "no role": 200},
+    "favicon": everyone(200),  # the site's icon, for a browser whoever is signed in
     "sign-in": {**everyone(LANDING), "anonymous": 200},
     "sign-out": everyone(405),
     "password-reset": everyone(200),
