@@ -3,6 +3,8 @@ council and words. Everyone signed in reads the published ones (peers take learn
 their councils, DOMAIN.md §8); managers also see drafts and approved ones, which may hold a
 council's survey answer, and move them on. An example a user may not see is a 404."""
 
+import html
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, Refused
@@ -21,6 +24,7 @@ from workflow import roles
 from workflow.models import Council
 
 PAGE_SIZE = 25
+LISTED = ("title", "summary", "status", "updated_at", "council__name", "theme__name")
 
 
 def visible(user) -> QuerySet[GoodPractice]:
@@ -30,14 +34,52 @@ def visible(user) -> QuerySet[GoodPractice]:
     return examples.filter(status=GoodPractice.Status.PUBLISHED)
 
 
+class PlainSelect(forms.Select):
+    """A select drawn here, in the markup Django's template gives: that template includes a
+    template for each option and another for its attributes, and the council list's ~400
+    options were most of the page's time at 100,000 cases (issue 11). Every value is escaped
+    as the template escapes it."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        drawn = [f'<select name="{_e(name)}"{_attrs(widget["attrs"])}>']
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                drawn.append(f'<optgroup label="{_e(group)}">')
+            drawn.extend(
+                f'<option value="{_e(o["value"])}"{_attrs(o["attrs"])}>{_e(o["label"])}</option>'
+                for o in options
+            )
+            if group:
+                drawn.append("</optgroup>")
+        drawn.append("</select>")
+        return mark_safe("".join(drawn))  # every value in it went through _e
+
+
+def _attrs(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html: True is the bare name, False is left out."""
+    return "".join(
+        f" {_e(key)}" if value is True else f' {_e(key)}="{_e(value)}"'
+        for key, value in attrs.items()
+        if value is not False
+    )
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
 class SearchForm(forms.Form):
     mark_optional = False  # every filter is optional
 
     q = forms.CharField(label="Words", required=False, max_length=200)
-    theme = forms.ChoiceField(label="Theme", required=False)
-    council = forms.ChoiceField(label="Council", required=False)
+    theme = forms.ChoiceField(label="Theme", required=False, widget=PlainSelect)
+    council = forms.ChoiceField(label="Council", required=False, widget=PlainSelect)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any"), *GoodPractice.Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any"), *GoodPractice.Status.choices],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, examples: QuerySet[GoodPractice], managing: bool, **kwargs):
@@ -84,9 +126,15 @@ def good_practice_list(request):
     context = {"form": form, "managing": managing, "searched": bool(set(request.GET) - {"page"})}
     if form.is_valid():
         # A page past the end shows the last one (the case list's rule).
-        page = Paginator(form.filter(examples).order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        # Only what the list shows: the case (a wide row) is the detail page's.
+        shown = (
+            form.filter(examples)
+            .select_related(None)
+            .select_related("council", "theme")
+            .only(*LISTED)
+            .order_by("-updated_at", "-pk")
         )
+        page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(
