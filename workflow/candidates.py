@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import overload
+from typing import NamedTuple, overload
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -83,9 +83,9 @@ class Candidate:
         return self.accepted / self.answered if self.answered else None
 
 
-@dataclass(frozen=True)
-class _Ranked:
-    """What the order reads of one peer: the whole pool's are read, in a few queries."""
+class _Ranked(NamedTuple):
+    """What the order reads of one peer: the whole pool's are read, in a few queries (a
+    tuple: thousands are made per request)."""
 
     peer_id: int
     name: str
@@ -202,18 +202,22 @@ def _year_workload(
     booked = Q(status=Status.ACCEPTED, challenge__onsite_end__isnull=False) & ~Q(
         challenge__state__in=TERMINAL
     )
-    rows = in_year.values("peer_id").annotate(
-        completed=Sum("days", filter=Q(status=Status.COMPLETED)),
-        visits=Count("peer_id", filter=booked),
-        # Each visit's length less its first day: added back by counting the visits.
-        spans=Sum(F("challenge__onsite_end") - F("challenge__onsite_start"), filter=booked),
+    rows = (
+        in_year.values("peer_id")
+        .annotate(
+            completed=Sum("days", filter=Q(status=Status.COMPLETED)),
+            visits=Count("peer_id", filter=booked),
+            # Each visit's length less its first day: added back by counting the visits.
+            spans=Sum(F("challenge__onsite_end") - F("challenge__onsite_start"), filter=booked),
+        )
+        .values_list("peer_id", "completed", "visits", "spans")
     )
     completed: dict[int, Decimal] = {}
     days_booked: dict[int, int] = {}
-    for row in rows:
-        completed[row["peer_id"]] = row["completed"] or Decimal(0)
-        if row["visits"]:
-            days_booked[row["peer_id"]] = row["spans"].days + row["visits"]
+    for peer_id, days, visits, spans in rows:
+        completed[peer_id] = days or Decimal(0)
+        if visits:
+            days_booked[peer_id] = spans.days + visits
     return completed, days_booked
 
 
@@ -225,8 +229,9 @@ def _open_places() -> dict[int, int]:
         Assignment.objects.filter(status__in=OPEN_PLACES, challenge__state__in=UNFINISHED)
         .values("peer_id")
         .annotate(n=Count("*"))
+        .values_list("peer_id", "n")
     )
-    return {row["peer_id"]: row["n"] for row in rows}
+    return dict(rows)
 
 
 def _read_in_full(
@@ -234,12 +239,16 @@ def _read_in_full(
 ) -> list[Candidate]:
     """The rows of these peers, in the order given."""
     ids = [r.peer_id for r in ranked]
-    peers = (
-        Peer.objects.filter(pk__in=ids)
-        .select_related("council")
-        .prefetch_related(*COUNCIL_PREFETCHES, "specialisms")
-    )
-    by_pk = {peer.pk: peer for peer in peers}
+    peers = Peer.objects.filter(pk__in=ids).select_related("council")
+    by_pk = {peer.pk: peer for peer in peers.prefetch_related(*COUNCIL_PREFETCHES)}
+    # Names only, not Specialism instances through a prefetch.
+    specialisms: dict[int, list[str]] = {}
+    for peer_id, name in (
+        Peer.specialisms.through.objects.filter(peer_id__in=ids)
+        .order_by("specialism__name")
+        .values_list("peer_id", "specialism__name")
+    ):
+        specialisms.setdefault(peer_id, []).append(name)
     answers = {
         row["peer_id"]: row
         for row in Assignment.objects.filter(peer_id__in=ids)
@@ -267,7 +276,7 @@ def _read_in_full(
                 accepted=answered.get("accepted", 0),
                 last_challenges=past.get(peer.pk, []),
                 place=r.place,
-                specialisms=[s.name for s in peer.specialisms.all()],
+                specialisms=specialisms.get(peer.pk, []),
             )
         )
     return rows
@@ -276,10 +285,11 @@ def _read_in_full(
 def _last_challenges(
     peer_ids: list[int], challenge: PeerChallenge
 ) -> dict[int, list[PeerChallenge]]:
-    """Each peer's last few teams but this one, newest first. The latest few per peer are
-    picked in SQL (a window over each peer's places, read from an index alone, and each
-    one's visit date), and only those cases are read in full: a peer has hundreds of places
-    at 100,000 cases."""
+    """Each peer's last few teams but this one, newest first, in one query: the latest few
+    per peer picked in SQL (a window over each peer's places, read from an index alone, and
+    each one's visit date; a peer has hundreds of places at 100,000 cases), each with only
+    what a row shows of its case: reference (the id), host, type and visit (and the states,
+    which the state machines read as each place and case is made)."""
     latest = (
         Assignment.objects.filter(peer_id__in=peer_ids, status__in=ON_TEAM)
         .exclude(challenge=challenge)
@@ -292,13 +302,17 @@ def _last_challenges(
         )
         .filter(n__lte=LAST_CHALLENGES)
         .order_by("peer_id", "n")
-        .values_list("peer_id", "challenge_id")
-    )
-    pairs = list(latest)
-    cases = PeerChallenge.objects.select_related("host", "challenge_type").in_bulk(
-        {case_id for _, case_id in pairs}
+        .select_related("challenge__host", "challenge__challenge_type")
+        .only(
+            "peer_id",
+            "status",
+            "challenge__state",
+            "challenge__onsite_start",
+            "challenge__host__name",
+            "challenge__challenge_type__name",
+        )
     )
     found: dict[int, list[PeerChallenge]] = {}
-    for peer_id, case_id in pairs:
-        found.setdefault(peer_id, []).append(cases[case_id])
+    for place in latest:
+        found.setdefault(place.peer_id, []).append(place.challenge)
     return found

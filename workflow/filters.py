@@ -306,8 +306,15 @@ class PeerFilter(StrictFilterSet):
 
 
 def _regions() -> list[tuple[str, str]]:
-    regions = Council.objects.exclude(region="").values_list("region", flat=True).distinct()
-    return [(region, region) for region in sorted(regions)]
+    # Ordered by the region itself: the councils' own order (by name) would make DISTINCT
+    # keep every council, one option each (453 options for 12 regions).
+    regions = (
+        Council.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    return [(region, region) for region in regions]
 
 
 class CandidateFilter(StrictFilterSet):

@@ -184,8 +184,8 @@ def test_the_query_count_does_not_grow_with_the_pool(case, n, django_assert_num_
 
     # The order: the host's successor links, places here, the year's workload, open places,
     # the pool with its hard-conflict flags. Each row in full: peers with their home councils,
-    # former councils, interests, specialisms, answers, the latest places and their cases.
-    with django_assert_num_queries(5 + 7):
+    # former councils, interests, specialisms, answers, the latest places with their cases.
+    with django_assert_num_queries(5 + 6):
         found = candidates_for(case)
         rows = list(found.candidates)
 
@@ -198,7 +198,7 @@ def test_a_page_reads_only_its_own_rows_in_full_in_the_same_order(case, django_a
     everyone = [c.peer.pk for c in candidates_for(case).candidates]
 
     found = candidates_for(case)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = found.candidates[4:8]
 
     assert [c.peer.pk for c in page] == everyone[4:8]
@@ -305,6 +305,21 @@ def test_the_api_filters(case):
     assert names("?political_group=labour") == ["Mo Member"]
     assert "Ida Ipswich" not in names("?hide_hard_conflicts=true")
     assert "Ida Ipswich" in names("?hide_hard_conflicts=false")
+
+
+def test_the_region_filter_offers_each_region_once_in_order():
+    """One option a region, not one a council (the councils' own order, by name, once made
+    DISTINCT keep every council: 453 options for 12 regions, 20-40 ms of the page)."""
+    from django.http import QueryDict
+
+    from workflow.filters import CandidateFilter
+    from workflow.models import Council
+
+    offered = [value for value, _ in CandidateFilter(QueryDict("")).form.fields["region"].choices]
+    regions = {c.region for c in Council.objects.exclude(region="")}
+
+    assert len(regions) > 1
+    assert offered == ["", *sorted(regions)]  # "": Any
 
 
 @pytest.mark.parametrize(
