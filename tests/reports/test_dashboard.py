@@ -2,12 +2,16 @@
 table says which case is there for what), the filters, a manager's own actions, who may open
 it, its query count and its API."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from reports.case_filters import ReportPageFilter, cases_where
 from reports.dashboard import dashboard
 from reports.overdue import overdue
 from tests.reports import dashboard_data
@@ -288,3 +292,123 @@ def test_a_long_table_shows_its_first_rows_and_links_to_all_of_them(client, prog
     assert "Report not published" in table and "Action plan not published" in table
     assert 'data-testid="see-all-all-publication"' not in html
     assert 'data-testid="see-all-all-invitations"' in html  # the others stay short
+
+
+def test_a_list_read_as_its_first_rows_counts_them_all(programme):
+    kinds = {k.slug: k for k in overdue(PeerChallenge.objects.all(), TODAY, first=1)}
+    shown = {slug: ([_ref_of(i) for i in k.items], k.count) for slug, k in kinds.items()}
+    ref = lambda name: _ref(programme, name)  # noqa: E731
+    assert shown == {
+        "invitations": ([(ref("T"), 1)], 2),
+        "reports": ([(ref("R"), 2)], 1),
+        "publication": ([(ref("P"), 14)], 2),  # of two rules' lists: the report's comes first
+        "surveys": ([(ref("A"), 47)], 2),  # of the lapsed and the open: the lapsed is older
+        "impact": ([(ref("I"), -10)], 1),
+    }
+    whole = {
+        k.slug: k for k in overdue(PeerChallenge.objects.all(), TODAY, first=1, whole="surveys")
+    }
+    assert [_ref_of(i) for i in whole["surveys"].items] == [(ref("A"), 47), (ref("P"), -14)]
+    assert len(whole["publication"].items) == 1
+
+
+def _ref_of(item) -> tuple[str, int]:
+    return (item.case.reference, item.days_overdue)
+
+
+def test_a_deadline_counted_in_months_is_the_rules_own_at_a_months_end(programme):
+    # 30 June: a report issued on 31 March is due for publication three months on, on the
+    # month's last day, today, as is one issued on 30 March; one issued on 1 April is not.
+    def issued(code: str, on: datetime.date) -> PeerChallenge:
+        return f.PeerChallengeFactory(
+            host=f.council(code),
+            state=State.REPORT_ISSUED,
+            onsite_start=dashboard_data.day(2, 2),
+            onsite_end=dashboard_data.day(2, 5),
+            feedback_date=dashboard_data.day(2, 6),
+            report_issued_on=on,
+        )
+
+    on_31, on_30 = (
+        issued("KEN", dashboard_data.day(3, 31)),
+        issued("WOK", dashboard_data.day(3, 30)),
+    )
+    issued("NET", dashboard_data.day(4, 1))
+    with time_machine.travel(datetime.datetime(2026, 6, 30, 12, tzinfo=datetime.UTC), tick=False):
+        kinds = {k.slug: k for k in overdue(PeerChallenge.objects.all(), timezone.localdate())}
+    listed = [(i.case.reference, i.due) for i in kinds["publication"].items]
+    june_30 = dashboard_data.day(6, 30)
+    today = sorted([(on_31.reference, june_30), (on_30.reference, june_30)])
+    # P (report 1 March: 1 June) and A's plan (10 January: 10 June), then today's two by case.
+    assert listed == [
+        (_ref(programme, "P"), dashboard_data.day(6, 1)),
+        (_ref(programme, "A"), dashboard_data.day(6, 10)),
+        *today,
+    ]
+
+
+def test_the_pipeline_and_the_survey_headlines_are_kept_and_what_is_overdue_is_live(
+    client, programme, keeping_figures
+):
+    amira = programme["amira"]
+    client.force_login(amira)
+    before = client.get(URL)
+    api = f.api_client(amira)
+    api.get("/api/reports/dashboard/")
+    # A report overdue since 5 June, on a new case in reporting: what is overdue shows it at
+    # once; the pipeline, kept, counts it when next computed.
+    late = f.PeerChallengeFactory(
+        host=f.council("KEN"),
+        manager=amira,
+        state=State.REPORTING,
+        onsite_start=dashboard_data.day(5, 4),
+        onsite_end=dashboard_data.day(5, 7),
+        feedback_date=dashboard_data.day(5, 8),
+    )
+    after = client.get(URL)
+    board = after.context["board"]
+    for kinds in (board.overdue, board.mine):
+        reports = next(k for k in kinds if k.slug == "reports")
+        assert (late.reference, 10) in [_ref_of(i) for i in reports.items]
+
+    def reporting(response) -> int:
+        lines = response.context["pipeline"]["lines"]
+        return next(line for line in lines if line["label"] == "Reporting")["cells"][-1]["count"]
+
+    assert reporting(before) == reporting(after) == 2  # R and R2: as computed before
+    assert board.as_at == NOW  # the autouse fixture's frozen clock: computed at the first read
+    html = after.content.decode()
+    assert 'data-figures-as-at="2026-06-15T13:00:00+01:00"' in html  # in London's summer time
+    # Other filters are other figures: South East's pipeline is counted now, Kent's with it.
+    assert reporting(client.get(URL, {"region": "South East"})) == 3
+    body = api.get("/api/reports/dashboard/").json()
+    assert datetime.datetime.fromisoformat(body["figures_as_at"]) == NOW
+    cells = {(c["state"], c["type"]): c["count"] for c in body["pipeline"]}
+    assert cells[("reporting", "corporate")] == 2
+    reports = next(k for k in body["overdue"] if k["slug"] == "reports")
+    assert late.reference in [i["reference"] for i in reports["items"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"region": "South East"},
+        {"type": "finance"},
+        {"manager": "omar"},
+        {"financial_year": "2025-26"},
+        {"financial_year": "2026", "region": "Yorkshire and The Humber"},
+    ],
+)
+def test_kept_figures_choose_the_cases_the_filters_do(programme, query):
+    # The kept pipeline is keyed by, and counts the cases of, the filters' plain values.
+    if query.get("manager") == "omar":
+        query = {"manager": str(programme["omar"].pk)}
+    f.PeerChallengeFactory(host=f.council("KEN"), challenge_type=f.challenge_type("finance"))
+    filters = ReportPageFilter(query, user=programme["amira"])
+    assert filters.is_valid(), filters.form.errors
+    assert all(value is None or isinstance(value, str | int) for value in filters.plain.values())
+    chosen = set(cases_where(**filters.plain).values_list("pk", flat=True))
+    assert chosen == set(filters.cases().values_list("pk", flat=True))
+    assert chosen  # each filter chooses some cases, and only some
+    assert chosen != set(PeerChallenge.objects.values_list("pk", flat=True)) or not query
