@@ -285,11 +285,11 @@ def _read_in_full(
 def _last_challenges(
     peer_ids: list[int], challenge: PeerChallenge
 ) -> dict[int, list[PeerChallenge]]:
-    """Each peer's last few teams but this one, newest first, in one query: the latest few
-    per peer picked in SQL (a window over each peer's places, read from an index alone, and
-    each one's visit date; a peer has hundreds of places at 100,000 cases), each with only
-    what a row shows of its case: reference (the id), host, type and visit (and the states,
-    which the state machines read as each place and case is made)."""
+    """Each peer's last few teams but this one, newest first. The latest few per peer are
+    picked in SQL (a window over each peer's places, read from an index alone, and each
+    one's visit date), and only those cases are read, with only what a row shows: a peer
+    has hundreds of places at 100,000 cases. (One query reading the cases' hosts and types
+    too would read every case's row, not an index: 50 -> 75 ms.)"""
     latest = (
         Assignment.objects.filter(peer_id__in=peer_ids, status__in=ON_TEAM)
         .exclude(challenge=challenge)
@@ -302,17 +302,17 @@ def _last_challenges(
         )
         .filter(n__lte=LAST_CHALLENGES)
         .order_by("peer_id", "n")
-        .select_related("challenge__host", "challenge__challenge_type")
-        .only(
-            "peer_id",
-            "status",
-            "challenge__state",
-            "challenge__onsite_start",
-            "challenge__host__name",
-            "challenge__challenge_type__name",
-        )
+        .values_list("peer_id", "challenge_id")
+    )
+    pairs = list(latest)
+    # A case's reference (its id), host, type and visit (and its state, which the state
+    # machine reads as each is made).
+    cases = (
+        PeerChallenge.objects.select_related("host", "challenge_type")
+        .only("state", "onsite_start", "host__name", "challenge_type__name")
+        .in_bulk({case_id for _, case_id in pairs})
     )
     found: dict[int, list[PeerChallenge]] = {}
-    for place in latest:
-        found.setdefault(place.peer_id, []).append(place.challenge)
+    for peer_id, case_id in pairs:
+        found.setdefault(peer_id, []).append(cases[case_id])
     return found

@@ -184,8 +184,8 @@ def test_the_query_count_does_not_grow_with_the_pool(case, n, django_assert_num_
 
     # The order: the host's successor links, places here, the year's workload, open places,
     # the pool with its hard-conflict flags. Each row in full: peers with their home councils,
-    # former councils, interests, specialisms, answers, the latest places with their cases.
-    with django_assert_num_queries(5 + 6):
+    # former councils, interests, specialisms, answers, the latest places and their cases.
+    with django_assert_num_queries(5 + 7):
         found = candidates_for(case)
         rows = list(found.candidates)
 
@@ -198,7 +198,7 @@ def test_a_page_reads_only_its_own_rows_in_full_in_the_same_order(case, django_a
     everyone = [c.peer.pk for c in candidates_for(case).candidates]
 
     found = candidates_for(case)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = found.candidates[4:8]
 
     assert [c.peer.pk for c in page] == everyone[4:8]
