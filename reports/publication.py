@@ -16,14 +16,17 @@ is the worst of what is still outstanding, and its days overdue the most days an
 outstanding milestone is past its target: a case whose work is all done is green, whatever
 came late (each milestone still says how late).
 
-The dates, each milestone's RAG, the case's RAG and its next deadline are worked out in SQL
+Each milestone's dates and the case's next deadline (its sort key) are worked out in SQL
 (`tracked_cases`), so the database filters, sorts and pages the 80,000 cases of a large
-programme and Python sees only the rows shown: loading every case to sort it in Python took
-40-70 s at 100,000 cases (bench/RESULTS.md). `milestone` is the same rule in Python, the
-reference the SQL is tested against (tests/reports/test_publication_sql.py).
+programme, and counts them (`counts`); Python sees only the rows shown, and works out their
+RAGs by `milestone` (`track`): loading every case to sort it in Python took 40-70 s at
+100,000 cases (bench/RESULTS.md). A page is merged from each clock's own index
+(`rows_between`), not sorted from every case. tests/reports/test_publication_sql.py holds
+the dates, RAGs, order and counts to the reminder rules' steps.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -33,7 +36,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -47,14 +49,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, NullIf
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.functions import Coalesce, Least
 from django.utils.dates import MONTHS_3
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from notifications.rules import add_months
 from workflow.choices import REPORT_ISSUED_OR_LATER, State
-from workflow.models import PeerChallenge
+from workflow.models import ChallengeType, PeerChallenge
 
 GREEN, AMBER, RED = "green", "amber", "red"
 WORST = {None: 0, GREEN: 1, AMBER: 2, RED: 3}
@@ -67,7 +69,13 @@ MILESTONE_NAMES = ("Report issued", "Report published", "Action plan published",
 def shown(day: datetime.date | None) -> str:
     """`day` as the `date:"j M Y"` filter writes it ("1 Apr 2026"), or "": a thousand of those
     filters were a fifth of the page's time."""
-    return f"{day.day} {MONTHS_3[day.month].title()} {day.year}" if day else ""
+    return f"{day.day} {_months(get_language())[day.month]} {day.year}" if day else ""
+
+
+@functools.cache
+def _months(language: str) -> dict[int, str]:
+    """The months' short names in `language` (the page asks a few hundred times)."""
+    return {number: str(name).title() for number, name in MONTHS_3.items()}
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ def milestone(
     today: datetime.date,
     done: bool | None = None,
 ) -> Milestone:
-    """The rule in Python: what `_rag` says in SQL, and the days either side of the target."""
+    """The rule: a milestone's RAG and the days either side of its target."""
     done = done_on is not None if done is None else done
     rag, overdue, late = None, 0, 0
     if due is not None:
@@ -141,7 +149,7 @@ class TrackedCase:
     published: Milestone
     action_plan: Milestone
     review: Milestone
-    rag: str  # the worst outstanding milestone's, as the SQL worked it out
+    rag: str  # the worst outstanding milestone's
     next_due: datetime.date | None  # the earliest outstanding target
     days_overdue: int
 
@@ -208,20 +216,7 @@ class AddMonths(Func):
         return f"min({same_day}, {month_end})", params * 2
 
 
-def _rag(*, due: str, latest: str, done: Q, done_on: str, expected: Q, today: datetime.date):
-    """`milestone`'s RAG in SQL (dates compare as dates on PostgreSQL, ISO text on SQLite)."""
-    when = Case(When(done, then=F(done_on)), default=Value(today), output_field=DateField())
-    return Case(
-        When(~expected | Q(**{f"{due}__isnull": True}), then=None),
-        When(done & Q(**{f"{done_on}__isnull": True}), then=Value(GREEN)),
-        When(LessThanOrEqual(when, F(due)), then=Value(GREEN)),
-        When(LessThanOrEqual(when, F(latest)), then=Value(AMBER)),
-        default=Value(RED),
-        output_field=CharField(),
-    )
-
-
-# Each milestone's key (its RAG is `<key>_rag`), due, latest and done-on columns.
+# Each milestone's key, due, latest and done-on columns.
 _COLUMNS = [
     ("report", "report_due", "report_latest", "report_issued_on"),
     ("published", "published_due", "published_latest", "published_on"),
@@ -307,30 +302,15 @@ def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> Qu
             review_due=AddMonths("onsite_end", _setting("FOLLOW_UP_PROMPT_MONTHS")),
         )
     )
-    outstanding_dues, red, amber = [], Q(), Q()
-    for name, due, latest, done_on in _COLUMNS:
-        done, expected = _DONE[name], _EXPECTED[name]
-        rag = _rag(
-            due=due, latest=latest, done=done, done_on=done_on, expected=expected, today=today
-        )
-        rows = rows.annotate(**{f"{name}_rag": rag})
-        outstanding = expected & ~done
+    outstanding_dues = []
+    for name, due, _latest, _done_on in _COLUMNS:
+        outstanding = _EXPECTED[name] & ~_DONE[name]
         outstanding_dues.append(
             Case(When(outstanding, then=Coalesce(F(due), Value(_FAR))), default=Value(_FAR))
         )
-        # Outstanding and past its latest date (red) or its target (amber): today > the date.
-        red |= outstanding & Q(**{f"{latest}__lt": today})
-        amber |= outstanding & Q(**{f"{due}__lt": today})
-    rows = rows.annotate(
-        due_key=Least(*outstanding_dues, output_field=DateField()),
-        next_due=NullIf(F("due_key"), Value(_FAR), output_field=DateField()),
-        rag=Case(
-            When(red, then=Value(RED)),
-            When(amber, then=Value(AMBER)),
-            default=Value(GREEN),
-            output_field=CharField(),
-        ),
-    )
+    # Each RAG is worked out in Python for the rows shown (`track`): as SQL annotations they
+    # were most of the time Django took to build and compile the page's query.
+    rows = rows.annotate(due_key=Least(*outstanding_dues, output_field=DateField()))
     return rows.order_by("due_key", "pk")
 
 
@@ -403,33 +383,10 @@ class TrackerPaginator(Paginator):
         return Page(rows_between(rows, self.tracked, bottom, top), number, self)
 
 
-def _milestone(
-    name: str,
-    *,
-    due: datetime.date | None,
-    latest: datetime.date | None,
-    done_on: datetime.date | None,
-    done: bool,
-    rag: str | None,
-    today: datetime.date,
-) -> Milestone:
-    past = (done_on if done else today) if due is not None else None
-    days = (past - due).days if past is not None and due is not None else 0
-    return Milestone(
-        name,
-        due,
-        latest,
-        done_on,
-        done,
-        rag,
-        days_overdue=0 if done else max(days, 0),
-        days_late=max(days, 0) if done else 0,
-    )
-
-
 def track(row: PeerChallenge, today: datetime.date) -> TrackedCase:
-    """A row of `tracked_cases` as its milestones (the days either side of each target are
-    simple arithmetic on the dates the SQL worked out)."""
+    """A row of `tracked_cases` as its milestones: each one's RAG and days either side of its
+    target by `milestone` from the dates the SQL worked out, the case's RAG the worst of what
+    is still outstanding."""
     a = row.__dict__  # the fields and the annotations
     publication = row.challenge_type.publication_expected
     expected = {
@@ -439,28 +396,28 @@ def track(row: PeerChallenge, today: datetime.date) -> TrackedCase:
         "review": not row.challenge_type.requires_parent and row.onsite_end is not None,
     }
     report, published, plan, review = (
-        _milestone(
+        milestone(
             name,
             due=a[due],
             latest=a[latest],
             done_on=a[done_on],
             # A follow-up arranged without a date is done, with no date.
             done=a["has_follow_up"] if key == "review" else a[done_on] is not None,
-            rag=a[f"{key}_rag"],
             today=today,
         )
         if expected[key]
         else NOT_EXPECTED
         for name, (key, due, latest, done_on) in zip(MILESTONE_NAMES, _COLUMNS, strict=True)
     )
-    next_due = a["next_due"]
+    outstanding = [m.rag for m in (report, published, plan, review) if m.outstanding]
+    next_due = None if a["due_key"] == _FAR else a["due_key"]
     return TrackedCase(
         row,
         report,
         published,
         plan,
         review,
-        rag=a["rag"],
+        rag=max(outstanding, key=WORST.__getitem__, default=None) or GREEN,
         next_due=next_due,
         days_overdue=max((today - next_due).days, 0) if next_due is not None else 0,
     )
@@ -484,10 +441,15 @@ def _overdue(today: datetime.date) -> Q:
     publication_by = _first_start_due_by(today, _setting("PUBLICATION_REMINDER_MONTHS"))
     review_by = _first_start_due_by(today, _setting("FOLLOW_UP_PROMPT_MONTHS"))
     unpublished = Q(published_on__isnull=True) | Q(action_plan_published_on__isnull=True)
+    # The types as sets of ids (a hashed subquery each), not a join to every case's type: the
+    # count then reads the tracked cases' index alone (workflow 0023's tracker_cases).
+    types = ChallengeType.objects.values("pk")
+    publication = Q(challenge_type__in=types.filter(publication_expected=True))
+    review = Q(challenge_type__in=types.filter(requires_parent=False), onsite_end__isnull=False)
     return (
         Q(report_issued_on__isnull=True, feedback_date__lt=report_by)
-        | (_PUBLICATION & unpublished & Q(report_issued_on__lt=publication_by))
-        | (_REVIEW & Q(has_follow_up=False, onsite_end__lt=review_by))
+        | (publication & unpublished & Q(report_issued_on__lt=publication_by))
+        | (review & Q(has_follow_up=False, onsite_end__lt=review_by))
     )
 
 

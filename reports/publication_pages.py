@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
 from reports.case_filters import ReportPageFilter
 from reports.csv_cells import bad_query, csv_cell
@@ -45,6 +46,7 @@ MILESTONES = ["Report issued", "Report published", "Action plan published", "Pro
 
 
 @login_required
+@require_safe
 def publication_tracker_page(request: HttpRequest) -> HttpResponse:
     allowed(request)
     filters = ReportPageFilter(request.GET, user=request.user)
@@ -69,6 +71,8 @@ def publication_tracker_page(request: HttpRequest) -> HttpResponse:
             "table": [(row, [milestone_cell(m) for m in row.milestones]) for row in rows],
             "overdue": overdue,
             "query": query.urlencode(),
+            # The case page's address less its id, reversed once, not per row.
+            "case_link": reverse("case-detail", args=[0]).removesuffix("0/"),
         }
     return render(request, "reports/publication.html", context)
 
@@ -150,6 +154,7 @@ def _csv_lines(request: HttpRequest, filters: ReportPageFilter, today) -> Iterat
 
 
 @login_required
+@require_safe
 def publication_tracker_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every case the filters choose (a financial year, a region … bound it), streamed."""
     allowed(request)
