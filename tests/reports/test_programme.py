@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.errors import InvalidInput
-from reports.models import DeliveryTarget
+from reports.models import DeliveryTarget, ReportingGroup
 from reports.programme import programme_report
 from reports.targets import AMBER, GREEN, RED, months_ended, rag
 from surveys.results import percent
@@ -47,6 +47,19 @@ def test_delivered_counts_visits_ended_in_the_year_and_never_a_withdrawn_case(re
     assert sum(t.delivered for t in report.by_type) == 4
     assert [(g.name, g.delivered, g.councils) for g in report.by_group] == [
         ("Corporate/Finance", 3, 3)  # A, B, D
+    ]
+
+
+def test_a_type_in_two_groups_counts_in_each_and_a_group_of_no_types_counts_nothing(programme):
+    ReportingGroup.objects.create(slug="cpc", name="CPCs", position=98).types.add(
+        f.challenge_type("corporate")
+    )
+    ReportingGroup.objects.create(slug="none-yet", name="None yet", position=99)
+    report = programme_report(year=2016, today=TODAY)
+    assert [(g.slug, g.delivered, g.councils) for g in report.by_group] == [
+        ("corporate-finance", 3, 3),  # A, B, D
+        ("cpc", 2, 2),  # A, B
+        ("none-yet", 0, 0),
     ]
 
 
