@@ -1,6 +1,7 @@
 """`/`: each user lands where their role works; an anonymous visitor is asked to sign in."""
 
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from workflow import roles
 
@@ -20,6 +21,7 @@ def landing_url_name(user) -> str | None:
     return None
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return redirect("sign-in")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
 
 from core.errors import InvalidInput
 from core.snapshots import Snapshot
@@ -101,6 +102,7 @@ def excerpt_items(excerpts: list[Excerpt], case_url: str) -> SafeString:
 
 
 @login_required
+@require_safe
 def common_messages_page(request: HttpRequest) -> HttpResponse:
     allowed(request)
     form = YearForm(request.GET, excerpts=EXCERPTS_SHOWN)
@@ -175,6 +177,7 @@ def excerpt_rows(report: CommonMessages):
 
 
 @login_required
+@require_safe
 def common_messages_csv(request: HttpRequest) -> HttpResponse:
     allowed(request)
     header = ["Core component", "Theme", "Strengths", "Areas for improvement", "Findings"]
@@ -182,6 +185,7 @@ def common_messages_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def common_messages_excerpts_csv(request: HttpRequest) -> HttpResponse:
     allowed(request)
     header = ["Core component", "Theme", "Polarity", "Council", "Case", "Excerpt"]

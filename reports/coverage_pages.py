@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core.errors import InvalidInput
 from core.snapshots import Snapshot
@@ -71,6 +72,7 @@ class CoverageForm(forms.Form):
 
 
 @login_required
+@require_safe
 def coverage_page(request: HttpRequest) -> HttpResponse:
     allowed(request)
     form = CoverageForm(request.GET)
@@ -100,6 +102,7 @@ def _case_link(request: HttpRequest, pk: int | None) -> str:
 
 
 @login_required
+@require_safe
 def coverage_csv(request: HttpRequest) -> HttpResponse:
     allowed(request)
     form = CoverageForm(request.GET)

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import InvalidInput, Refused
 from reports.finding_pages import GoodPracticeForm, theme_choices
@@ -119,6 +119,7 @@ class SearchForm(forms.Form):
 
 
 @login_required
+@require_safe
 def good_practice_list(request):
     managing = roles.can_manage(request.user)
     examples = visible(request.user)
@@ -145,6 +146,7 @@ def good_practice_list(request):
 
 
 @login_required
+@require_safe
 def good_practice_detail(request, good_practice_id: int):
     practice = get_object_or_404(visible(request.user), pk=good_practice_id)
     return render(

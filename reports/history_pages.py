@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from reports.history_export import export_zip
 from reports.history_files import MAX_FILES, files_uploaded
@@ -83,6 +84,7 @@ def history_import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def history_export_zip(request: HttpRequest) -> HttpResponse:
     _admins_only(request)
     response = HttpResponse(export_zip(), content_type="application/zip")

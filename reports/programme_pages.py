@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core import snapshots
 from core.errors import InvalidInput
@@ -119,6 +120,7 @@ def _page_tables(report: ProgrammeReport) -> list[dict]:
 
 
 @login_required
+@require_safe
 def programme_report_page(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     form = ProgrammeForm(request.GET)  # bound even when empty: no choice is this year
@@ -162,6 +164,7 @@ def write_csv(table: Table, out) -> None:
 
 
 @login_required
+@require_safe
 def programme_report_csv(request: HttpRequest, table: str) -> HttpResponse:
     _allowed(request)
     if table not in TABLES:

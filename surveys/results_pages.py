@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core.errors import InvalidInput
 from core.widgets import GovukDateInput
@@ -73,6 +74,7 @@ class PeriodForm(forms.Form):
 
 
 @login_required
+@require_safe
 def survey_results_page(request: HttpRequest) -> HttpResponse:
     if not roles.can_read_all(request.user):
         raise PermissionDenied
@@ -119,6 +121,7 @@ def survey_results_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def survey_responses_csv_page(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Each council's answers: managers and admins only."""
     if not roles.can_manage(request.user):

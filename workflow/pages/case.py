@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from core.widgets import GovukDateInput
 from workflow import roles, selectors, services
@@ -25,6 +26,7 @@ def _visible_case(request, pk: int):
 
 
 @login_required
+@require_safe
 def case_detail(request, pk: int):
     """The case: its summary, what each next step still needs, and its timeline."""
     challenge = _visible_case(request, pk)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_safe
 from django_fsm import ConcurrentTransition
 
 from core.errors import InvalidInput, Refused
@@ -179,6 +180,7 @@ def _is_peer(user) -> bool:
 
 
 @login_required
+@require_safe
 def my_challenges(request):
     """The signed-in peer's places on teams: the visit, their role, the manager, days logged."""
     return render(

@@ -15,6 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core.pagination import DeferredJoinPaginator
 from workflow import roles, selectors
@@ -189,6 +190,7 @@ def _case_filters(request) -> MyCasesFilter:
 
 
 @login_required
+@require_safe
 def my_cases(request):
     """A manager's own cases by default; everyone's for a programme lead or an admin. Filters,
     the pipeline's counts, a page of rows: the same number of queries at any page size."""
@@ -298,6 +300,7 @@ class _Echo:
 
 
 @login_required
+@require_safe
 def my_cases_csv(request):
     """The filtered list, every row (not one page), streamed: the same filters as the page."""
     filters = _case_filters(request)
@@ -328,6 +331,7 @@ def my_cases_csv(request):
 
 
 @login_required
+@require_safe
 def my_visits(request):
     """The old address of a peer's list of cases, kept for bookmarks: My challenges (the teams
     they are on) and My invitations (what waits for their answer) replace it."""
