@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from reports.api_common import FilteredCasesApi
 from reports.case_filters import ReportApiFilter
 from reports.dashboard import dashboard
+from reports.dashboard_pages import case_url_pattern
 from reports.overdue import Item, Kind
 from workflow import roles
 
@@ -66,10 +67,8 @@ class _Items:
     """Overdue items as the API gives them (OverdueItemOutput)."""
 
     def __init__(self, request) -> None:
-        # Every case page's address from one reverse: the pattern is the same, but for the id.
-        marker = str(2**62)  # an id no case has
-        address = request.build_absolute_uri(reverse("case-detail", args=[marker]))
-        self.head, self.tail = address.rsplit(marker, 1)
+        # Every case page's address from one reverse, on this site's scheme and host.
+        self.case_url = request.build_absolute_uri("/")[:-1] + case_url_pattern()
 
     def item(self, item: Item) -> dict:
         case = item.case
@@ -82,7 +81,7 @@ class _Items:
             "what": item.what,
             "due": item.due.isoformat(),
             "days_overdue": item.days_overdue,
-            "url": f"{self.head}{case.pk}{self.tail}",
+            "url": self.case_url.format(case.pk),
         }
 
     def kinds(self, kinds: list[Kind] | None) -> list[dict] | None:
