@@ -17,14 +17,17 @@ review 12 months after the visit.
 import csv
 import datetime
 import io
+import json
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIRequestFactory
 
 from reports import publication_pages
 from reports.publication import AMBER, GREEN, RED, milestone, publication_tracker
+from reports.publication_api import TrackedCaseOutput
 from tests.workflow import factories as f
 from workflow.models import PeerChallenge, State
 
@@ -302,3 +305,19 @@ def test_each_milestone_cell_says_where_it_stands(client, cases):
     assert rows["L"][3].startswith(
         '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">45 days overdue'
     )
+
+
+def test_the_api_writes_what_its_serializer_says(cases):
+    """The API writes its rows directly (publication_api.output); the serializer is the
+    schema's, and what a row says must be what it says."""
+    request = APIRequestFactory().get("/api/reports/publication/")
+    body = f.api_client(f.programme_lead()).get("/api/reports/publication/").json()
+    rows = publication_tracker(PeerChallenge.objects.all(), today=TODAY)
+    expected = TrackedCaseOutput(rows, many=True, context={"request": request}).data
+    assert body["results"] == json.loads(json.dumps(expected))
+    assert {m["rag"] for row in body["results"] for m in row.values() if isinstance(m, dict)} == {
+        None,
+        GREEN,
+        AMBER,
+        RED,
+    }
