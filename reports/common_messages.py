@@ -1,14 +1,11 @@
 """The annual common-messages analysis (DOMAIN.md §5.3, §12.6; the board's 000:464-554): the
 findings of the reports issued in a UK financial year, counted by core component, theme and
-polarity in SQL, with each theme's excerpts and the councils they came from."""
+polarity, with each theme's excerpts and the councils they came from."""
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from itertools import chain
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 
 from core import snapshots
 from core.errors import InvalidInput
@@ -17,9 +14,6 @@ from reports.models import Finding, Polarity, Theme
 from reports.programme import FIRST_YEAR
 from workflow.dates import LATEST, financial_year_bounds, financial_year_label
 from workflow.models import PeerChallenge
-
-STRENGTH = Q(polarity=Polarity.STRENGTH)
-IMPROVEMENT = Q(polarity=Polarity.IMPROVEMENT)
 
 
 @dataclass(frozen=True)
@@ -93,30 +87,48 @@ def findings_of_year(year: int) -> QuerySet[Finding]:
     return Finding.objects.filter(challenge__report_issued_on__range=(start, end))
 
 
-def _excerpts(findings: QuerySet[Finding], first: int | None) -> Iterator[tuple[str, int, Excerpt]]:
-    """(component, theme id, excerpt) in the page's order: by polarity's value (areas for
-    improvement, then strengths), council, id.
-    Read as tuples: a year is ~4,000 findings, and a case instance each (with django-fsm's
-    per-instance setup) cost more than the query. `first` keeps each theme's first few in SQL
-    (a row number over the theme), for the page."""
-    if first == 0:
-        return
-    rows = findings.order_by("polarity", "challenge__host__name", "pk")
-    if first is not None:
-        rows = rows.annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[F("component"), F("theme_id")],
-                order_by=[F("polarity"), F("challenge__host__name"), F("pk")],
-            )
-        ).filter(place__lte=first)
+def common_messages(
+    *, year: int, excerpts: int | None = None, every_excerpt_of: str = ""
+) -> CommonMessages:
+    """The year's findings read once, in the excerpts' order (by polarity's value: areas for
+    improvement, then strengths; council; id), and every count taken from them: the totals,
+    each theme's strengths and improvements, with each theme's first `excerpts` excerpts
+    (every one when None, none when 0) except the theme `every_excerpt_of`'s (a slug), which
+    has them all. Three queries; read as tuples: a year is ~4,000 findings, and a case
+    instance each (with django-fsm's per-instance setup) cost more than the query. One
+    aggregate each for the totals and the counts read the year's cases again each time."""
+    check_year(year)
+    start, end = financial_year_bounds(year)
+    rows = list(
+        findings_of_year(year)
+        .order_by("polarity", "challenge__host__name", "pk")
+        .values_list(
+            "component",
+            "theme_id",
+            "challenge__host_id",
+            "challenge__host__name",
+            "challenge_id",
+            "polarity",
+            "excerpt",
+        )
+    )
+    themes = {t.pk: t for t in Theme.objects.filter(pk__in={row[1] for row in rows})}
+    labels = component_labels()
     polarities = dict(Polarity.choices)
-    for component, theme_id, council, case_id, polarity, text in rows.values_list(
-        "component", "theme_id", "challenge__host__name", "challenge_id", "polarity", "excerpt"
-    ):
-        yield (
-            component,
-            theme_id,
+    by_key: dict[tuple[str, int], ThemeCount] = {}
+    components: dict[str, ComponentCount] = {}
+    for code, theme_id, _, council, case_id, polarity, text in rows:
+        count = by_key.get((code, theme_id))
+        if count is None:
+            theme = themes[theme_id]
+            component = components.setdefault(code, ComponentCount(code, labels.get(code, code)))
+            count = by_key[(code, theme_id)] = ThemeCount(theme.slug, theme.name, 0, 0)
+            component.themes.append(count)
+        if polarity == Polarity.STRENGTH:
+            count.strengths += 1
+        elif polarity == Polarity.IMPROVEMENT:
+            count.improvements += 1
+        count.excerpts.append(
             Excerpt(
                 council=council,
                 case_id=case_id,
@@ -124,71 +136,30 @@ def _excerpts(findings: QuerySet[Finding], first: int | None) -> Iterator[tuple[
                 polarity=polarity,
                 polarity_label=polarities.get(polarity, polarity),
                 text=text,
-            ),
+            )
         )
-
-
-def common_messages(
-    *, year: int, excerpts: int | None = None, every_excerpt_of: str = ""
-) -> CommonMessages:
-    """Three queries: the year's totals, the counts by component and theme, the excerpts:
-    each theme's first `excerpts` of them (every one when None, none when 0), except the
-    theme `every_excerpt_of` (a slug), which has them all (a fourth query)."""
-    check_year(year)
-    start, end = financial_year_bounds(year)
-    findings = findings_of_year(year)
-    totals = findings.aggregate(
-        reports=Count("challenge", distinct=True),
-        councils=Count("challenge__host", distinct=True),
-        strengths=Count("pk", filter=STRENGTH),
-        improvements=Count("pk", filter=IMPROVEMENT),
-    )
-    counts = (
-        findings.values("component", "theme")
-        .annotate(
-            strengths=Count("pk", filter=STRENGTH), improvements=Count("pk", filter=IMPROVEMENT)
-        )
-        .order_by()
-    )
-    themes = {t.pk: t for t in Theme.objects.filter(pk__in={c["theme"] for c in counts})}
-    labels = component_labels()
-    by_key: dict[tuple[str, int], ThemeCount] = {}
-    components: dict[str, ComponentCount] = {}
-    for row in counts:
-        theme = themes[row["theme"]]
-        code = row["component"]
-        component = components.setdefault(code, ComponentCount(code, labels.get(code, code)))
-        count = ThemeCount(theme.slug, theme.name, row["strengths"], row["improvements"])
-        component.themes.append(count)
-        by_key[(code, theme.pk)] = count
-    shown = _excerpts(findings, excerpts)
-    if every_excerpt_of and excerpts is not None:
-        whole = findings.filter(theme__slug=every_excerpt_of)
-        shown = chain(
-            _excerpts(findings.exclude(theme__slug=every_excerpt_of), excerpts),
-            _excerpts(whole, None),
-        )
-    for component_code, theme_id, excerpt in shown:
-        by_key[(component_code, theme_id)].excerpts.append(excerpt)
     order = list(labels)
     position = {pk: t.position for pk, t in themes.items()}
     slug_position = {t.slug: position[pk] for pk, t in themes.items()}
     for component in components.values():
         component.themes.sort(key=lambda t: (slug_position[t.slug], t.name))
-    return CommonMessages(
+    report = CommonMessages(
         year=year,
         label=financial_year_label(year),
         start=start,
         end=end,
-        reports=totals["reports"],
-        councils=totals["councils"],
-        strengths=totals["strengths"],
-        improvements=totals["improvements"],
+        reports=len({row[4] for row in rows}),
+        councils=len({row[2] for row in rows}),
+        strengths=sum(c.strengths for c in components.values()),
+        improvements=sum(c.improvements for c in components.values()),
         components=sorted(
             components.values(),
             key=lambda c: (order.index(c.code) if c.code in order else len(order), c.label),
         ),
     )
+    if excerpts is None:
+        return report
+    return first_excerpts(report, excerpts, every_excerpt_of)
 
 
 @snapshots.kept
