@@ -10,7 +10,6 @@ import pickle
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -227,14 +226,6 @@ def test_the_command_refuses_a_bad_year():
 KEPT_AT = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def keeping(settings):
-    settings.REPORT_FIGURES_FRESH_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _reads(client, api) -> tuple[str, dict, dict[str, str]]:
     page = client.get(URL, {"year": 2016}).content.decode()
     data = api.get(API, {"year": 2016}).json()
@@ -242,7 +233,7 @@ def _reads(client, api) -> tuple[str, dict, dict[str, str]]:
 
 
 def test_the_page_the_api_and_the_csv_serve_the_kept_report_and_say_when(
-    client, programme, keeping
+    client, programme, keeping_figures
 ):
     client.force_login(f.manager())
     api = f.api_client(f.programme_lead())
