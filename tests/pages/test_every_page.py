@@ -3,6 +3,7 @@ no line in EXPECTED fails here until someone decides who may open it. GET for ev
 too for every page that changes something, where a refusal must also leave the database as it
 was."""
 
+from collections.abc import Iterator
 from itertools import combinations
 
 import pytest
@@ -247,16 +248,20 @@ def snapshot() -> tuple:
     )
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_who_may_open_each_page(client, world, name):
-    users, kwargs = world
-    url = url_for(name, kwargs)
-    got = {}
+def as_each_role(client, users: dict) -> Iterator[str]:
+    """Signs `client` in as each role in turn (signed out for "anonymous"), yielding it."""
     for role in ROLES_WITH_ADMIN:
         client.logout()
         if users[role] is not None:
             client.force_login(users[role])
-        got[role] = client.get(url).status_code
+        yield role
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_who_may_open_each_page(client, world, name):
+    users, kwargs = world
+    url = url_for(name, kwargs)
+    got = {role: client.get(url).status_code for role in as_each_role(client, users)}
     assert got == EXPECTED[name], url
 
 

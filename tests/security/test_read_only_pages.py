@@ -9,7 +9,7 @@ import pytest
 from tests.pages.test_every_page import (  # noqa: F401  (world: the fixture)
     CHANGES,
     EXPECTED,
-    ROLES_WITH_ADMIN,
+    as_each_role,
     url_for,
     world,
 )
@@ -71,10 +71,7 @@ def test_a_read_only_page_answers_405_to_a_post(client, world, name):  # noqa: F
     users, kwargs = world
     url = url_for(name, kwargs)
     got = {}
-    for role in ROLES_WITH_ADMIN:
-        client.logout()
-        if users[role] is not None:
-            client.force_login(users[role])
+    for role in as_each_role(client, users):
         response = client.post(url, {"reason": "x", "message": "x"})
         got[role] = response.status_code
         if response.status_code == 405:
