@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+from peerchallenge.gc_tuning import tune_for_requests
+
 
 def as_in_production() -> None:
     settings.ALLOWED_HOSTS = ["*"]
@@ -14,3 +16,4 @@ def as_in_production() -> None:
     # As Django's test runner does: keep one connection, so its queries can be counted.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    tune_for_requests()  # as peerchallenge/wsgi.py does in each web process
