@@ -316,9 +316,12 @@ def tracked_cases(cases: QuerySet[PeerChallenge], *, today: datetime.date) -> Qu
 
 # --- a page without sorting every case ------------------------------------------------------
 
-# The first pages are merged from each clock's own order; a page deeper than this (rarely
-# read: the most overdue come first) sorts every case, as the CSV does.
+# The first pages of many cases are merged from each clock's own order; a page deeper than
+# MERGE_UP_TO (rarely read: the most overdue come first) sorts every case, as the CSV does,
+# and so do SORT_UP_TO cases or fewer (a filter's few: a clock's index walked for them could
+# run its whole length, where sorting them takes a few ms).
 MERGE_UP_TO = 2000
+SORT_UP_TO = 5000
 
 
 def _clocks(cases: QuerySet) -> list[QuerySet]:
@@ -340,14 +343,14 @@ def _clocks(cases: QuerySet) -> list[QuerySet]:
     ]
 
 
-def rows_between(rows: QuerySet, cases: QuerySet, bottom: int, top: int) -> QuerySet:
+def rows_between(rows: QuerySet, cases: QuerySet, bottom: int, top: int, *, count: int) -> QuerySet:
     """`rows[bottom:top]`, `rows` being `tracked_cases(c)` and `cases` `tracked(c)`, with the
     sort key worked out for a few hundred cases, not all of them: the first `top` of each
     clock's own order hold the first `top` in the tracker's. (A case's key is one of its
     clocks' targets, and any case ahead of it in that clock's order has a key no later, ties
     by id: so it is ahead in the tracker's order too.) One query: the candidates' ids are a
-    UNION of each clock's first `top`."""
-    if top > MERGE_UP_TO:
+    UNION of each clock's first `top`. `count`: how many rows there are."""
+    if top > MERGE_UP_TO or count <= SORT_UP_TO:
         # A deferred join: the sort reads only the ids and the dates it needs.
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
     # From the tracked cases, not `rows`: a subquery carrying the rows' dozen annotations
@@ -380,7 +383,7 @@ class TrackerPaginator(Paginator):
             top = self.count
         rows = self.object_list
         assert isinstance(rows, QuerySet)
-        return Page(rows_between(rows, self.tracked, bottom, top), number, self)
+        return Page(rows_between(rows, self.tracked, bottom, top, count=self.count), number, self)
 
 
 def track(row: PeerChallenge, today: datetime.date) -> TrackedCase:

@@ -1,6 +1,7 @@
-"""The publication tracker's SQL (reports.publication.tracked_cases) says what the Python rule
-says, for every combination a table of cases can build: each milestone's dates, RAG and days,
-the case's RAG, days overdue and next deadline, and the order. The reference is the tracker as
+"""The publication tracker (reports.publication: the dates and the order in SQL, each shown
+row's RAGs from those dates) says what the Python rule says, for every combination a table of
+cases can build: each milestone's dates, RAG and days, the case's RAG, days overdue and next
+deadline, the order, the counts, and the pages merged from each clock's order. The reference is the tracker as
 it was in Python (each milestone from the reminder rules' steps and `milestone`, the case the
 worst of what is outstanding), kept here as the oracle.
 
@@ -270,7 +271,8 @@ def test_the_first_start_due_by_a_day_is_exact(months):
 def test_each_page_is_the_tracker_cut_where_the_page_says(seed, monkeypatch):
     """The pages merge each clock's first rows (reports.publication.rows_between): whatever
     the page size, the filter and the day, page after page is the whole sorted list, the
-    same with the merge as with the sort of every case (a page past MERGE_UP_TO)."""
+    same with the merge as with the sort of every case (a page past MERGE_UP_TO, or no more
+    than SORT_UP_TO cases)."""
     _make_cases(random.Random(seed), 120)
     finance = PeerChallenge.objects.filter(challenge_type__slug="finance")
     for cases, today in [
@@ -280,8 +282,14 @@ def test_each_page_is_the_tracker_cut_where_the_page_says(seed, monkeypatch):
     ]:
         whole = [row.case.pk for row in publication_tracker(cases, today=today)]
         assert len(whole) > 30
-        for size, merge_up_to in [(4, 2000), (50, 2000), (9, 0)]:
+        for size, merge_up_to, sort_up_to in [
+            (4, 2000, 0),
+            (50, 2000, 0),
+            (9, 0, 0),
+            (7, 2000, 1000),
+        ]:
             monkeypatch.setattr(publication, "MERGE_UP_TO", merge_up_to)
+            monkeypatch.setattr(publication, "SORT_UP_TO", sort_up_to)
             paginator = TrackerPaginator(
                 tracked_cases(cases, today=today), size, tracked=tracked(cases)
             )
@@ -291,4 +299,4 @@ def test_each_page_is_the_tracker_cut_where_the_page_says(seed, monkeypatch):
                 for number in paginator.page_range
                 for case in paginator.page(number).object_list
             ]
-            assert paged == whole, (today, size, merge_up_to)
+            assert paged == whole, (today, size, merge_up_to, sort_up_to)
