@@ -1,9 +1,9 @@
 """The publication tracker (reports.publication: the dates and the order in SQL, each shown
 row's RAGs from those dates) says what the Python rule says, for every combination a table of
 cases can build: each milestone's dates, RAG and days, the case's RAG, days overdue and next
-deadline, the order, the counts, and the pages merged from each clock's order. The reference is the tracker as
-it was in Python (each milestone from the reminder rules' steps and `milestone`, the case the
-worst of what is outstanding), kept here as the oracle.
+deadline, the order, the counts, and the pages merged from each clock's order. The reference
+is the tracker as it was in Python (each milestone from the reminder rules' steps and
+`milestone`, the case the worst of what is outstanding), kept here as the oracle.
 
 The cases: visits, feedback, report, publication and action plan dates on and either side of
 each deadline (28 and 56 days; 3 and 5 months, from month ends whose months are shorter), with
