@@ -7,7 +7,10 @@ and its teams, the council surveys with their answers, and report findings and g
 Scale 1 = 100,000 cases (98% finished, 2% open: one per host and type), 300,000 events,
 1,000,000 outbox rows (10,000 due), 2,000 peers (a tenth with a sign-in), 400,000 team places,
 200,000 survey invitations (about 1.3 million answers), findings on a third of the closed cases
-and good practice on one in a hundred. Rows go in with COPY (psycopg 3), so scale 1 takes
+and good practice on one in a hundred. Most closed corporate peer challenges are followed up
+(FOLLOW_UP_SHARE) by a follow-up visit one to two years later at the same council, with some
+or all of the same team: a case of the follow-up type linked to its parent (the only cases of
+that type), within the 100,000. Rows go in with COPY (psycopg 3), so scale 1 takes
 minutes, not hours. Consistent with each case's state: a closed case's team completed with
 days logged, a withdrawn case's team withdrawn or declined, an open case's invited, accepted or
 in reserve; surveys only for visits that ended.
@@ -62,6 +65,9 @@ from workflow.models import (  # noqa: E402
 CASES, EVENTS_PER_CASE, OUTBOX, DUE_SHARE = 100_000, 3, 1_000_000, 0.01
 PEERS, PEERS_WITH_USERS, ASSIGNMENTS, INVITATIONS = 2_000, 0.1, 400_000, 200_000
 OPEN_SHARE = 0.02
+# Most corporate peer challenges have a follow-up visit (a progress review) one to two years
+# after the visit, by some or all of the same team (DOMAIN.md: Follow-Up Visit).
+CPC, FOLLOW_UP_SHARE, FOLLOW_UP_AFTER = "corporate", 0.7, (365, 730)
 FINISHED = [State.CLOSED, State.CLOSED, State.CLOSED, State.CLOSED, State.WITHDRAWN]
 # Open cases, with the team places their state allows.
 BEFORE_VISIT = [State.ENQUIRY, State.BOOKED, State.TEAM_ASSEMBLY, State.PREPARATION]
@@ -73,6 +79,15 @@ AFTER_VISIT = [
     State.POST_CHALLENGE,
 ]
 HALF_DAYS = [Decimal(n) / 2 for n in range(3, 13)]  # 1.5 to 6 days
+# The columns of Generator._case_row's tuples, in order.
+CASE_COLUMNS = (
+    "host_id challenge_type_id state postponed_from scope_components local_objectives "
+    "report_file report_url publication_url action_plan_url chief_executive_name "
+    "chief_executive_email leader_name leader_email postponed_reason withdrawn_reason "
+    "closed_reason onsite_start onsite_end feedback_date report_issued_on published_on "
+    "created_at updated_at"
+)
+ONSITE_END = CASE_COLUMNS.split().index("onsite_end")
 S = AssignmentStatus
 
 
@@ -114,7 +129,12 @@ class Generator:
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.hosts = list(Council.objects.values_list("pk", flat=True))
-        self.types = list(ChallengeType.objects.values_list("pk", flat=True))
+        types = ChallengeType.objects.values_list("pk", "slug", "requires_parent")
+        # A follow-up's type needs a parent (the guards': workflow.guards): such cases are only
+        # made as follow-ups of a CPC, never drawn at random.
+        self.types = [pk for pk, _slug, follows in types if not follows]
+        self.follow_up_type = next((pk for pk, _s, follows in types if follows), None)
+        self.cpc = next((pk for pk, slug, _f in types if slug == CPC), None)
         # Ids are read back after each COPY from here on: the generator adds to what is there.
         self.first_case = self._next_id(PeerChallenge)
 
@@ -175,24 +195,55 @@ class Generator:
             self.now,
         )
 
+    def _follow_up(self, parent: tuple, index: int) -> tuple[int, tuple] | None:
+        """A closed CPC's follow-up visit, FOLLOW_UP_SHARE of the time: (the parent's index
+        among the finished cases, the follow-up's row). One to two years after the parent's
+        visit: finished if that is past; else open, at most one per council (a database rule)."""
+        rng, today = self.rng, self.today
+        host, ctype, state, end = parent[0], parent[1], parent[2], parent[ONSITE_END]
+        if ctype != self.cpc or state != State.CLOSED or self.follow_up_type is None:
+            return None
+        if rng.random() >= FOLLOW_UP_SHARE:
+            return None
+        start = end + datetime.timedelta(days=rng.randrange(*FOLLOW_UP_AFTER))
+        if start <= today - datetime.timedelta(days=30):
+            follow_state = rng.choice(FINISHED)
+        elif (host, self.follow_up_type) in self.taken:
+            return None
+        else:
+            self.taken.add((host, self.follow_up_type))
+            # Visited in the last month: reporting; ahead: being arranged (an enquiry undated).
+            follow_state = State.REPORTING if start <= today else rng.choice(BEFORE_VISIT)
+            start = None if follow_state == State.ENQUIRY else start
+        return index, self._case_row(host, self.follow_up_type, follow_state, start)
+
     def cases(self) -> None:
         rng, today = self.rng, self.today
         n_cases = int(CASES * self.scale)
         # Not the hosts and types that already hold a place: the generator adds to what is there.
-        taken = set(
+        self.taken = taken = set(
             PeerChallenge.objects.filter(HOLDS_A_PLACE).values_list("host_id", "challenge_type_id")
         )
         pairs = [(h, t) for h in self.hosts for t in self.types if (h, t) not in taken]
         n_open = min(int(n_cases * OPEN_SHARE), len(pairs))
         open_pairs = rng.sample(pairs, n_open)
 
+        # The finished cases, each closed CPC perhaps followed up: both within the total.
+        finished: list[tuple] = []
+        follow_ups: list[tuple[int, tuple]] = []
+        while len(finished) + len(follow_ups) < n_cases - n_open:
+            # 20 financial years back; finished, so any number share a host and type.
+            start = today - datetime.timedelta(days=rng.randrange(30, 20 * 365))
+            row = self._case_row(
+                rng.choice(self.hosts), rng.choice(self.types), rng.choice(FINISHED), start
+            )
+            finished.append(row)
+            planned = self._follow_up(row, len(finished) - 1)
+            if planned and len(finished) + len(follow_ups) < n_cases - n_open:
+                follow_ups.append(planned)
+
         def rows():
-            for _ in range(n_cases - n_open):
-                # 20 financial years back; finished, so any number share a host and type.
-                start = today - datetime.timedelta(days=rng.randrange(30, 20 * 365))
-                yield self._case_row(
-                    rng.choice(self.hosts), rng.choice(self.types), rng.choice(FINISHED), start
-                )
+            yield from finished
             for i, (host, ctype) in enumerate(open_pairs):
                 # One open case per host and type (a database rule): before the visit, dates
                 # ahead (an enquiry has none); after it, a visit of the last months.
@@ -207,18 +258,24 @@ class Generator:
                     host, ctype, state, start, State.BOOKED if state == State.POSTPONED else ""
                 )
 
+        copy_rows(PeerChallenge._meta.db_table, CASE_COLUMNS, rows(), n_cases, "cases")
+        # COPY numbers the rows in the order written: the finished cases come first.
+        parents = list(
+            PeerChallenge.objects.filter(pk__gte=self.first_case)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: len(finished)]
+        )
         copy_rows(
             PeerChallenge._meta.db_table,
-            (
-                "host_id challenge_type_id state postponed_from scope_components "
-                "local_objectives report_file report_url publication_url action_plan_url "
-                "chief_executive_name chief_executive_email leader_name leader_email "
-                "postponed_reason withdrawn_reason closed_reason onsite_start onsite_end "
-                "feedback_date report_issued_on published_on created_at updated_at"
-            ),
-            rows(),
-            n_cases,
-            "cases",
+            f"{CASE_COLUMNS} parent_id",
+            ((*row, parents[index]) for index, row in follow_ups),
+            len(follow_ups),
+            "follow-ups",
+        )
+        self.parent_of = dict(
+            PeerChallenge.objects.filter(pk__gte=self.first_case, parent__isnull=False).values_list(
+                "pk", "parent_id"
+            )
         )
         self.case_rows = list(
             PeerChallenge.objects.filter(pk__gte=self.first_case)
@@ -382,10 +439,13 @@ class Generator:
             "former",
         )
 
-    def _team(self, state):
+    def _team(self, state, roles_: list[str] | None = None):
         """(role, status) of each place of a case in `state`: leads, then members/officers,
-        a specialist and sometimes a shadow; a decline now and then."""
+        a specialist and sometimes a shadow (or `roles_`); a decline now and then."""
         rng = self.rng
+        if roles_ is not None:
+            yield from self._statuses(state, roles_)
+            return
         roles_ = [AssignmentRole.LEAD_MEMBER, AssignmentRole.LEAD_OFFICER]
         roles_ += rng.choices(
             [
@@ -397,6 +457,10 @@ class Generator:
             weights=[4, 4, 2, 1],
             k=rng.randrange(0, 4),
         )
+        yield from self._statuses(state, roles_)
+
+    def _statuses(self, state, roles_: list[str]):
+        rng = self.rng
         for role in roles_:
             if rng.random() < 0.15:
                 yield role, S.DECLINED
@@ -417,25 +481,38 @@ class Generator:
         rng, today, now = self.rng, self.today, self.now
         target = int(ASSIGNMENTS * self.scale)
 
+        parents = set(self.parent_of.values())
+        served: dict[int, list[tuple[int, str]]] = {}  # a parent's team, kept for its follow-up
+
         def rows():
             for pk, state, start, _end, _host in self.case_rows:
                 base = (start or today) - datetime.timedelta(days=60)
                 invited_on = min(base, today)
                 used = set()
-                for role, status in self._team(state):
-                    pool = (
-                        self.members
-                        if role in MEMBER_ROLES
-                        else (
-                            self.officers
-                            if role in OFFICER_ROLES
-                            else rng.choice([self.members, self.officers])
+                # A follow-up visit's team: some or all of its parent's, in their roles (a
+                # parent's id is lower, so its team is written first).
+                team = served.pop(self.parent_of[pk], []) if pk in self.parent_of else []
+                again = rng.sample(team, rng.randrange(1, len(team) + 1)) if team else []
+                for role, status in self._team(state, [r for _, r in again] or None):
+                    returning = [p for p, r in again if r == role and p not in used]
+                    if returning and status != S.DECLINED:
+                        peer = returning[0]
+                    else:
+                        pool = (
+                            self.members
+                            if role in MEMBER_ROLES
+                            else (
+                                self.officers
+                                if role in OFFICER_ROLES
+                                else rng.choice([self.members, self.officers])
+                            )
                         )
-                    )
-                    peer = rng.choice(pool)
+                        peer = rng.choice(pool)
                     if peer in used:
                         continue
                     used.add(peer)
+                    if pk in parents and status == S.COMPLETED:
+                        served.setdefault(pk, []).append((peer, role))
                     declared = status in (S.ACCEPTED, S.COMPLETED)
                     yield (
                         pk,

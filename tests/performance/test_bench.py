@@ -5,6 +5,7 @@ and every routed GET given real ids, so a new page or parameter is measured or n
 import importlib.util
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,48 @@ def test_the_generated_teams_fit_their_cases_states(generated):
     ).exists()
     # Some cases are open, one per host and type (the database rule holds them to it).
     assert PeerChallenge.objects.filter(HOLDS_A_PLACE).exists()
+
+
+def test_most_closed_cpcs_have_a_follow_up_visit_a_year_or_two_later(generated):
+    today = timezone.localdate()
+    follow_ups = PeerChallenge.objects.filter(challenge_type__requires_parent=True)
+    assert follow_ups.exists()
+    # A follow-up type's case always has its parent (the guards'), and only those have one.
+    assert not follow_ups.filter(parent__isnull=True).exists()
+    assert not PeerChallenge.objects.filter(
+        challenge_type__requires_parent=False, parent__isnull=False
+    ).exists()
+    for case in follow_ups.select_related("parent"):
+        parent = case.parent
+        assert parent.challenge_type.slug == "corporate" and parent.state == State.CLOSED
+        assert parent.host_id == case.host_id
+        if case.onsite_start is not None:
+            after = (case.onsite_start - parent.onsite_end).days
+            assert 365 <= after < 730, case.pk
+        # A visit past a month ago is finished; one to come or just made is still open.
+        past = case.onsite_start is not None and case.onsite_start <= today - timedelta(days=30)
+        assert (case.state in (State.CLOSED, State.WITHDRAWN)) == past, case.pk
+    # Most closed CPCs whose follow-up would be past by now have had one.
+    long_ago = PeerChallenge.objects.filter(
+        challenge_type__slug="corporate",
+        state=State.CLOSED,
+        onsite_end__lt=today - timedelta(days=760),
+    )
+    followed = long_ago.filter(follow_ups__isnull=False).distinct().count()
+    assert followed > long_ago.count() / 2
+    # The team: some or all of the parent's, in the same roles.
+    for case in follow_ups.filter(state=State.CLOSED):
+        served = set(
+            case.parent.assignments.filter(status=AssignmentStatus.COMPLETED).values_list(
+                "peer_id", "role"
+            )
+        )
+        again = set(
+            case.assignments.filter(status=AssignmentStatus.COMPLETED).values_list(
+                "peer_id", "role"
+            )
+        )
+        assert again & served, case.pk
 
 
 def test_every_completed_survey_answers_its_required_questions(generated):
