@@ -195,7 +195,10 @@ def _year_workload(
 ) -> tuple[dict[int, Decimal], dict[int, int]]:
     """Each peer's days in the year: logged on completed places with a visit in it, and the
     visits of places accepted on cases not finished (a visit's days, first and last included:
-    its days are logged only once completed). One grouped query over the year's places."""
+    its days are logged only once completed). One grouped query over the year's places: on
+    PostgreSQL the year's cases are a range of case_visits and each one's places a probe of
+    places_by_case, both read from the index alone, with or without parallel workers (where
+    the visibility map is kept: after VACUUM, as autovacuum keeps it)."""
     in_year = Assignment.objects.filter(
         challenge__onsite_start__range=(first, last), status__in=(Status.COMPLETED, Status.ACCEPTED)
     )
