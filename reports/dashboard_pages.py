@@ -24,6 +24,7 @@ from workflow.dates import financial_year_label
 # The rows of each overdue table the dashboard reads and shows before its "see all": at 100,000
 # cases the tables held ~500 rows, read and drawn on every visit (issue 11, P3).
 ROWS_SHOWN = 20
+NUMERIC_CELL = "govuk-table__cell govuk-table__cell--numeric"
 
 
 def allowed(request: HttpRequest) -> None:
@@ -84,6 +85,19 @@ def overdue_tables(kinds: list[Kind]) -> list[dict]:
     ]
 
 
+def _count_cell(cell: dict) -> str:
+    if not cell["href"]:
+        return format_html('<td class="{}">0</td>', NUMERIC_CELL)
+    return format_html(
+        '<td class="{}"><a class="govuk-link" href="{}">{}'
+        '<span class="govuk-visually-hidden"> {}</span></a></td>',
+        NUMERIC_CELL,
+        cell["href"],
+        cell["count"],
+        cell["label"],
+    )
+
+
 def pipeline_table(pipeline: Pipeline, query: dict[str, str]) -> dict:
     """The pipeline's cells, each count with the case list it stands for."""
     case_list = reverse("my-cases")
@@ -108,11 +122,14 @@ def pipeline_table(pipeline: Pipeline, query: dict[str, str]) -> dict:
         for t, n in zip(pipeline.types, pipeline.totals, strict=True)
     ]
     total = cell(pipeline.total, "all states, all types")
-    # As the table draws them: a line per state and one of all states, each ending in its total.
+    # As the table draws them: a line per state and one of all states, each ending in its total,
+    # its cells drawn here (~120 of them, each a link with its words).
     lines = [
         *({"label": row["label"], "cells": [*row["cells"], row["total"]]} for row in rows),
         {"label": "All states", "cells": [*totals, total]},
     ]
+    for line in lines:
+        line["html"] = format_html_join("", "{}", ((_count_cell(cell),) for cell in line["cells"]))
     return {"types": pipeline.types, "rows": rows, "totals": totals, "total": total, "lines": lines}
 
 
