@@ -327,7 +327,7 @@ SORT_UP_TO = 5000
 def _clocks(cases: QuerySet) -> list[QuerySet]:
     """`tracked` cases by each clock whose target can be the case's sort key, in the order
     of that target (ties by id), and every row by id (those with nothing left to do sort last,
-    by id). PostgreSQL reads each from its partial index (workflow 0022) and stops at the
+    by id). PostgreSQL reads each from its partial index (workflow 0023) and stops at the
     LIMIT: the report's target is the feedback plus a fixed number of days (the feedback's
     order); the publication and the action plan share one target."""
     unpublished = Q(published_on__isnull=True) | Q(action_plan_published_on__isnull=True)
@@ -353,8 +353,8 @@ def rows_between(rows: QuerySet, cases: QuerySet, bottom: int, top: int, *, coun
     if top > MERGE_UP_TO or count <= SORT_UP_TO:
         # A deferred join: the sort reads only the ids and the dates it needs.
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
-    # From the tracked cases, not `rows`: a subquery carrying the rows' dozen annotations
-    # cost Django more to build than PostgreSQL to run.
+    # From the tracked cases, not `rows`: subqueries carrying the rows' annotations cost
+    # Django more to build than PostgreSQL to run.
     firsts = [clock.values("pk")[:top] for clock in _clocks(cases)]
     if connections[rows.db].features.supports_slicing_ordering_in_compound:
         candidates = Q(pk__in=firsts[0].union(*firsts[1:]))
