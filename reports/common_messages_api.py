@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
+from core.snapshot_fields import FiguresAsAt
 from reports.api_common import ReadsEveryCase
 from reports.common_messages import latest_common_messages
 from reports.programme import FIRST_YEAR
-from surveys.api import FiguresAsAt
 from workflow.dates import LATEST
 
 

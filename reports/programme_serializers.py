@@ -4,9 +4,10 @@ same document. Days and averages are numbers (half days kept: 12.5); a figure no
 
 from rest_framework import serializers
 
+from core.snapshot_fields import FiguresAsAt
 from reports.delivered import DeliveredCase
 from reports.programme import TENTH
-from surveys.api import FiguresAsAt, PeriodOutput, SurveyResultsOutput
+from surveys.api import PeriodOutput, SurveyResultsOutput
 
 
 def _number(**kwargs) -> serializers.DecimalField:

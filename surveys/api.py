@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from core.api_schema import BAD_INPUT
 from core.errors import InvalidInput
+from core.snapshot_fields import FiguresAsAt
 from surveys.models import SurveyKind
 from surveys.periods import PARTS, Period, between, financial_year
 from surveys.responses_csv import responses_csv
@@ -106,22 +107,6 @@ def _period_query(request) -> tuple[str, Period]:
     query = PeriodQuery(data=request.query_params.dict())
     query.is_valid(raise_exception=True)
     return query.validated_data["kind"], query.period()
-
-
-class FiguresAsAt(serializers.DateTimeField):
-    """When kept figures were computed (core/snapshots.py), from the serializer's context
-    `figures_as_at`: the figures are the snapshot's value, its time sits beside them."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "help_text",
-            "When these figures were computed: they are kept a short while, and changes made "
-            "since show within a few minutes.",
-        )
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return super().to_representation(self.context["figures_as_at"])
 
 
 class FigureOutput(serializers.Serializer):
