@@ -1,7 +1,7 @@
 """The case list's default order (PeerChallenge.Meta.ordering): newest visit first, a case
 without dates last, ties newest case first, on SQLite and PostgreSQL alike (PostgreSQL puts
-nulls first in a descending order unless told). Run on both: `/tmp/pgrun.sh`-style, with
-DATABASE_URL set, for PostgreSQL."""
+nulls first in a descending order unless told). The suite runs on SQLite, and on PostgreSQL
+with DATABASE_URL set (as CI does)."""
 
 import datetime
 import re
