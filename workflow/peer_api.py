@@ -32,6 +32,7 @@ from workflow.peer_serializers import (
     PeerImportOutput,
     PeerOutput,
     SpecialismOutput,
+    candidate_output,
 )
 
 
@@ -179,4 +180,4 @@ class ChallengeCandidatesApi(generics.ListAPIView):
         found = candidates_for(challenge, filters.qs, hide_hard=filters.hide_hard)
         # The pager takes a list as well as a queryset: the candidates are sorted in Python.
         page: list | None = self.paginate_queryset(found.candidates)  # type: ignore[arg-type]
-        return self.get_paginated_response(CandidateOutput(page, many=True).data)
+        return self.get_paginated_response([candidate_output(c) for c in page or []])

@@ -1,9 +1,15 @@
 """The peer pool's API shapes: peers, specialisms, conflicts, the CSV import."""
 
+import datetime
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from workflow.conflicts import Code, Severity
 from workflow.models import DeclaredInterest, Peer, PeerFormerCouncil, Specialism
+
+if TYPE_CHECKING:
+    from workflow.candidates import Candidate
 
 
 class SpecialismOutput(serializers.ModelSerializer):
@@ -161,3 +167,53 @@ class CandidateOutput(serializers.Serializer):
         allow_null=True, help_text="Accepted of the invitations answered; null if none answered"
     )
     last_challenges = CandidateCaseRef(many=True, help_text="Their last three teams, newest first")
+
+
+_WORKLOAD = CandidateOutput().fields["workload"]  # its rounding and string, as the schema's
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _day(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def candidate_output(c: "Candidate") -> dict:
+    """`CandidateOutput`'s JSON for one candidate, written directly (a test holds the two
+    equal): the serializer's nested fields were ~6 ms of a page of 50."""
+    peer, place = c.peer, c.place
+    council = peer.council
+    rate = c.acceptance_rate
+    return {
+        "peer": {"id": peer.pk, "name": peer.name},
+        "kind": _text(peer.kind),
+        "political_group": _text(peer.political_group),
+        "officer_role": _text(peer.officer_role),
+        "council": None if council is None else {"code": council.code, "name": council.name},
+        "region": _text(peer.region),
+        "specialisms": [str(name) for name in c.specialisms],
+        "conflicts": [
+            {"severity": str(x.severity), "code": str(x.code), "reason": x.reason}
+            for x in c.conflicts
+        ],
+        "invitable": c.invitable,
+        "place": None
+        if place is None
+        else {"id": place.pk, "role": str(place.role), "status": str(place.status)},
+        "workload": _WORKLOAD.to_representation(c.workload),
+        "max_days": c.max_days,
+        "open_places": c.open_places,
+        "acceptance_rate": None if rate is None else float(rate),
+        "last_challenges": [
+            {
+                "id": case.pk,
+                "reference": case.reference,
+                "host": case.host.name,
+                "type": case.challenge_type.name,
+                "onsite_start": _day(case.onsite_start),
+            }
+            for case in c.last_challenges
+        ],
+    }

@@ -284,6 +284,43 @@ def test_a_manager_gets_the_candidates_paginated_with_conflicts_in_words(case):
     }
 
 
+def test_the_apis_rows_written_directly_are_the_serializers(case):
+    """The API writes each row as a dict (peer_serializers.candidate_output), not through
+    CandidateOutput's nested fields; the schema is still CandidateOutput, so the two must give
+    the same JSON for every kind of row: hard, soft, none, on the team, answered or not, no
+    home council, half days, past teams with and without a visit date."""
+    from rest_framework.renderers import JSONRenderer
+
+    from workflow.peer_serializers import CandidateOutput, candidate_output
+
+    make_pool(case, 8)
+    f.PeerFactory(name="Ida Ipswich", council=f.council("IPS"))
+    f.PeerFactory(name="Sam Stalbans", council=f.council("SAL"), kind=Peer.Kind.MEMBER)
+    f.PeerFactory(name="Nia Nohome", council=None)
+    wendy = f.PeerFactory(name="Wendy Work")
+    done = other_case(datetime.date(2026, 4, 20), state=State.REPORTING)
+    f.place(done, peer=wendy, status=A.COMPLETED, days=Decimal("3.5"))
+    undated = f.PeerChallengeFactory(
+        host=f.council("WOT"), state=State.ENQUIRY, onsite_start=None, onsite_end=None
+    )
+    f.place(undated, peer=wendy, status=A.ACCEPTED)
+    f.place(case, peer=wendy, status=A.DECLINED)
+
+    rows = list(candidates_for(case).candidates)
+    direct = [candidate_output(c) for c in rows]
+
+    assert direct == CandidateOutput(rows, many=True).data
+    render = JSONRenderer().render
+    assert render(direct) == render(CandidateOutput(rows, many=True).data)
+    kinds = {
+        (bool(c.hard), bool(c.soft), c.place is not None, c.peer.council is None) for c in rows
+    }
+    assert len(kinds) >= 4  # the rows differ in the ways the fields do
+    past = [case for r in direct for case in r["last_challenges"]]
+    assert {p["onsite_start"] is None for p in past} == {True, False}
+    assert {r["workload"] for r in direct} >= {"3.5"}
+
+
 def test_the_api_filters(case):
     specialism = Specialism.objects.first()
     member = f.PeerFactory(name="Mo Member", kind=Peer.Kind.MEMBER, council=f.council("COV"))
