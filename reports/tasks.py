@@ -16,4 +16,3 @@ def draft_good_practice() -> int:
 def apply_retention() -> dict[str, int]:
     """Daily: remove personal data past its retention period (idempotent)."""
     return data_protection.apply_retention()
-
