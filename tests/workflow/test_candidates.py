@@ -385,3 +385,33 @@ def test_only_managers_see_candidates(case):
     assert f.api_client(f.programme_lead()).get(url(case)).status_code == 403
     assert f.api_client().get(url(case)).status_code in (401, 403)
     assert f.api_client(f.manager()).get("/api/challenges/999999/candidates/").status_code == 404
+
+
+# --- the page's rows, written in Python (workflow/pages/candidates.py _rows_html) ---------------
+
+
+def test_the_pages_rows_escape_what_peers_and_councils_say(client, case):
+    """The rows are written with format_html, not the template: every value from the data is
+    escaped as the template escaped it, and a posted form's errors keep its row open."""
+    manager = f.manager()
+    case.manager = manager
+    case.save(update_fields=["manager"])
+    odd = f.PeerFactory(name="<b>O'Hara & Co</b>", council=f.council("SAL"))  # soft: region
+    odd.specialisms.add(Specialism.objects.create(name="<i>Risk</i>", slug="risk-odd"))
+    client.force_login(manager)
+    page_url = f"/cases/{case.pk}/candidates/"
+
+    row = client.get(page_url).content.decode()
+    row = row[row.index(f'data-testid="candidate-{odd.pk}"') :]
+    row = row[: row.index("</tr>")]
+
+    assert "<b>" not in row and "<i>" not in row
+    assert "&lt;b&gt;O&#x27;Hara &amp; Co&lt;/b&gt;" in row
+    assert "&lt;i&gt;Risk&lt;/i&gt;" in row
+    assert "Add &lt;b&gt;O&#x27;Hara &amp; Co&lt;/b&gt;</button>" in row
+    assert 'name="csrfmiddlewaretoken"' in row and '<details class="govuk-details">' in row
+
+    posted = client.post(page_url, {"peer": odd.pk, f"peer-{odd.pk}-role": "mayor"})
+    again = posted.content.decode()
+    again = again[again.index(f'data-testid="candidate-{odd.pk}"') :]
+    assert '<details class="govuk-details" open>' in again[: again.index("</tr>")]
