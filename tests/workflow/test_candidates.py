@@ -396,7 +396,12 @@ def test_the_pages_rows_escape_what_peers_and_councils_say(client, case):
     manager = f.manager()
     case.manager = manager
     case.save(update_fields=["manager"])
-    odd = f.PeerFactory(name="<b>O'Hara & Co</b>", council=f.council("SAL"))  # soft: region
+    home = f.council("SAL")
+    home.name = "St <u>Albans</u> & District"
+    home.save(update_fields=["name"])
+    odd = f.PeerFactory(name="<b>O'Hara & Co</b>", council=home)  # soft: region
+    past = other_case(datetime.date(2026, 4, 20), state=State.REPORTING, host="SAL")
+    f.place(past, peer=odd, status=A.COMPLETED)
     odd.specialisms.add(Specialism.objects.create(name="<i>Risk</i>", slug="risk-odd"))
     client.force_login(manager)
     page_url = f"/cases/{case.pk}/candidates/"
@@ -405,7 +410,9 @@ def test_the_pages_rows_escape_what_peers_and_councils_say(client, case):
     row = row[row.index(f'data-testid="candidate-{odd.pk}"') :]
     row = row[: row.index("</tr>")]
 
-    assert "<b>" not in row and "<i>" not in row
+    assert "<b>" not in row and "<i>" not in row and "<u>" not in row
+    # the home council, the soft conflict naming it, and a past team's host
+    assert row.count("St &lt;u&gt;Albans&lt;/u&gt; &amp; District") >= 3
     assert "&lt;b&gt;O&#x27;Hara &amp; Co&lt;/b&gt;" in row
     assert "&lt;i&gt;Risk&lt;/i&gt;" in row
     assert "Add &lt;b&gt;O&#x27;Hara &amp; Co&lt;/b&gt;</button>" in row
