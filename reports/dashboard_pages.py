@@ -3,6 +3,7 @@ overdue across the programme and the manager's own actions. Filters by region, t
 and financial year (a bad value is a form error on the page, never a 500)."""
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -124,7 +125,7 @@ def pipeline_table(pipeline: Pipeline, query: dict[str, str]) -> dict:
     total = cell(pipeline.total, "all states, all types")
     # As the table draws them: a line per state and one of all states, each ending in its total,
     # its cells drawn here (~120 of them, each a link with its words).
-    lines = [
+    lines: list[dict[str, Any]] = [
         *({"label": row["label"], "cells": [*row["cells"], row["total"]]} for row in rows),
         {"label": "All states", "cells": [*totals, total]},
     ]
