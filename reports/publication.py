@@ -260,12 +260,16 @@ SHOWN = (
 )
 
 
+def _live_follow_ups() -> QuerySet[PeerChallenge]:
+    """Every follow-up not withdrawn."""
+    # parent IS NOT NULL: read by the parent's index from the follow-ups alone, not by
+    # scanning every case (40 ms each time); and no NULL in a NOT IN of their parents.
+    return PeerChallenge.objects.filter(parent__isnull=False).exclude(state=State.WITHDRAWN)
+
+
 def _follow_ups() -> QuerySet[PeerChallenge]:
     """The live follow-ups of the outer query's case."""
-    # parent IS NOT NULL: PostgreSQL hashes the EXISTS as a set of parents, read by the
-    # parent's index from the follow-ups alone, not by scanning every case (40 ms each time).
-    follow_ups = PeerChallenge.objects.filter(parent=OuterRef("pk"), parent__isnull=False)
-    return follow_ups.exclude(state=State.WITHDRAWN)
+    return _live_follow_ups().filter(parent=OuterRef("pk"))
 
 
 def tracked(cases: QuerySet[PeerChallenge]) -> QuerySet[PeerChallenge]:
@@ -449,16 +453,22 @@ def _overdue(today: datetime.date) -> Q:
     types = ChallengeType.objects.values("pk")
     publication = Q(challenge_type__in=types.filter(publication_expected=True))
     review = Q(challenge_type__in=types.filter(requires_parent=False), onsite_end__isnull=False)
+    # The follow-ups last, as one hashed set of their parents (NOT IN: a hashed SubPlan),
+    # asked only of a case whose review is past its target and nothing else overdue; an
+    # EXISTS per case probed the parent index for each (97 ms against 23 at 100,000 cases
+    # when every case reaches it).
+    live_parents = _live_follow_ups().values("parent_id")
     return (
         Q(report_issued_on__isnull=True, feedback_date__lt=report_by)
         | (publication & unpublished & Q(report_issued_on__lt=publication_by))
-        | (review & Q(has_follow_up=False, onsite_end__lt=review_by))
+        | (review & Q(onsite_end__lt=review_by) & ~Q(pk__in=live_parents))
     )
 
 
 def counts(rows: QuerySet, *, today: datetime.date) -> tuple[int, int]:
     """How many of `tracked_cases` there are, and how many have a target in the past: one
-    query."""
+    query over the tracked cases' covering index alone: `_overdue` reads no annotation, so
+    Django drops `has_follow_up` rather than wrap every case's EXISTS in a subquery."""
     found = rows.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=_overdue(today))
     )
