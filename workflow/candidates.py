@@ -162,7 +162,8 @@ def candidates_for(
     pool = check.with_hard_flags(Peer.objects.filter(pk__in=chosen.values("pk")))
     if hide_hard:
         pool = pool.filter(hard_home=False, hard_former=False)
-    places = {a.peer_id: a for a in Assignment.objects.filter(challenge=challenge)}
+    # The case's places as it was read with them, if it was (the page's case is: no query).
+    places = {a.peer_id: a for a in challenge.assignments.all()}
     completed, booked = _year_workload(*financial_year_bounds(year))
     open_places = _open_places()
     zero = Decimal(0)
