@@ -321,3 +321,35 @@ def test_the_api_writes_what_its_serializer_says(cases):
         AMBER,
         RED,
     }
+
+
+def test_each_row_is_written_with_its_names_escaped(client, cases):
+    """The rows the page writes in Python (publication_pages.table_row): the case's link,
+    reference, council and type (escaped), feedback, RAG and days overdue, then its cells."""
+    council = cases["X"].host
+    council.name = 'Adur <script>alert("x")</script> & Co'
+    council.save()
+    client.force_login(f.manager())
+    response = client.get(URL)
+    page = response.content.decode()
+    x = cases["X"]
+    row = next(
+        line
+        for line, (tracked, _cells) in zip(
+            response.context["lines"], response.context["table"], strict=True
+        )
+        if tracked.case.pk == x.pk
+    )
+    cells = "".join(dict((r.case.pk, c) for r, c in response.context["table"])[x.pk])
+    assert row == (
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+        f'<a class="govuk-link" href="/cases/{x.pk}/">{x.reference}</a>'
+        '<div class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0">'
+        "Adur &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co, "
+        f"{x.challenge_type.name}; feedback 1 Apr 2026</div></th>"
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">Red</strong></td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">47</td>'
+        f"{cells}</tr>"
+    )
+    assert row in page
+    assert "<script>alert" not in page
