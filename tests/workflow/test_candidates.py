@@ -11,7 +11,7 @@ import time_machine
 
 from tests.workflow import factories as f
 from workflow.candidates import candidates_for
-from workflow.models import Assignment, DeclaredInterest, Peer, Specialism, State
+from workflow.models import Assignment, DeclaredInterest, Peer, PeerChallenge, Specialism, State
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +191,22 @@ def test_the_query_count_does_not_grow_with_the_pool(case, n, django_assert_num_
 
     assert len(found.candidates) == len(rows) == n
     assert all(c.last_challenges and c.specialisms for c in rows)
+
+
+def test_a_case_read_with_its_places_is_not_asked_for_them_again(case, django_assert_num_queries):
+    """The page reads its case with the team's places (selectors.challenge_list): the order
+    takes this team's places from it rather than querying them again."""
+    make_pool(case, 6)
+    cases = PeerChallenge.objects.select_related("host").prefetch_related("assignments")
+    read = cases.get(pk=case.pk)
+
+    with django_assert_num_queries(4 + 7):  # the order's five but the places here
+        rows = list(candidates_for(read).candidates)
+
+    here = {a.peer_id: a for a in Assignment.objects.filter(challenge=case)}
+    assert len(here) == 2
+    assert {c.peer.pk: c.place for c in rows if c.place is not None} == here
+    assert all(not c.invitable for c in rows if c.peer.pk in here)
 
 
 def test_a_page_reads_only_its_own_rows_in_full_in_the_same_order(case, django_assert_num_queries):
