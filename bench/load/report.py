@@ -34,7 +34,7 @@ def rows(path: Path) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
-    for name in ("users", "seconds", "web-workers", "smtp-delay-ms", "wait", "scale"):
+    for name in ("users", "seconds", "settle", "web-workers", "smtp-delay-ms", "wait", "scale"):
         parser.add_argument(f"--{name}", required=True)
     args = parser.parse_args()
     stats = rows(args.out / "locust_stats.csv")
@@ -49,7 +49,8 @@ def main() -> None:
         f"(solo pool) sending to an SMTP sink that takes {args.smtp_delay_ms} ms per message and "
         f"{args.smtp_delay_ms} ms to close. locust: {args.users} users, think time "
         f"{args.wait.replace(',', '-')} s between requests, measured for {args.seconds} s from "
-        "the moment the last user had signed in; locust runs on the same machine.\n"
+        f"{args.settle} s after the last user had signed in (the sign-ins' queue drained); "
+        "locust runs on the same machine.\n"
     )
     signin = json.loads((args.out / "signin.json").read_text())
     print(
