@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from core.errors import InvalidInput
+from core.row_markup import url_pattern
 from core.snapshots import Snapshot
 from reports.common_messages import CommonMessages, Excerpt, latest_common_messages
 from reports.csv_cells import bad_query, csv_cell
@@ -74,12 +74,6 @@ class YearForm(forms.Form):
         return data
 
 
-def case_url_pattern() -> str:
-    """The case page's address with {} for its id: reversed once, not once an excerpt."""
-    any_case = 2**31 - 1
-    return reverse("case-detail", args=[any_case]).replace(str(any_case), "{}")
-
-
 def excerpt_items(excerpts: list[Excerpt], case_url: str) -> SafeString:
     """A theme's excerpts as list items, built here: a year's ~300 shown, drawn through the
     template's {% url %}, {% if %}s and filters, were most of the page's time (issue 11)."""
@@ -109,7 +103,7 @@ def common_messages_page(request: HttpRequest) -> HttpResponse:
     report = form.messages if form.is_valid() else None
     year = request.GET.copy()
     year.pop("theme", None)
-    case_url = case_url_pattern()
+    case_url = url_pattern("case-detail")
     sections = (
         [
             (c, [(t, excerpt_items(t.excerpts, case_url)) for t in c.themes])

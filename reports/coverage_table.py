@@ -3,43 +3,22 @@ tags: ~320 councils' cells through {% url %}, |date and {% if %}, and each mark'
 through the template's number localisation, were nearly all of the page's time at 100,000
 cases (issue 11). The markup is the one the template drew."""
 
-import datetime
-import html
-
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
-from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 
+from core.row_markup import DateWords, url_pattern
+from core.row_markup import escape as _e
 from reports.coverage import NEVER, CouncilCoverage
 from reports.coverage_map import Dot
-
-
-def _pattern(name: str, blank: str) -> str:
-    """The address of `name` with {} for its one argument: reversed once, not once a row."""
-    return reverse(name, args=[blank]).replace(blank, "{}")
-
-
-class _Months:
-    """ "Mar 2028" as the template's |date:"M Y" gives it, worked out once a month."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[int, int], str] = {}
-
-    def __call__(self, day: datetime.date) -> str:
-        key = (day.year, day.month)
-        if key not in self.seen:
-            self.seen[key] = dateformat.format(day, "M Y")
-        return self.seen[key]
 
 
 def table_rows(rows: list[CouncilCoverage], *, can_manage: bool) -> SafeString:
     """Each council's row. Every value is escaped here, as it is put in (`_e`: what the
     template's autoescape and format_html do, without their per-value checks for lazy text,
     which ~1,700 format_html calls made most of this function's time)."""
-    case_url = _pattern("case-detail", "2147483647")
-    note_url = _pattern("coverage-note", "CODE")
-    month = _Months()
+    case_url = url_pattern("case-detail")
+    note_url = url_pattern("coverage-note", "CODE")
+    month = DateWords("M Y")  # "Mar 2028"
     drawn = []
     for row in rows:
         c = row.council
@@ -95,8 +74,3 @@ def map_marks(dots: list[Dot]) -> SafeString:
 def _link(href: str, inner: str, size: str = "govuk-link") -> str:
     """A link to `href` around `inner` (markup already escaped)."""
     return f'<a class="{size}" href="{_e(href)}">{inner}</a>'
-
-
-def _e(value: object) -> str:
-    """HTML-escaped, as django.utils.html.escape does (html.escape, quotes included)."""
-    return html.escape(str(value))

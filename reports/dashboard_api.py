@@ -14,10 +14,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from core.row_markup import url_pattern
 from reports.api_common import FilteredCasesApi
 from reports.case_filters import ReportApiFilter
 from reports.dashboard import dashboard
-from reports.dashboard_pages import case_url_pattern
 from reports.overdue import Item, Kind
 from workflow import roles
 
@@ -68,7 +68,7 @@ class _Items:
 
     def __init__(self, request) -> None:
         # Every case page's address from one reverse, on this site's scheme and host.
-        self.case_url = request.build_absolute_uri("/")[:-1] + case_url_pattern()
+        self.case_url = request.build_absolute_uri("/")[:-1] + url_pattern("case-detail")
 
     def item(self, item: Item) -> dict:
         case = item.case

@@ -2,7 +2,6 @@
 overdue across the programme and the manager's own actions. Filters by region, type, manager
 and financial year (a bad value is a form error on the page, never a 500)."""
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_safe
 
+from core.row_markup import DateWords, url_pattern
 from reports.case_filters import ReportPageFilter
 from reports.dashboard import Pipeline, dashboard
 from reports.overdue import Item, Kind
@@ -34,21 +34,15 @@ def allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def case_url_pattern() -> str:
-    """The case page's address with {} for its id: reversed once, not once a row."""
-    any_case = 2**31 - 1
-    return reverse("case-detail", args=[any_case]).replace(str(any_case), "{}")
-
-
 def overdue_tables(kinds: list[Kind]) -> list[dict]:
     """Each kind with its rows drawn here: ~100 rows through the template's {% url %}, date
     filter and {% if %}s were most of the page's time (issue 11, P3)."""
-    case_url = case_url_pattern()
-    days: dict[datetime.date, str] = {}  # a date written once however many rows share it
+    case_url = url_pattern("case-detail")
+    day_words = DateWords("j M Y")
 
     def row(kind: Kind, item: Item) -> tuple:
         case = item.case
-        due = days.setdefault(item.due, dateformat.format(item.due, "j M Y"))
+        due = day_words(item.due)
         overdue = (
             format_html('<strong class="govuk-tag govuk-tag--red">{}</strong>', item.days_overdue)
             if item.overdue

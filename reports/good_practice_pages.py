@@ -3,8 +3,6 @@ council and words. Everyone signed in reads the published ones (peers take learn
 their councils, DOMAIN.md §8); managers also see drafts and approved ones, which may hold a
 council's survey answer, and move them on. An example a user may not see is a 404."""
 
-import html
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import InvalidInput, Refused
+from core.row_markup import escape as _e
 from reports.finding_pages import GoodPracticeForm, theme_choices
 from reports.findings import component_labels
 from reports.good_practice import good_practice_approve, good_practice_edit, good_practice_publish
@@ -63,10 +62,6 @@ def _attrs(attrs: dict) -> str:
         for key, value in attrs.items()
         if value is not False
     )
-
-
-def _e(value) -> str:
-    return html.escape(str(value))
 
 
 class SearchForm(forms.Form):

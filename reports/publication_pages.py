@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
+from core.row_markup import url_pattern
 from reports.case_filters import ReportPageFilter
 from reports.csv_cells import bad_query, csv_cell
 from reports.dashboard_pages import allowed
@@ -67,14 +68,13 @@ def publication_tracker_page(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(page_number)
         rows = [track(case, today) for case in page.object_list]
         table = [(row, [milestone_cell(m) for m in row.milestones]) for row in rows]
-        # The case page's address less its id, reversed once, not per row.
-        case_link = reverse("case-detail", args=[0]).removesuffix("0/")
+        case_url = url_pattern("case-detail")
         context |= {
             "page": page,
             "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "rows": rows,
             "table": table,
-            "lines": [table_row(row, cells, case_link) for row, cells in table],
+            "lines": [table_row(row, cells, case_url) for row, cells in table],
             "overdue": overdue,
             "query": query.urlencode(),
         }
@@ -110,7 +110,7 @@ def milestone_cell(m: Milestone) -> str:
     return mark_safe(f'<td class="govuk-table__cell">{body}</td>')
 
 
-def table_row(row: TrackedCase, cells: list[str], case_link: str) -> str:
+def table_row(row: TrackedCase, cells: list[str], case_url: str) -> str:
     """A case's table row, its milestone `cells` written by `milestone_cell`. Written here for
     the reason those are: a dozen template lookups a row for fifty rows were most of what
     was left of the template's time. The names are escaped; the rest are numbers, dates and
@@ -119,13 +119,12 @@ def table_row(row: TrackedCase, cells: list[str], case_link: str) -> str:
     return format_html(
         '<tr class="govuk-table__row">'
         '<th scope="row" class="govuk-table__header">'
-        '<a class="govuk-link" href="{}{}/">{}</a>'
+        '<a class="govuk-link" href="{}">{}</a>'
         '<div class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0">'
         "{}, {}; feedback {}</div></th>"
         '<td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong></td>'
         '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>{}</tr>',
-        case_link,
-        case.pk,
+        case_url.format(case.pk),
         case.reference,
         case.host.name,
         case.challenge_type.name,
