@@ -41,15 +41,12 @@ from notifications.rules import (
     cases_awaiting_report,
 )
 from surveys.models import InvitationStatus, Respondent, SurveyInvitation, SurveyKind
-from workflow.choices import TERMINAL, AssignmentRole, AssignmentStatus, State
+from workflow.choices import UNFINISHED, AssignmentRole, AssignmentStatus
 from workflow.dates import EARLIEST
 from workflow.models import Assignment, PeerChallenge
 
 DUE_SOON_DAYS = 3  # an invitation answerable for this few days more is worth a nudge now
 IMPACT_SOON_DAYS = 30  # the month ahead: time to check the case's contacts
-# A case not closed or withdrawn, said as the states it may be in: read through the state
-# index (~2,000 of 100,000 cases), where "not closed or withdrawn" scanned every case.
-OPEN = [state for state in State if state not in TERMINAL]
 ONE_DAY = datetime.timedelta(days=1)
 
 KINDS = (
@@ -159,7 +156,7 @@ def _invitations(cases: QuerySet[PeerChallenge], today: datetime.date) -> tuple[
     places = Assignment.objects.filter(
         status=AssignmentStatus.INVITED,
         respond_by__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-        challenge__state__in=OPEN,
+        challenge__state__in=UNFINISHED,
     )
     return _among(places, cases), ("respond_by", "challenge_id", "peer__name", "role")
 
@@ -180,7 +177,7 @@ def _outstanding(status: str) -> Select:
     def select(cases: QuerySet[PeerChallenge], today: datetime.date) -> tuple[QuerySet, tuple]:
         invitations = SurveyInvitation.objects.filter(status=status)
         if status == InvitationStatus.EXPIRED:
-            invitations = invitations.filter(challenge__state__in=OPEN)
+            invitations = invitations.filter(challenge__state__in=UNFINISHED)
         closing_day = Coalesce("expires_on", Value(today, output_field=DateField()))
         return _among(invitations, cases), (closing_day, *SURVEY_COLUMNS)
 
@@ -193,7 +190,7 @@ def _impact(cases: QuerySet[PeerChallenge], today: datetime.date) -> tuple[Query
         status=InvitationStatus.SCHEDULED,
         questionnaire__kind=SurveyKind.IMPACT,
         send_on__lte=today + datetime.timedelta(days=IMPACT_SOON_DAYS),
-        challenge__state__in=OPEN,
+        challenge__state__in=UNFINISHED,
     )
     return _among(due, cases), ("send_on", *SURVEY_COLUMNS)
 

@@ -24,10 +24,10 @@ from typing import NamedTuple, overload
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
-from workflow.choices import ON_TEAM, OPEN_PLACES, TERMINAL, AssignmentStatus
+from workflow.choices import ON_TEAM, OPEN_PLACES, TERMINAL, UNFINISHED, AssignmentStatus
 from workflow.conflicts import Conflict, HostCheck, checked_on
 from workflow.dates import financial_year_bounds, financial_year_label, financial_year_of
-from workflow.models import Assignment, Peer, PeerChallenge, State
+from workflow.models import Assignment, Peer, PeerChallenge
 from workflow.models.peers import COUNCIL_PREFETCHES
 
 LAST_CHALLENGES = 3
@@ -35,7 +35,6 @@ Status = AssignmentStatus
 # An invitation answered: accepted (and perhaps since completed) or declined. One that lapsed
 # or was taken back was never answered.
 ANSWERED = (Status.ACCEPTED, Status.COMPLETED, Status.DECLINED)
-UNFINISHED = [state for state in State if state not in TERMINAL]
 
 
 @dataclass
