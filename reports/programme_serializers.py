@@ -101,13 +101,6 @@ class DeliveredCaseOutput(serializers.Serializer):
         }
 
 
-class ReportSurveyOutput(SurveyResultsOutput):
-    """A survey's headlines within the report, computed with it: the report's own time (the
-    API's figures_as_at) is theirs, and the command, which keeps nothing, has none."""
-
-    figures_as_at = None  # type: ignore[assignment]  # DRF: no such field here
-
-
 class ProgrammeReportOutput(serializers.Serializer):
     year = serializers.IntegerField()
     part = serializers.CharField()
@@ -122,8 +115,8 @@ class ProgrammeReportOutput(serializers.Serializer):
     first_time = FirstTimeOutput()
     targets = TargetOutput(many=True)
     take_up = TakeUpOutput()
-    feedback = ReportSurveyOutput()
-    impact = ReportSurveyOutput()
+    feedback = SurveyResultsOutput()
+    impact = SurveyResultsOutput()
     cases = DeliveredCaseOutput(many=True, help_text="The cases delivered: what is counted")
     paragraph = serializers.CharField()
 

@@ -156,6 +156,12 @@ class SurveyResultsOutput(serializers.Serializer):
     responses = CountsOutput()
     response_rate = RatesOutput(source="rates")
     headlines = HeadlineOutput(many=True)
+
+
+class KeptSurveyResultsOutput(SurveyResultsOutput):
+    """The API's survey results: kept figures (core/snapshots.py), with when they were computed.
+    Elsewhere (the programme report) the headlines are part of a report with its own time."""
+
     figures_as_at = FiguresAsAt()
 
 
@@ -167,12 +173,12 @@ class SurveyResultsApi(APIView):
 
     @extend_schema(
         parameters=[PeriodQuery],
-        responses={200: SurveyResultsOutput, 400: BAD_INPUT},
+        responses={200: KeptSurveyResultsOutput, 400: BAD_INPUT},
     )
     def get(self, request):
         kind, period = _period_query(request)
         kept = latest_survey_results(kind=kind, period=period)
-        output = SurveyResultsOutput(kept.value, context={"figures_as_at": kept.as_at})
+        output = KeptSurveyResultsOutput(kept.value, context={"figures_as_at": kept.as_at})
         return Response(output.data)
 
 
